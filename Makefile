@@ -1,0 +1,29 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+DB     ?= demo.db
+
+.PHONY: install demo test bench clean
+
+$(BIN)/xuncha: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(BIN)/xuncha
+
+demo: install
+	rm -f $(DB)
+	$(BIN)/xuncha ingest samples --db $(DB)
+	$(BIN)/xuncha stats --db $(DB)
+	$(BIN)/xuncha search 约谈 --db $(DB) --limit 5
+	$(BIN)/xuncha checklist --db $(DB) --out demo-checklist.docx
+	$(BIN)/xuncha checklist --db $(DB) --out demo-checklist.md
+
+test: install
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) $(DB) demo-checklist.* build *.egg-info

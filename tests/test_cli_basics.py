@@ -1,0 +1,38 @@
+"""The CLI contract shared by every command: exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def run(*args, input=None):
+    return subprocess.run([sys.executable, "-m", "xuncha.cli", *args], capture_output=True, text=True,
+                          input=input, timeout=300)
+
+
+def test_missing_path_is_usage_error(tmp_path):
+    r = run("extract", str(tmp_path / "nope.txt"))
+    assert r.returncode == 2
+    assert "nope.txt" in r.stderr
+
+
+def test_bad_file_reported_and_batch_goes_on(tmp_path):
+    (tmp_path / "a_empty.txt").write_bytes(b"")
+    (tmp_path / "b_good.txt").write_text("县纪委监委开展谈心谈话15人次。\n", encoding="utf-8")
+    r = run("extract", str(tmp_path), "--json")
+    assert r.returncode == 1
+    lines = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [d["path"].rsplit("/", 1)[-1] for d in lines] == ["b_good.txt"]
+    err_lines = [line for line in r.stderr.splitlines() if line.strip()]
+    assert len(err_lines) == 1 and "a_empty.txt" in err_lines[0]
+    for key in ("path", "sha256", "format", "title", "date", "source", "author", "region", "text",
+                "warnings", "duplicate_of", "counts", "bodies", "persons", "measures", "problems"):
+        assert key in lines[0]
+
+
+def test_help_documents_exit_codes():
+    r = run("--help")
+    assert r.returncode == 0
+    assert "Exit codes" in r.stdout

@@ -1,0 +1,16 @@
+"""Errors a user sees: one line naming the file and the reason, never a traceback."""
+
+from __future__ import annotations
+
+
+class XunchaError(Exception):
+    """Base class for errors reported to the user as one line."""
+
+
+class IngestError(XunchaError):
+    """A file that cannot be turned into a Document (empty, corrupt, unsupported, ...)."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
