@@ -1,0 +1,238 @@
+"""Filling the catalogue from folders: many reader processes, one writer.
+
+Worker processes read and analyse files (each loads jieba and the classifier once, when it
+starts) and segment the text for the index; the parent alone writes, one transaction per
+document, in the order the files were listed. That order makes a run deterministic: after a
+crash, running again gives the same catalogue as a run that was never interrupted. A lock file
+beside the catalogue keeps a second ingest waiting until the first is done.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from xuncha.catalogue.schema import CatalogueError
+from xuncha.catalogue.store import Catalogue, file_sha256
+from xuncha.errors import IngestError
+
+
+@dataclass
+class IngestSummary:
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    errors: list[IngestError] = field(default_factory=list)
+
+    def line(self) -> str:
+        return (f"seen {self.seen} · new {self.new} · updated {self.updated} · unchanged {self.unchanged} · "
+                f"duplicates {self.duplicates} · failed {self.failed}")
+
+
+class CatalogueLock:
+    """An exclusive POSIX lock on `<db>.lock`, released by the kernel if the holder dies.
+
+    POSIX (lockf) locks belong to the process, so worker processes forked later do not keep a
+    killed ingest's lock alive.
+    """
+
+    def __init__(self, db: Path, wait: float, on_wait: Callable[[], None] | None = None):
+        self.path = Path(str(db) + ".lock")
+        self.wait = wait
+        self.on_wait = on_wait
+        self.fd: int | None = None
+
+    def __enter__(self) -> "CatalogueLock":
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait
+        told = False
+        while True:
+            try:
+                fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except OSError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    self.fd = None
+                    raise CatalogueError(f"{self.path.with_suffix('')}: another ingest is writing to this "
+                                         f"catalogue (waited {self.wait:g} s); try again when it has finished")
+                if not told and self.on_wait:
+                    self.on_wait()
+                    told = True
+                time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        if self.fd is not None:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+            os.close(self.fd)
+            self.fd = None
+
+
+# ---- worker side ---------------------------------------------------------------------------
+
+def _init_worker() -> None:
+    """Tie the worker's life to the parent's, and load the segmenter and models once."""
+    try:  # Linux: die with the parent, so a killed ingest leaves no orphans behind
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    try:
+        from xuncha.pipeline import extract_text
+
+        extract_text("县纪委监委巡察组开展谈心谈话15人次。")
+    except Exception:
+        pass  # a warm-up failure will show up, with its file, on the first real document
+
+
+def process_file(path: str):
+    """Read, analyse and segment one file: (path, Document, IndexText) or (path, None, reason).
+
+    A failure travels as a plain reason string: exceptions with extra constructor arguments
+    (IngestError) do not survive pickling between processes.
+    """
+    from xuncha.catalogue.tokens import index_text
+    from xuncha.pipeline import extract_file
+
+    try:
+        doc = extract_file(path)
+        doc.path = path
+        return path, doc, index_text(doc)
+    except IngestError as err:
+        return path, None, " ".join(str(err.reason).split())
+    except Exception as err:  # a reader bug must not stop the batch
+        return path, None, " ".join(f"unexpected error: {type(err).__name__}: {err}".split())
+
+
+# ---- parent side ---------------------------------------------------------------------------
+
+def _ordered_results(paths: list[str], workers: int):
+    """Yield process_file results in the order of `paths`, a bounded window ahead.
+
+    A worker that dies (a crash inside a native library) costs only the file it was reading:
+    that file is reported as failed and the pool is started again for the rest.
+    """
+    if workers <= 1:
+        for p in paths:
+            yield process_file(p)
+        return
+    todo = deque(paths)
+    while todo:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+            window: deque = deque()
+            broken = False
+            while todo or window:
+                while todo and len(window) < workers * 3:
+                    p = todo.popleft()
+                    window.append((p, pool.submit(process_file, p)))
+                p, fut = window.popleft()
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    yield p, None, "the reader process crashed on this file"
+                    todo.extendleft(reversed([q for q, _ in window]))
+                    broken = True
+                    break
+            if not broken:
+                return
+
+
+def ingest(
+    inputs: Iterable[str | os.PathLike],
+    db: str | os.PathLike,
+    *,
+    workers: int | None = None,
+    wait: float = 600.0,
+    progress: bool = True,
+    on_error: Callable[[IngestError], None] | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> IngestSummary:
+    """Store every file under `inputs` into the catalogue at `db`; see the module docstring."""
+    from xuncha.pipeline import iter_files
+
+    db = Path(db)
+    workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
+    summary = IngestSummary()
+    files = [str(Path(p).resolve()) for p in iter_files(inputs)]
+    files = list(dict.fromkeys(files))  # the same file named twice is one file
+    summary.seen = len(files)
+
+    def failed(err: IngestError, cat: Catalogue, sha: str | None) -> None:
+        summary.failed += 1
+        summary.errors.append(err)
+        cat.record_error(err.path, err.reason, sha)
+        if on_error:
+            on_error(err)
+
+    with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat:
+        known = cat.known_files()
+        shas: dict[str, str] = {}
+        jobs: list[str] = []
+        for path in files:
+            try:
+                shas[path] = file_sha256(path)
+            except OSError as err:
+                failed(IngestError(path, f"cannot read: {err.strerror or err}"), cat, None)
+                continue
+            if known.get(path) == shas[path]:
+                summary.unchanged += 1
+            else:
+                jobs.append(path)
+
+        with _progress(progress, len(jobs)) as advance:
+            while jobs:
+                orphans: list[str] = []
+                for path, doc, index in _ordered_results(jobs, min(workers, len(jobs))):
+                    if doc is None:
+                        failed(IngestError(path, index), cat, shas.get(path))
+                    else:
+                        outcome = cat.store(doc, shas[path], index)
+                        if outcome.status == "unchanged":
+                            summary.unchanged += 1
+                        elif outcome.status == "duplicate":
+                            summary.duplicates += 1
+                        else:
+                            setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
+                        orphans.extend(outcome.orphans)
+                    advance()
+                # Reposts whose original changed are read again, as documents in their own right.
+                jobs = [p for p in dict.fromkeys(orphans) if p in shas]
+                for p in jobs:
+                    shas[p] = file_sha256(p) if os.path.exists(p) else shas[p]
+    return summary
+
+
+class _progress:
+    """A rich progress bar on stderr (a no-op when disabled or when there is nothing to do)."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled = enabled and total > 0
+        self.total = total
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("ingest", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc) -> None:
+        if self.enabled:
+            self.bar.stop()

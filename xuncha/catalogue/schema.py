@@ -1,0 +1,157 @@
+"""The catalogue's SQLite schema, versioned through PRAGMA user_version.
+
+Each entry of MIGRATIONS takes the database from version i to i+1, so an old catalogue is brought
+up to date in place when it is opened, and a catalogue made by a newer xuncha is refused instead
+of being silently misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from xuncha.errors import XunchaError
+
+
+class CatalogueError(XunchaError):
+    """A catalogue that cannot be opened or used (newer schema, not a database, locked...)."""
+
+
+# The kinds of finding that are searchable, each with its own FTS5 table (fts_<kind>) whose
+# rowid is the id of the row it indexes, so bm25 statistics stay per kind.
+FTS_KINDS = ("documents", "problems", "measures", "counts", "bodies")
+
+_V1 = """
+CREATE TABLE documents (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL UNIQUE,
+    file_sha256  TEXT NOT NULL,
+    sha256       TEXT,
+    format       TEXT,
+    title        TEXT,
+    date         TEXT,
+    source       TEXT,
+    author       TEXT,
+    region       TEXT,
+    text         TEXT NOT NULL DEFAULT '',
+    warnings     TEXT NOT NULL DEFAULT '[]',
+    near_key     TEXT,
+    duplicate_of TEXT,
+    ingested_at  TEXT NOT NULL
+);
+CREATE INDEX documents_near_key ON documents(near_key);
+CREATE INDEX documents_duplicate_of ON documents(duplicate_of);
+
+CREATE TABLE counts (
+    id       INTEGER PRIMARY KEY,
+    doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    value    REAL,
+    unit     TEXT,
+    approx   INTEGER NOT NULL DEFAULT 0,
+    subject  TEXT,
+    surface  TEXT,
+    start    INTEGER,
+    "end"    INTEGER
+);
+CREATE INDEX counts_doc ON counts(doc_id);
+
+CREATE TABLE bodies (
+    id       INTEGER PRIMARY KEY,
+    doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    kind     TEXT,
+    resolved TEXT,
+    start    INTEGER,
+    "end"    INTEGER
+);
+CREATE INDEX bodies_doc ON bodies(doc_id);
+
+CREATE TABLE persons (
+    id       INTEGER PRIMARY KEY,
+    doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    role     TEXT,
+    start    INTEGER,
+    "end"    INTEGER
+);
+CREATE INDEX persons_doc ON persons(doc_id);
+
+CREATE TABLE measures (
+    id       INTEGER PRIMARY KEY,
+    doc_id   INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    kind     TEXT,
+    sentence TEXT,
+    start    INTEGER,
+    "end"    INTEGER
+);
+CREATE INDEX measures_doc ON measures(doc_id);
+
+CREATE TABLE problems (
+    id            INTEGER PRIMARY KEY,
+    doc_id        INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    text          TEXT NOT NULL,
+    start         INTEGER,
+    "end"         INTEGER,
+    category      TEXT,
+    category_name TEXT,
+    aspect        TEXT,
+    domain        TEXT,
+    confidence    REAL
+);
+CREATE INDEX problems_doc ON problems(doc_id);
+CREATE INDEX problems_class ON problems(domain, category);
+
+CREATE TABLE errors (
+    id      INTEGER PRIMARY KEY,
+    path    TEXT NOT NULL UNIQUE,
+    sha256  TEXT,
+    reason  TEXT NOT NULL,
+    time    TEXT NOT NULL
+);
+""" + "".join(
+    f"CREATE VIRTUAL TABLE fts_{kind} USING fts5(body, tokenize='unicode61 remove_diacritics 0');\n"
+    for kind in FTS_KINDS
+)
+
+
+def _run_sql(conn: sqlite3.Connection, script: str) -> None:
+    """Run a multi-statement script statement by statement (executescript would commit)."""
+    for stmt in script.split(";\n"):
+        if stmt.strip():
+            conn.execute(stmt)
+
+
+def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
+    _run_sql(conn, _V1)
+
+
+# MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the catalogue to SCHEMA_VERSION; returns the version it was at before."""
+    before = schema_version(conn)
+    if before > SCHEMA_VERSION:
+        raise CatalogueError(
+            f"catalogue schema version {before} is newer than this xuncha understands ({SCHEMA_VERSION})"
+        )
+    for version in range(before, SCHEMA_VERSION):
+        # One transaction per step, version bump included: a crash mid-migration leaves the
+        # previous version intact, and a second process that migrated meanwhile is noticed.
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) == version:
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return before

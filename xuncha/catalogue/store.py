@@ -1,0 +1,251 @@
+"""Writing documents into the catalogue: one transaction per document, never a half-written one.
+
+A file is known by its absolute path and the sha256 of its bytes: the same bytes again are
+skipped, new bytes replace the old document and all its findings. A repost (same near-duplicate
+key as a document already stored) gets a row of its own that points at the first one through
+`duplicate_of`, and nothing else: its text and findings are stored once, with the original.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from xuncha.catalogue.schema import FTS_KINDS, CatalogueError, migrate
+from xuncha.document import Body, Count, Document, Measure, Person, Problem
+
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def effective_near_key(doc: Document) -> str | None:
+    """The key that links reposts: the reader's near_key, else a hash of the text's words."""
+    if doc.near_key:
+        return doc.near_key
+    words = _NOT_WORDS.sub("", doc.text or "")
+    return "text:" + hashlib.sha1(words.encode("utf-8")).hexdigest() if words else None
+
+
+def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
+    """Open a catalogue (WAL, foreign keys on) and bring its schema up to date."""
+    path = Path(path)
+    if not create and not path.exists():
+        raise CatalogueError(f"{path}: no such catalogue (run `xuncha ingest` first)")
+    try:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA busy_timeout = 60000")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        migrate(conn)
+    except sqlite3.DatabaseError as err:
+        raise CatalogueError(f"{path}: cannot open catalogue: {err}") from None
+    return conn
+
+
+@dataclass
+class StoreOutcome:
+    """What storing one file did: new, updated, unchanged or duplicate (with the original's path).
+
+    `orphans` are reposts that pointed at this path's previous content and were removed, so the
+    caller can process them again.
+    """
+
+    status: str
+    duplicate_of: str | None = None
+    orphans: list[str] = field(default_factory=list)
+
+
+class Catalogue:
+    """A catalogue database opened for reading and writing by one process."""
+
+    def __init__(self, path: str | Path, *, create: bool = True):
+        self.path = Path(path)
+        self.conn = connect(self.path, create=create)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Catalogue":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- reading -------------------------------------------------------------------------
+
+    def known_files(self) -> dict[str, str]:
+        """path → sha256 of the bytes stored for it."""
+        return {r["path"]: r["file_sha256"] for r in self.conn.execute("SELECT path, file_sha256 FROM documents")}
+
+    def count(self, table: str) -> int:
+        return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    # ---- writing -------------------------------------------------------------------------
+
+    def store(self, doc: Document, sha: str | None = None, index=None) -> StoreOutcome:
+        """Store one analysed document in one transaction (see module docstring for the rules).
+
+        `sha` is the sha256 of the file's bytes (doc.sha256 when not given); `index` is its
+        `IndexText` (made here when not given; the ingest workers make it in parallel).
+        """
+        sha = sha or doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+        path = str(doc.path)
+        key = effective_near_key(doc)
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            old = c.execute("SELECT id, file_sha256 FROM documents WHERE path = ?", (path,)).fetchone()
+            if old is not None and old["file_sha256"] == sha:
+                c.execute("DELETE FROM errors WHERE path = ?", (path,))
+                c.execute("COMMIT")
+                return StoreOutcome("unchanged")
+            orphans: list[str] = []
+            if old is not None:
+                orphans = self._delete(old["id"], path, key)
+            original = None
+            if key is not None:
+                row = c.execute(
+                    "SELECT path FROM documents WHERE near_key = ? AND duplicate_of IS NULL AND path != ? "
+                    "ORDER BY id LIMIT 1",
+                    (key, path),
+                ).fetchone()
+                original = row["path"] if row else None
+            if original is None and doc.duplicate_of:
+                row = c.execute("SELECT path FROM documents WHERE path = ? AND duplicate_of IS NULL",
+                                (doc.duplicate_of,)).fetchone()
+                original = row["path"] if row else None
+            self._insert(doc, sha, key, original, index)
+            c.execute("DELETE FROM errors WHERE path = ?", (path,))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        status = "duplicate" if original else ("updated" if old is not None else "new")
+        return StoreOutcome(status, original, orphans)
+
+    def record_error(self, path: str, reason: str, sha: str | None = None) -> None:
+        """Remember a file that could not be stored (its first time is kept while nothing changes)."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            old = c.execute("SELECT sha256, reason FROM errors WHERE path = ?", (str(path),)).fetchone()
+            if old is None or (old["sha256"], old["reason"]) != (sha, reason):
+                c.execute("INSERT OR REPLACE INTO errors(path, sha256, reason, time) VALUES (?, ?, ?, ?)",
+                          (str(path), sha, reason, now()))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def _delete(self, doc_id: int, path: str, new_key: str | None) -> list[str]:
+        """Remove a document, its findings and index rows; unlink reposts whose original changed."""
+        c = self.conn
+        for kind in FTS_KINDS[1:]:
+            c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
+        c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
+        c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        orphans = [r["path"] for r in c.execute(
+            "SELECT path FROM documents WHERE duplicate_of = ? AND (near_key IS NOT ? OR ? IS NULL)",
+            (path, new_key, new_key))]
+        if orphans:
+            c.execute(
+                "DELETE FROM documents WHERE duplicate_of = ? AND (near_key IS NOT ? OR ? IS NULL)",
+                (path, new_key, new_key),
+            )
+        return orphans
+
+    def _insert(self, doc: Document, sha: str, key: str | None, original: str | None, index) -> None:
+        c = self.conn
+        text = "" if original else doc.text
+        cur = c.execute(
+            "INSERT INTO documents(path, file_sha256, sha256, format, title, date, source, author, region, "
+            "text, warnings, near_key, duplicate_of, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (str(doc.path), sha, doc.sha256 or None, doc.format, doc.title, doc.date, doc.source, doc.author,
+             doc.region, text, json.dumps(doc.warnings, ensure_ascii=False), key, original, now()),
+        )
+        doc_id = cur.lastrowid
+        if original:
+            return  # a repost: its content lives with the original
+        if index is None:
+            from xuncha.catalogue.tokens import index_text
+
+            index = index_text(doc)
+        c.execute("INSERT INTO fts_documents(rowid, body) VALUES (?, ?)", (doc_id, index.document))
+        rows = {
+            "problems": [(p.text, p.start, p.end, p.category, p.category_name, p.aspect, p.domain, p.confidence)
+                         for p in doc.problems],
+            "measures": [(m.name, m.kind, m.sentence, m.start, m.end) for m in doc.measures],
+            "counts": [(c_.value, c_.unit, int(bool(c_.approx)), c_.subject, c_.surface, c_.start, c_.end)
+                       for c_ in doc.counts],
+            "bodies": [(b.name, b.kind, b.resolved, b.start, b.end) for b in doc.bodies],
+        }
+        columns = {
+            "problems": 'text, start, "end", category, category_name, aspect, domain, confidence',
+            "measures": 'name, kind, sentence, start, "end"',
+            "counts": 'value, unit, approx, subject, surface, start, "end"',
+            "bodies": 'name, kind, resolved, start, "end"',
+        }
+        for kind, values in rows.items():
+            bodies = getattr(index, kind)
+            marks = ",".join("?" * (columns[kind].count(",") + 1))
+            for i, row in enumerate(values):
+                rid = c.execute(f"INSERT INTO {kind}(doc_id, {columns[kind]}) VALUES (?, {marks})",
+                                (doc_id, *row)).lastrowid
+                c.execute(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)",
+                          (rid, bodies[i] if i < len(bodies) else ""))
+        for p in doc.persons:
+            c.execute('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
+                      (doc_id, p.name, p.role, p.start, p.end))
+
+
+def load_document(conn: sqlite3.Connection, path: str) -> Document | None:
+    """Rebuild a stored Document with its findings (for tests, export and re-checks)."""
+    row = conn.execute("SELECT * FROM documents WHERE path = ?", (str(path),)).fetchone()
+    if row is None:
+        return None
+    doc = Document(path=row["path"], sha256=row["sha256"] or "", format=row["format"] or "", title=row["title"],
+                   date=row["date"], source=row["source"], author=row["author"], region=row["region"],
+                   text=row["text"], warnings=json.loads(row["warnings"]), duplicate_of=row["duplicate_of"],
+                   near_key=row["near_key"])
+    q = lambda sql: conn.execute(sql, (row["id"],)).fetchall()  # noqa: E731
+    doc.counts = [Count(r["value"], r["unit"], bool(r["approx"]), r["subject"], r["surface"], r["start"], r["end"])
+                  for r in q("SELECT * FROM counts WHERE doc_id = ? ORDER BY id")]
+    doc.bodies = [Body(r["name"], r["kind"], r["start"], r["end"], r["resolved"])
+                  for r in q("SELECT * FROM bodies WHERE doc_id = ? ORDER BY id")]
+    doc.persons = [Person(r["name"], r["role"], r["start"], r["end"])
+                   for r in q("SELECT * FROM persons WHERE doc_id = ? ORDER BY id")]
+    doc.measures = [Measure(r["name"], r["kind"], r["sentence"], r["start"], r["end"])
+                    for r in q("SELECT * FROM measures WHERE doc_id = ? ORDER BY id")]
+    doc.problems = [Problem(r["text"], r["start"], r["end"], r["category"], r["category_name"], r["aspect"],
+                            r["domain"], r["confidence"])
+                    for r in q("SELECT * FROM problems WHERE doc_id = ? ORDER BY id")]
+    return doc
+
+
+def snapshot(conn: sqlite3.Connection) -> dict:
+    """The catalogue's content without rowids or times, to compare two catalogues."""
+    docs = {}
+    for r in conn.execute("SELECT path FROM documents ORDER BY path"):
+        d = load_document(conn, r["path"]).to_dict()
+        docs[r["path"]] = d
+    errors = sorted((r["path"], r["sha256"], r["reason"]) for r in conn.execute("SELECT * FROM errors"))
+    fts = {kind: sorted(r[0] for r in conn.execute(f"SELECT body FROM fts_{kind}")) for kind in ("documents", "problems")}
+    return {"documents": docs, "errors": errors, "fts": fts}

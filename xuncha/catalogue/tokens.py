@@ -1,0 +1,84 @@
+"""The words the search index stores and the words a query is made of, from one segmenter.
+
+Both sides use `xuncha.nlp.segment.cut`, so a term is found when it is segmented the same way in
+the query and in the text. Longer words are indexed together with the dictionary words inside
+them (as jieba's search mode does: 巡察组 also indexes 巡察), so a two-character query still
+finds the longer compounds that contain it. No trigrams: they can't match two-character terms.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xuncha.document import Document
+from xuncha.nlp.segment import cut, doc_tokens, tokenizer
+
+# A token is indexable when it holds a letter, digit or CJK character (punctuation is not).
+_WORDY = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
+
+
+def is_wordy(token: str) -> bool:
+    return bool(_WORDY.search(token))
+
+
+def _subwords(word: str, freq: dict) -> list[str]:
+    """Dictionary words of two and three characters inside a longer word."""
+    found = []
+    for size in (2, 3):
+        if len(word) > size:
+            for i in range(len(word) - size + 1):
+                piece = word[i : i + size]
+                if freq.get(piece):
+                    found.append(piece)
+    return found
+
+
+def index_tokens(tokens: list[str]) -> list[str]:
+    """Tokens as stored in the index: each word preceded by the dictionary words inside it."""
+    freq = tokenizer().FREQ
+    out: list[str] = []
+    for tok in tokens:
+        tok = tok.strip()
+        if not tok or not is_wordy(tok):
+            continue
+        if len(tok) > 2:
+            out.extend(_subwords(tok, freq))
+        out.append(tok)
+    return out
+
+
+def fts_text(text: str | None, tokens: list[str] | None = None) -> str:
+    """The space-joined index form of `text` (or of its ready-made tokens)."""
+    if tokens is None:
+        tokens = cut(text or "")
+    return " ".join(index_tokens(tokens)).lower()
+
+
+def query_words(text: str) -> list[str]:
+    """The indexable words of a piece of a user's query, segmented like the documents."""
+    return [t.strip().lower() for t in cut(text) if t.strip() and is_wordy(t)]
+
+
+@dataclass
+class IndexText:
+    """The FTS bodies of one document and of each of its findings, in the findings' order."""
+
+    document: str = ""
+    problems: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    counts: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
+
+
+def index_text(doc: Document) -> IndexText:
+    """Segment a document and its findings for the index (done in the worker processes)."""
+    title = fts_text(doc.title) if doc.title else ""
+    body = fts_text(None, doc_tokens(doc))
+    return IndexText(
+        document=f"{title} {body}".strip(),
+        problems=[fts_text(p.text) for p in doc.problems],
+        measures=[fts_text(f"{m.name} {m.sentence or ''}") for m in doc.measures],
+        counts=[fts_text(" ".join(filter(None, (c.surface, c.subject, c.unit)))) for c in doc.counts],
+        bodies=[fts_text(" ".join(filter(None, (b.name, b.resolved)))) for b in doc.bodies],
+    )
