@@ -94,6 +94,116 @@ def print_summary(doc) -> None:
         out.print(f"  warning: {w}", markup=False, style="yellow")
 
 
+@app.command(epilog=EXIT_CODES)
+def ingest(
+    paths: List[Path] = typer.Argument(..., help="Files or folders (walked recursively)."),
+    db: Path = typer.Option(Path("catalogue.db"), "--db", help="Catalogue file (created if missing)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Reader processes (default: CPU count)."),
+    wait: float = typer.Option(600.0, "--wait", min=0, help="Seconds to wait for another ingest into --db."),
+) -> None:
+    """Store documents in the catalogue; unchanged files are skipped, changed ones replaced."""
+    from xuncha.catalogue.ingest import ingest as run_ingest
+    from xuncha.errors import XunchaError
+
+    for p in paths:
+        if not p.exists():
+            fail_usage(f"{p}: no such file or directory")
+    try:
+        summary = run_ingest(paths, db, workers=workers, wait=wait, progress=True,
+                             on_wait=lambda: err.print(f"waiting for another ingest into {db} to finish…"))
+    except XunchaError as e:
+        report_error(str(e))
+        raise typer.Exit(2)
+    for e in summary.errors:
+        report_error(str(e))
+    err.print(summary.line(), markup=False)
+    raise typer.Exit(1 if summary.failed else 0)
+
+
+@app.command(epilog=EXIT_CODES)
+def search(
+    query: str = typer.Argument(..., help='Words (segmented like the documents), "phrases", AND/OR/NOT, ( ).'),
+    db: Path = typer.Option(Path("catalogue.db"), "--db", help="Catalogue file."),
+    kind: str = typer.Option("documents", "--kind", help="documents | problems | measures | counts | bodies"),
+    domain: Optional[str] = typer.Option(None, "--domain", help="Domain id or name (party_gov, 国有企业...)."),
+    category: Optional[str] = typer.Option(None, "--category", help="Category id or name (B2, 中央八项规定精神...)."),
+    region: Optional[str] = typer.Option(None, "--region", help="Region or source containing this text."),
+    since: Optional[str] = typer.Option(None, "--since", help="Documents dated on or after YYYY[-MM[-DD]]."),
+    until: Optional[str] = typer.Option(None, "--until", help="Documents dated on or before YYYY[-MM[-DD]]."),
+    limit: int = typer.Option(20, "--limit", min=1, help="Most hits to show."),
+    as_json: bool = typer.Option(False, "--json", help="One hit per line (JSONL)."),
+    as_csv: bool = typer.Option(False, "--csv", help="Hits as CSV."),
+) -> None:
+    """Full-text search of the catalogue, best matches (bm25) first."""
+    from xuncha.catalogue.render import print_hits, write_csv
+    from xuncha.catalogue.search import search as run_search
+    from xuncha.catalogue.store import connect
+    from xuncha.errors import XunchaError
+
+    if as_json and as_csv:
+        fail_usage("choose one of --json and --csv")
+    try:
+        conn = connect(db, create=False)
+        hits = run_search(conn, query, kind=kind, domain=domain, category=category, region=region,
+                          since=since, until=until, limit=limit)
+    except XunchaError as e:
+        fail_usage(str(e))
+    if as_json:
+        for hit in hits:
+            emit_json(hit)
+    elif as_csv:
+        write_csv(hits)
+    else:
+        print_hits(hits)
+
+
+@app.command(epilog=EXIT_CODES)
+def checklist(
+    out: Path = typer.Option(..., "--out", help="Output file: .docx, .md or .json."),
+    db: Path = typer.Option(Path("catalogue.db"), "--db", help="Catalogue file."),
+    domain: List[str] = typer.Option([], "--domain", help="Only these domains (repeatable)."),
+    category: List[str] = typer.Option([], "--category", help="Only these categories (repeatable)."),
+    builtin: bool = typer.Option(False, "--builtin", help="Build from the bundled labelled statements instead."),
+) -> None:
+    """Write a 一把手常见问题提醒清单 for 对照检查 from the catalogue's problems."""
+    from xuncha.checklist import build_checklist, write_checklist
+    from xuncha.errors import XunchaError
+
+    if out.suffix.lower() not in (".docx", ".md", ".json"):
+        fail_usage(f"{out}: --out must end in .docx, .md or .json")
+    try:
+        result = build_checklist(None if builtin else db, domains=domain, categories=category)
+        write_checklist(result, out)
+    except XunchaError as e:
+        fail_usage(str(e))
+    except OSError as e:
+        report_error(f"{out}: cannot write: {e.strerror or e}")
+        raise typer.Exit(1)
+    err.print(f"{out}: {result.item_count} items in {len(result.domains)} domain(s) "
+              f"from {result.statement_count} problem statements", markup=False)
+
+
+@app.command(epilog=EXIT_CODES)
+def stats(
+    db: Path = typer.Option(Path("catalogue.db"), "--db", help="Catalogue file."),
+    as_json: bool = typer.Option(False, "--json", help="All figures as one JSON object."),
+) -> None:
+    """What the catalogue holds: documents, problems, errors and their breakdowns."""
+    from xuncha.catalogue.render import print_stats
+    from xuncha.catalogue.stats import catalogue_stats
+    from xuncha.catalogue.store import connect
+    from xuncha.errors import XunchaError
+
+    try:
+        figures = catalogue_stats(connect(db, create=False))
+    except XunchaError as e:
+        fail_usage(str(e))
+    if as_json:
+        emit_json(figures)
+    else:
+        print_stats(figures)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
