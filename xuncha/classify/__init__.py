@@ -1,10 +1,135 @@
-"""Problem classification into the 7-domain 一把手常见问题提醒清单 taxonomy."""
+"""Problem classification into the 7-domain 一把手常见问题提醒清单 taxonomy.
+
+`classify(text, unit)` gives one statement its category (A1…D1), aspect and domain;
+`classify_lines` streams many; `classify_document` fills a Document's problems; `train` rebuilds
+the model with the user's own labelled statements.
+"""
 
 from __future__ import annotations
 
+import json
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+
+from xuncha.classify.corpus import CorpusError, load_statements
+from xuncha.classify.domains import UNKNOWN, DomainGuess, document_domain, text_domain, unit_domain
+from xuncha.classify.taxonomy import load_taxonomy
 from xuncha.document import Document
+
+__all__ = ["classify", "classify_many", "classify_lines", "classify_document", "train", "load_statements",
+           "CorpusError"]
+
+
+def _empty(text: str = "") -> dict:
+    return {"text": text, "category": None, "category_name": None, "aspect": None, "confidence": None,
+            "domain": None, "domain_confidence": None, "alternatives": [], "cues": []}
+
+
+def _domain(text: str, unit: str | None, context: DomainGuess | None = None) -> DomainGuess:
+    return unit_domain(unit) or context or text_domain(text) or DomainGuess(UNKNOWN, 0.0)
+
+
+def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess | None = None) -> list[dict]:
+    """Classify (text, unit) pairs in one batch; results in the same order."""
+    from xuncha.classify import features
+    from xuncha.classify.model import get_model
+
+    results: list[dict | None] = [None] * len(items)
+    todo = [i for i, (t, _) in enumerate(items) if t and t.strip()]
+    wanted = set(todo)
+    for i, (t, _) in enumerate(items):
+        if i not in wanted:
+            results[i] = _empty(t.strip() if t else "")
+    if todo:
+        tax = load_taxonomy()
+        model = get_model()
+        proba = model.predict_proba([items[i][0] for i in todo])
+        for row, i in zip(proba, todo):
+            text, unit = items[i][0].strip(), items[i][1]
+            order = row.argsort()[::-1]
+            best = model.classes[order[0]]
+            matched = features.matched_cues(features.normalize(text))
+            cues = list(dict.fromkeys(matched.get(best, []) + model.top_words(text, best)))[:6]
+            dom = _domain(text, unit, context)
+            results[i] = {
+                "text": text,
+                "category": best,
+                "category_name": tax.category_name(best),
+                "aspect": tax.aspect_of(best),
+                "confidence": round(float(row[order[0]]), 4),
+                "domain": dom.domain,
+                "domain_confidence": round(dom.confidence, 4),
+                "alternatives": [{"category": model.classes[j], "confidence": round(float(row[j]), 4)}
+                                 for j in order[1:4]],
+                "cues": cues,
+            }
+    return results  # type: ignore[return-value]
+
+
+def classify(text: str, unit: str | None = None) -> dict:
+    """One statement → {"text","category","category_name","aspect","confidence","domain",
+    "domain_confidence","alternatives","cues"}; an empty text gives category None."""
+    return classify_many([(text or "", unit)])[0]
+
+
+def _parse_line(line: str) -> tuple[str, str | None]:
+    """A plain statement, or a JSON object {"text": ..., "unit": ...} naming the inspected unit."""
+    line = line.rstrip("\r\n")
+    stripped = line.strip()
+    if stripped.startswith("{"):
+        try:
+            obj = json.loads(stripped)
+        except ValueError:
+            obj = None
+        if isinstance(obj, dict) and isinstance(obj.get("text", ""), str):
+            unit = obj.get("unit")
+            return obj.get("text") or "", unit if isinstance(unit, str) else None
+    return stripped, None
+
+
+def classify_lines(lines: Iterable[str], unit: str | None = None, batch_size: int = 256) -> Iterator[dict]:
+    """One result per input line, in input order, reading at most `batch_size` lines ahead.
+
+    `unit` is the default inspected unit for lines that do not name their own.
+    """
+    it = iter(lines)
+    while True:
+        chunk = list(islice(it, max(1, batch_size)))
+        if not chunk:
+            return
+        items = []
+        for line in chunk:
+            text, own_unit = _parse_line(line)
+            items.append((text, own_unit or unit))
+        yield from classify_many(items)
 
 
 def classify_document(doc: Document) -> Document:
-    """Give each of doc.problems a category, aspect, domain and confidence (placeholder)."""
+    """Give each of doc.problems a category, aspect, domain and confidence.
+
+    The domain is that of the unit the document is about (see domains.document_domain), else
+    what each statement's own words say, else "unknown".
+    """
+    if not doc.problems:
+        return doc
+    context = document_domain(doc)
+    results = classify_many([(p.text, None) for p in doc.problems], context=context)
+    for problem, res in zip(doc.problems, results):
+        problem.category = res["category"]
+        problem.category_name = res["category_name"]
+        problem.aspect = res["aspect"]
+        problem.domain = res["domain"]
+        problem.confidence = res["confidence"]
     return doc
+
+
+def train(extra_data_paths: Iterable[str | os.PathLike] = ()) -> Path:
+    """Rebuild the model on the corpus plus the user's labelled JSONL files; returns its path.
+
+    Raises CorpusError (one line: file:line: reason) for a file that cannot be used.
+    """
+    from xuncha.classify.model import build
+
+    return build(list(extra_data_paths))

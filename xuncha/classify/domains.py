@@ -1,0 +1,144 @@
+"""Which kind of unit (domain) a problem was found in, from unit names, documents or statements.
+
+The cue lexicon is data (corpora/domain_cues.tsv). A Chinese organisation name has its head at
+the end (镇卫生院 is a 卫生院 in a 镇), so among the matched cues the highest priority wins, then
+the one ending last, then the longest; place words (镇/村) outrank generic organs (党委/政府), so
+镇党委 is a township and 村委会 a village, while 县纪委 stays party_gov.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from xuncha.classify.features import normalize
+
+UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class DomainGuess:
+    domain: str
+    confidence: float
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    unit_re: re.Pattern
+    text_re: re.Pattern
+    info: dict  # cue → (domain, priority, scope)
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    info = {}
+    text = (resources.files("xuncha.corpora") / "domain_cues.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cue, domain, priority, scope = line.split("\t")[:4]
+        info[normalize(cue)] = (domain, int(priority), scope.strip())
+
+    def alternation(cues):
+        # longest first, so at each position the regex takes the longest cue (no overlaps)
+        return re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)))
+
+    unit = [c for c, (_, _, scope) in info.items() if scope == "both"]
+    # In running text single characters (局, 县, 镇...) are too ambiguous, except 村 (个别村).
+    stmt = [c for c in info if len(c) > 1 or c == "村"]
+    return _Lexicon(alternation(unit), alternation(stmt), info)
+
+
+def _best(matches, info) -> tuple[str, str] | None:
+    best = None
+    for m in matches:
+        domain, prio, _ = info[m.group()]
+        if domain == "-":
+            continue
+        score = (prio, m.end(), len(m.group()))
+        if best is None or score > best[0]:
+            best = (score, domain, m.group())
+    return (best[1], best[2]) if best else None
+
+
+def unit_domain(name: str | None) -> DomainGuess | None:
+    """The domain of an organisation named `name` (县人民医院 → hospital), or None if no cue."""
+    if not name or not name.strip():
+        return None
+    lex = _lexicon()
+    hit = _best(lex.unit_re.finditer(normalize(name)), lex.info)
+    if hit is None:
+        return None
+    prio = lex.info[hit[1]][1]
+    return DomainGuess(hit[0], 0.95 if prio >= 2 else 0.85, hit[1])
+
+
+def text_domain(text: str | None) -> DomainGuess | None:
+    """The domain a statement's own words point to (村干部 → village), or None if they don't."""
+    if not text:
+        return None
+    lex = _lexicon()
+    votes: dict[str, float] = {}
+    cues: dict[str, str] = {}
+    for m in lex.text_re.finditer(normalize(text)):
+        domain, prio, _ = lex.info[m.group()]
+        if domain == "-":
+            continue
+        votes[domain] = votes.get(domain, 0.0) + prio
+        cues.setdefault(domain, m.group())
+    if not votes:
+        return None
+    domain = max(votes, key=lambda d: (votes[d], d != "party_gov"))
+    share = votes[domain] / sum(votes.values())
+    return DomainGuess(domain, round(0.4 + 0.3 * share, 3), cues[domain])
+
+
+# "对县人民医院党委开展巡察", "巡察城关镇党委情况反馈", "向XX村党支部反馈巡察情况".
+_UNIT = r"(?P<u>[\u4e00-\u9fff（）()]{2,30}?)"
+_ORGAN = r"(?:党委|党组|党工委|党总支|党支部|领导班子)?"
+_INSPECTED = [
+    re.compile(r"对" + _UNIT + _ORGAN + r"(?:开展|进行|实施)了?[^。，；]{0,8}?巡[察视]"),
+    re.compile(r"巡[察视]" + _UNIT + _ORGAN + r"(?:工作)?(?:情况)?的?反馈"),
+    re.compile(r"向" + _UNIT + _ORGAN + r"(?:反馈|通报)[^。；]{0,6}?巡[察视]"),
+    re.compile(_UNIT + _ORGAN + r"(?:关于)?(?:落实)?巡[察视]整改"),
+]
+_INSPECTORS = re.compile(r"纪委|监委|巡察|巡视|委员会第|巡察办|巡视办")
+
+
+def inspected_unit(text: str | None) -> str | None:
+    """The unit a report says was inspected, if it says so in the usual phrasings."""
+    if not text:
+        return None
+    text = normalize(text[:4000])
+    for pattern in _INSPECTED:
+        for m in pattern.finditer(text):
+            unit = m.group("u")
+            unit = re.split(r"[对向的]", unit)[-1]
+            if len(unit) >= 2 and not _INSPECTORS.search(unit) and unit_domain(unit):
+                return unit
+    return None
+
+
+def document_domain(doc) -> DomainGuess | None:
+    """The domain of the unit a document is about: the inspected unit it names, else its bodies,
+    else its title, else its text (None when nothing points anywhere)."""
+    for source in (doc.title, doc.text):
+        unit = inspected_unit(source)
+        if unit:
+            return unit_domain(unit)
+    votes: dict[str, float] = {}
+    for body in doc.bodies or []:
+        name = body.resolved or body.name
+        if _INSPECTORS.search(name):
+            continue
+        guess = unit_domain(name)
+        if guess:
+            # party and government organs are named in nearly every report; other kinds are telling
+            votes[guess.domain] = votes.get(guess.domain, 0.0) + (0.5 if guess.domain == "party_gov" else 1.0)
+    if votes:
+        domain = max(votes, key=votes.get)
+        return DomainGuess(domain, round(0.5 + 0.3 * votes[domain] / sum(votes.values()), 3))
+    return text_domain(doc.title) or text_domain(doc.text[:2000] if doc.text else None)

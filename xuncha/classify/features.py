@@ -1,0 +1,86 @@
+"""Text normalisation and the feature pieces of the classifier (picklable, module-level).
+
+Statements are compared in simplified script with every digit folded to 0, so 2022年以来3个村
+and 2019年以来12個村 look alike; features are character 1–3-grams, jieba words and bigrams, and
+one column per category counting that category's cue words from taxonomy.json.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from xuncha.classify.taxonomy import load_taxonomy
+
+_DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
+_SPACE = re.compile(r"\s+")
+_PUNCT = re.compile(r"^[\W_]+$")
+_lock = threading.Lock()
+_converter = None
+
+
+def _t2s(text: str) -> str:
+    global _converter
+    if _converter is None:
+        with _lock:
+            if _converter is None:
+                import opencc
+
+                _converter = opencc.OpenCC("t2s")
+    return _converter.convert(text)
+
+
+def normalize(text: str) -> str:
+    """Simplified script, no whitespace, digits folded to a single 0."""
+    return _DIGITS.sub("0", _SPACE.sub("", _t2s(text or "")))
+
+
+def word_tokens(text: str) -> list[str]:
+    """jieba words of an already normalised text, punctuation dropped (vectorizer analyzer)."""
+    from xuncha.nlp.segment import cut
+
+    return [w for w in cut(text) if not _PUNCT.match(w)]
+
+
+@lru_cache(maxsize=1)
+def category_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(category id, its cue words in simplified script) for every category, in taxonomy order."""
+    tax = load_taxonomy()
+    return tuple((cid, tuple(dict.fromkeys(normalize(c) for c in cat.cues if c))) for cid, cat in tax.categories.items())
+
+
+def matched_cues(text: str) -> dict[str, list[str]]:
+    """Cue words found in a normalised text, per category id (only categories with a match)."""
+    found: dict[str, list[str]] = {}
+    for cid, cues in category_cues():
+        hits = [c for c in cues if c in text]
+        if hits:
+            # a cue inside a longer matched cue of the same category adds nothing
+            hits = [c for c in hits if not any(c != o and c in o for o in hits)]
+            found[cid] = hits
+    return found
+
+
+def cue_scores(text: str) -> np.ndarray:
+    """Per category, the summed weight of its matched cues (longer cues weigh more)."""
+    ids = [cid for cid, _ in category_cues()]
+    row = np.zeros(len(ids))
+    for cid, hits in matched_cues(text).items():
+        row[ids.index(cid)] = sum(min(len(c), 6) ** 0.5 for c in hits)
+    return row
+
+
+class CueFeatures(BaseEstimator, TransformerMixin):
+    """One column per category: how strongly the text names that category's cue words."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        rows = np.vstack([cue_scores(t) for t in X]) if len(X) else np.zeros((0, len(category_cues())))
+        return sparse.csr_matrix(np.log1p(rows))

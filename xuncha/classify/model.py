@@ -1,0 +1,206 @@
+"""The category model: building it reproducibly, caching it per user, loading it once per process.
+
+The model is a scikit-learn pipeline (TF-IDF over character 1–3-grams and jieba words, plus cue
+columns → logistic regression). It is small and quick to fit, so it is not shipped: it is built
+on first use (a few seconds) into cache_dir()/classify/, under a name made from a hash of the
+corpus, the taxonomy and this code, so a changed corpus or code rebuilds it. `xuncha train --data`
+builds one that also learns the user's statements and records it as the active model.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import tempfile
+import threading
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from xuncha.classify import corpus, features
+
+# Bump when features or model settings change in a way the file hashes below would not notice.
+MODEL_VERSION = "1"
+SEED = 13
+# Weight of the cue-word distribution blended into the model's probabilities (see `predict_proba`).
+CUE_BLEND = 0.25
+
+_lock = threading.Lock()
+_model = None
+
+
+def make_pipeline():
+    """An unfitted pipeline; every random choice is seeded so a rebuild gives the same model."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
+    words = TfidfVectorizer(tokenizer=features.word_tokens, token_pattern=None, lowercase=False,
+                            ngram_range=(1, 2), sublinear_tf=True, min_df=1)
+    union = FeatureUnion([("chars", chars), ("words", words), ("cues", features.CueFeatures())],
+                         transformer_weights={"chars": 1.0, "words": 1.0, "cues": 0.6})
+    clf = LogisticRegression(C=20.0, max_iter=3000, random_state=SEED)
+    return Pipeline([("features", union), ("clf", clf)])
+
+
+class CategoryModel:
+    """A fitted pipeline plus the blend with cue words; texts go in raw, probabilities come out."""
+
+    def __init__(self, pipeline, key: str = ""):
+        self.pipeline = pipeline
+        self.key = key
+        self.classes: list[str] = [str(c) for c in pipeline.classes_]
+
+    @classmethod
+    def fit(cls, records: Sequence[dict], key: str = "") -> "CategoryModel":
+        texts = [features.normalize(r["text"]) for r in records]
+        labels = [r["category"] for r in records]
+        pipe = make_pipeline()
+        pipe.fit(texts, labels)
+        return cls(pipe, key)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows of class probabilities (columns in self.classes) for raw texts.
+
+        Cue words are decisive where the model hesitates: the model's distribution is mixed
+        with the distribution of matched cue weights, more so the less sure the model is.
+        """
+        norm = [features.normalize(t) for t in texts]
+        proba = self.pipeline.predict_proba(norm)
+        order = [cid for cid, _ in features.category_cues()]
+        cols = [order.index(c) for c in self.classes]
+        for i, t in enumerate(norm):
+            scores = features.cue_scores(t)[cols]
+            if scores.sum() > 0:
+                cue_dist = scores / scores.sum()
+                w = CUE_BLEND * (1.0 - proba[i].max())
+                proba[i] = (1 - w) * proba[i] + w * cue_dist
+        return proba
+
+    def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
+        """The words of `text` that speak most for `category` (for explanations)."""
+        union = self.pipeline.named_steps["features"]
+        clf = self.pipeline.named_steps["clf"]
+        words = dict(union.transformer_list)["words"]
+        row = list(self.classes).index(category)
+        coef = clf.coef_[row] if clf.coef_.shape[0] > 1 else clf.coef_[0]
+        offset = len(dict(union.transformer_list)["chars"].vocabulary_)
+        vocab = words.vocabulary_
+        scored = []
+        for w in dict.fromkeys(features.word_tokens(features.normalize(text))):
+            j = vocab.get(w)
+            if j is not None and len(w) > 1:
+                scored.append((coef[offset + j], w))
+        return [w for s, w in sorted(scored, reverse=True)[:k] if s > 0]
+
+
+def _code_files() -> list[Path]:
+    here = Path(__file__).resolve().parent
+    return [here / "features.py", here / "model.py", here / "corpus.py"]
+
+
+def _taxonomy_file() -> Path:
+    return Path(str(resources.files("xuncha.corpora") / "taxonomy.json"))
+
+
+def base_key() -> str:
+    """Hash of everything the built-in model depends on: corpus, taxonomy, code, sklearn version."""
+    import sklearn
+
+    paths = [*corpus.statement_files(), _taxonomy_file(), *_code_files()]
+    return corpus.files_digest(paths, salt=f"v{MODEL_VERSION}/sklearn{sklearn.__version__}")
+
+
+def model_dir() -> Path:
+    from xuncha.nlp.segment import cache_dir
+
+    path = cache_dir() / "classify"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _save(model: CategoryModel, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
+    with os.fdopen(fd, "wb") as f:
+        pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, path)
+
+
+def _load(path: Path) -> CategoryModel | None:
+    try:
+        with open(path, "rb") as f:
+            model = pickle.load(f)
+        return model if isinstance(model, CategoryModel) else None
+    except Exception:  # a stale or truncated cache file is rebuilt, never fatal
+        return None
+
+
+def build(extra_data_paths: Sequence[str | os.PathLike] = ()) -> Path:
+    """Fit on the corpus plus extra labelled files, save under the cache and return its path.
+
+    With extra files the result also becomes the active model (active.json) until the corpus or
+    code changes, when it is rebuilt from the same files if they still exist.
+    """
+    global _model
+    path, _model = _fit_and_save(extra_data_paths)
+    return path
+
+
+def _fit_and_save(extra_data_paths: Sequence[str | os.PathLike]) -> tuple[Path, CategoryModel]:
+    extras = [Path(p).resolve() for p in extra_data_paths]
+    records = corpus.load_statements()
+    for p in extras:
+        records.extend(corpus.read_jsonl(p, require_domain=False))
+    if len({r["category"] for r in records}) < 2:
+        raise corpus.CorpusError("corpora/statements", "need labelled statements of at least two categories")
+    base = base_key()
+    key = base if not extras else corpus.files_digest(extras, salt=base)
+    path = model_dir() / f"model-{key}.pkl"
+    model = CategoryModel.fit(records, key)
+    _save(model, path)
+    active = model_dir() / "active.json"
+    if extras:
+        active.write_text(json.dumps({"base": base, "model": path.name, "extra": [str(p) for p in extras]},
+                                     ensure_ascii=False), encoding="utf-8")
+    elif active.exists():
+        active.unlink()
+    return path, model
+
+
+def _active_model(base: str) -> CategoryModel | None:
+    active = model_dir() / "active.json"
+    if not active.exists():
+        return None
+    try:
+        info = json.loads(active.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if info.get("base") == base:
+        model = _load(model_dir() / info.get("model", ""))
+        if model is not None:
+            return model
+    extras = [p for p in info.get("extra", []) if Path(p).is_file()]
+    if not extras:
+        return None
+    try:
+        return _fit_and_save(extras)[1]
+    except corpus.CorpusError:
+        return None
+
+
+def get_model() -> CategoryModel:
+    """The process-wide model: the active user-trained one, else the cached built-in one, else built now."""
+    global _model
+    if _model is None:
+        with _lock:
+            if _model is None:
+                base = base_key()
+                model = _active_model(base) or _load(model_dir() / f"model-{base}.pkl")
+                if model is None:
+                    model = _fit_and_save(())[1]
+                _model = model
+    return _model
