@@ -1,0 +1,86 @@
+"""Merging near-duplicate problem statements into checklist items.
+
+Two statements say the same thing when their character bigrams overlap enough (Jaccard), or when
+the shorter one's bigrams are almost all inside the longer one. Character bigrams suit Chinese:
+no segmentation is needed and small wording changes (“不到位/不够到位”) keep most bigrams.
+"""
+
+from __future__ import annotations
+
+import re
+
+from xuncha.checklist.model import Item, Source, Statement
+
+JACCARD = 0.5  # bigram-set Jaccard at or above which two statements are merged
+CONTAINED = 0.85  # share of the shorter statement's bigrams inside the longer one
+MIN_CONTAINED_BIGRAMS = 5  # a containment match needs this many bigrams (short phrases stay apart)
+
+_LEADING_MARKS = re.compile(r"^(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十\d]+[)）、.．]|[，,;；:：\s])+")
+_NOT_WORDS = re.compile(r"[\W_]+")
+
+
+def clean_statement(text: str) -> str:
+    """A statement as shown: list markers, spaces and end punctuation removed."""
+    text = " ".join(text.split())
+    text = _LEADING_MARKS.sub("", text)
+    return text.rstrip("。；;，,、 .")
+
+
+def bigrams(text: str) -> frozenset[str]:
+    core = _NOT_WORDS.sub("", text)
+    if len(core) < 2:
+        return frozenset([core]) if core else frozenset()
+    return frozenset(core[i : i + 2] for i in range(len(core) - 1))
+
+
+def similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    inter = len(a & b)
+    if inter / len(a | b) >= JACCARD:
+        return True
+    small = min(len(a), len(b))
+    return small >= MIN_CONTAINED_BIGRAMS and inter / small >= CONTAINED
+
+
+def merge_statements(statements: list[Statement], max_variants: int = 8) -> list[Item]:
+    """Cluster statements (leader clustering, most frequent wording first) into ranked Items.
+
+    Ranked by documents, then units, then how often the wording occurs; the item's wording is
+    its most frequent, shortest statement; the other wordings become its variants.
+    """
+    by_text: dict[str, list[Statement]] = {}
+    for st in statements:
+        text = clean_statement(st.text)
+        if text:
+            by_text.setdefault(text, []).append(st)
+    order = sorted(by_text, key=lambda t: (-len(by_text[t]), len(t), t))
+    leaders: list[tuple[frozenset[str], list[str]]] = []
+    for text in order:
+        grams = bigrams(text)
+        for lead_grams, members in leaders:
+            if similar(grams, lead_grams):
+                members.append(text)
+                break
+        else:
+            leaders.append((grams, [text]))
+
+    items = []
+    for _, members in leaders:
+        found = [st for t in members for st in by_text[t]]
+        sources: dict[str, Source] = {}
+        for st in found:
+            if st.source is not None:
+                sources.setdefault(st.source.path, st.source)
+        units = {st.unit for st in found if st.unit}
+        items.append(Item(
+            statement=members[0],
+            variants=members[1 : 1 + max_variants],
+            sources=sorted(sources.values(), key=lambda s: (s.date or "", s.file), reverse=True),
+            documents=len(sources),
+            units=len(units),
+            occurrences=len(found),
+        ))
+    items.sort(key=lambda it: (-it.documents, -it.units, -it.occurrences, it.statement))
+    return items
+
