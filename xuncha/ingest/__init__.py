@@ -1,7 +1,12 @@
-"""Ingestion: any document file → one clean Document (text in simplified Chinese + metadata).
+"""Ingestion: any document file → one clean Document (simplified-Chinese article text + metadata).
 
-Thin first version; the readers, normalisation, web-furniture removal and metadata modules
-replace it.
+    read_document(path) -> Document         raises IngestError(path, one-line reason)
+    document_from_text(text, path) -> Document   a raw page/report given as a string
+
+The format is chosen by content as well as extension (`sniff.py`): a PDF named .txt is read as a
+PDF, a text file named .pdf is refused. Files larger than MAX_BYTES (32 MiB; environment variable
+XUNCHA_MAX_FILE_MB overrides) are refused before being read: no real report is that big as text,
+and reading it whole would stall a batch.
 """
 
 from __future__ import annotations
@@ -12,23 +17,71 @@ from pathlib import Path
 
 from xuncha.document import Document
 from xuncha.errors import IngestError
+from xuncha.ingest.dedup import near_key
+from xuncha.ingest.page import clean_page
+from xuncha.ingest.readers import RawPage
+from xuncha.ingest.sniff import sniff_format
+
+__all__ = ["read_document", "document_from_text", "max_bytes", "IngestError"]
+
+
+def max_bytes() -> int:
+    try:
+        return int(float(os.environ.get("XUNCHA_MAX_FILE_MB", "32")) * 1024 * 1024)
+    except ValueError:
+        return 32 * 1024 * 1024
+
+
+def _build(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
+    page = clean_page(raw.text, title_hint=raw.title_hint, date_hint=raw.date_hint,
+                      source_hint=raw.source_hint, author_hint=raw.author_hint)
+    if not page.text.strip():
+        raise IngestError(path, "no article text found (only page furniture)")
+    doc = Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
+                   source=page.source, author=page.author, region=page.region, text=page.text,
+                   warnings=raw.warnings + page.warnings)
+    doc.near_key = near_key(doc.text)
+    return doc
 
 
 def document_from_text(text: str, path: str = "<text>") -> Document:
-    import opencc
-
-    clean = opencc.OpenCC("t2s").convert(text).strip()
-    return Document(path=path, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), format="txt", text=clean)
+    """Clean a page or report given as a string, exactly as a .txt file with that text."""
+    if not text or not text.strip():
+        raise IngestError(path, "empty text")
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _build(RawPage(text=text), path=path, sha256=sha, fmt="txt")
 
 
 def read_document(path: str | os.PathLike) -> Document:
-    data = Path(path).read_bytes()
-    if not data.strip():
-        raise IngestError(str(path), "empty file")
+    """Read one file of any supported format. Raises IngestError with a one-line reason."""
+    name = str(path)
+    p = Path(path)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise IngestError(str(path), "unknown encoding") from None
-    doc = document_from_text(text, path=str(path))
-    doc.sha256 = hashlib.sha256(data).hexdigest()
-    return doc
+        size = p.stat().st_size
+    except OSError as err:
+        raise IngestError(name, f"cannot read file ({err.strerror or err})") from None
+    if not p.is_file():
+        raise IngestError(name, "not a regular file")
+    if size == 0:
+        raise IngestError(name, "empty file")
+    limit = max_bytes()
+    if size > limit:
+        raise IngestError(name, f"file too large ({size / 1048576:.1f} MB > {limit / 1048576:.0f} MB limit; "
+                                "set XUNCHA_MAX_FILE_MB to raise it)")
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise IngestError(name, f"cannot read file ({err.strerror or err})") from None
+    if not data.strip():
+        raise IngestError(name, "empty file (only whitespace)")
+    fmt = sniff_format(data, name)
+    if fmt == "pdf":
+        from xuncha.ingest.readers.pdf import read_pdf as reader
+    elif fmt == "docx":
+        from xuncha.ingest.readers.docx import read_docx as reader
+    elif fmt == "html":
+        from xuncha.ingest.readers.html import read_html as reader
+    else:
+        from xuncha.ingest.readers.txt import read_txt as reader
+    raw = reader(data, name)
+    return _build(raw, path=name, sha256=hashlib.sha256(data).hexdigest(), fmt=fmt)

@@ -1,0 +1,92 @@
+"""Bytes → str for text-like files: UTF-8 (±BOM), UTF-16 (BOM or ASCII zero pattern), GB18030/GBK, Big5.
+
+Order of trust: a BOM; strict UTF-8 (the common case, and the only one that fails loudly when
+wrong); then charset-normalizer restricted to the encodings Chinese pages actually use. Files that
+are binary, or mix UTF-8 lines with legacy-encoded lines, are refused with a one-line reason
+instead of being decoded into nonsense.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+from xuncha.errors import IngestError
+
+# charset-normalizer may propose any codec; Chinese documents come in these (gb18030 ⊃ gbk ⊃ gb2312).
+CHINESE_CODECS = ["gb18030", "big5", "big5hkscs", "cp950", "utf_16", "utf_8"]
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_BAD_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd\ue000-\uf8ff]")
+
+
+def decode_text(data: bytes, path: str) -> tuple[str, str]:
+    """Decode a text file; returns (text, encoding name). Raises IngestError with the reason."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _checked(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _checked(data.decode("utf-16", errors="replace"), "utf-16", path)
+    utf16 = _bomless_utf16(data)
+    if utf16:
+        return _checked(data.decode(utf16, errors="replace"), utf16, path)
+    if _looks_binary(data):
+        raise IngestError(path, "binary data, not text")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", path)
+    except UnicodeDecodeError:
+        pass
+    _refuse_mixed(data, path)
+    best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
+    if best is None:
+        raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+    encoding = best.encoding
+    text = data.decode(encoding, errors="replace")
+    return _checked(text, encoding, path)
+
+
+def _bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without BOM shows up as zero bytes on every other position (ASCII newlines, digits)."""
+    sample = data[:4096]
+    if len(sample) < 8 or len(sample) % 2:
+        return None
+    even_zero = sample[0::2].count(0) / (len(sample) / 2)
+    odd_zero = sample[1::2].count(0) / (len(sample) / 2)
+    if odd_zero > 0.05 and even_zero == 0:
+        return "utf-16-le"
+    if even_zero > 0.05 and odd_zero == 0:
+        return "utf-16-be"
+    return None
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:65536]
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 200)
+
+
+def _refuse_mixed(data: bytes, path: str) -> None:
+    """A file whose lines are partly valid UTF-8 Chinese and partly not was glued from two sources."""
+    utf8_lines = legacy_lines = 0
+    for line in data.splitlines():
+        if max(line, default=0) < 0x80:
+            continue
+        try:
+            line.decode("utf-8")
+            utf8_lines += 1
+        except UnicodeDecodeError:
+            legacy_lines += 1
+    if utf8_lines >= 2 and legacy_lines >= 1 or utf8_lines >= 1 and legacy_lines >= 2:
+        raise IngestError(path, f"mixed text encodings ({utf8_lines} UTF-8 lines, "
+                                f"{legacy_lines} lines in another encoding)")
+
+
+def _checked(text: str, encoding: str, path: str) -> tuple[str, str]:
+    """Refuse decodings that produced mostly control/replacement characters (binary or wrong codec)."""
+    if not text.strip():
+        raise IngestError(path, "empty file (only whitespace)")
+    sample = text[:20000]
+    bad = len(_BAD_CHAR.findall(sample))
+    if bad > max(3, len(sample) // 50):
+        raise IngestError(path, f"binary data or unreadable text ({encoding} decoding gave {bad} bad characters)")
+    return text, encoding

@@ -1,0 +1,146 @@
+"""Character-level clean-up shared by every reader: one pass per document, patterns compiled once.
+
+Order matters: widths first (so Ｂａｎ and ２０２２ look like ASCII to later rules), then the
+pinyin that some sites inject after each character (監(jiān)督), then traditional → simplified
+(OpenCC `tw2s`, which also turns 著力/隨著 into 着力/随着), then garbled runs, then spam names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# Full-width ASCII letters/digits and odd spaces → ASCII; zero-width marks → nothing.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
+_WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})
+_WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
+_WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " ",
+               0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x00AD: None,
+               0x000C: "\n", 0x000B: "\n", 0x2028: "\n", 0x2029: "\n"})
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
+_PY = f"a-zü{_TONED}"
+# 監(jiān)督 / 15個(gè): a bracketed lowercase syllable with a tone mark right after a Han character
+# (or a digit run ending in a measure word). Real brackets hold Han text, capitals or toneless words.
+PINYIN_AFTER_HAN = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\s*[)）]")
+# The same syllable whose "(" was eaten by an encoding accident: 序?qū)徟 (part of a garbled run).
+ORPHAN_PINYIN = re.compile(rf"\?(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\)")
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_STRONG = re.compile(r"[\ue000-\uf8ff\ufffd\x80-\x9f]|Ã.|Â.|â€.?")
+_LONE_LETTER = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z](?=[\u3400-\u9fff])")
+# Common name characters missing from GB2312; alone they never make a run garbled.
+_NAME_CHARS = set("镕喆堃昇珺玥瑄祎赟彧晞琍旻翀曌犇淼焱鑫垚煜琪瑜璟玮")
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("tw2s")
+
+
+@lru_cache(maxsize=1)
+def _gb2312() -> frozenset[str]:
+    chars = set()
+    for hi in range(0xB0, 0xF8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("xuncha.corpora").joinpath(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _spam_pattern() -> re.Pattern:
+    names = sorted(_data_lines("spam_names.txt"), key=len, reverse=True)
+    parts = [re.escape(n) for n in names] + _data_lines("spam_patterns.txt")
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+def unify_width(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_WIDTH)
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin wrongly inserted after characters; keep 党委(党组), (汤鸿鸽), (试行)."""
+    return PINYIN_AFTER_HAN.sub("", text)
+
+
+def to_simplified(text: str) -> str:
+    return _opencc().convert(text)
+
+
+def find_garbled(text: str) -> list[tuple[int, int]]:
+    """Spans of mojibake runs: private-use/replacement characters, pinyin that lost its bracket,
+    characters outside GB2312, stray Latin letters wedged between Han characters.
+
+    A run needs one strong sign or two weak ones within a few characters, so a single rare
+    name character (王镕) or "A股" is never flagged.
+    """
+    gb = _gb2312()
+    signs: list[tuple[int, int, int]] = []  # (start, end, weight)
+    for m in _STRONG.finditer(text):
+        signs.append((m.start(), m.end(), 2))
+    for m in ORPHAN_PINYIN.finditer(text):
+        signs.append((m.start(), m.end(), 2))
+    for m in _LONE_LETTER.finditer(text):
+        signs.append((m.start(), m.end(), 1))
+    for m in _HAN.finditer(text):
+        ch = m.group(0)
+        if ch not in gb and ch not in _NAME_CHARS:
+            signs.append((m.start(), m.end(), 1))
+    signs.sort()
+    runs: list[tuple[int, int]] = []
+    cur: list[int] | None = None  # [start, end, weight]
+    for start, end, weight in signs:
+        if cur and start - cur[1] <= 4:
+            cur[1] = max(cur[1], end)
+            cur[2] += weight
+        else:
+            if cur and cur[2] >= 2:
+                runs.append((cur[0], cur[1]))
+            cur = [start, end, weight]
+    if cur and cur[2] >= 2:
+        runs.append((cur[0], cur[1]))
+    return runs
+
+
+def remove_garbled(text: str, warnings: list[str]) -> str:
+    """Cut mojibake runs out of the text and say so in `warnings` (never silently)."""
+    runs = find_garbled(text)
+    if not runs:
+        return text
+    out, last = [], 0
+    for start, end in runs:
+        before = text[max(last, start - 12):start].replace("\n", " ")
+        warnings.append(f"garbled text removed after “{before.strip()}”: {text[start:end]!r}")
+        out.append(text[last:start])
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def strip_spam(text: str) -> str:
+    return _spam_pattern().sub("", text)
+
+
+def normalize_text(text: str, warnings: list[str]) -> str:
+    """Full character-level normalisation of a page's text (lines kept)."""
+    text = unify_width(text)
+    text = unicodedata.normalize("NFC", text)
+    text = strip_pinyin(text)
+    text = to_simplified(text)
+    text = remove_garbled(text, warnings)
+    text = strip_spam(text)
+    return text

@@ -1,0 +1,118 @@
+"""HTML pages: main text by trafilatura (fed raw bytes so its own charset detection works),
+headline and the 发布时间/来源 line read from the page itself."""
+
+from __future__ import annotations
+
+import re
+
+from xuncha.errors import IngestError
+from xuncha.ingest import metadata
+from xuncha.ingest.encoding import decode_text
+from xuncha.ingest.readers import RawPage
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article",
+          "header", "footer", "nav", "ul", "ol", "dd", "dt", "blockquote", "pre", "td", "th"}
+_DATE_META = ("publishdate", "pubdate", "article:published_time", "og:release_date", "firstpublishedtime",
+              "publish_date", "date", "dc.date", "dc.date.issued", "weibo:article:create_at")
+_SOURCE_META = ("source", "contentsource", "og:site_name")
+_TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|-)\s*")
+
+
+def decode_html(data: bytes, path: str) -> str:
+    m = _CHARSET.search(data[:4096])
+    if m:
+        try:
+            return data.decode(m.group(1).decode("ascii").replace("gb2312", "gb18030"), errors="replace")
+        except LookupError:
+            pass
+    return decode_text(data, path)[0]
+
+
+def _visible_lines(tree) -> list[str]:
+    parts: list[str] = []
+
+    def walk(el) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("script", "style", "noscript", "template", "head"):
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if tag.lower() in _BLOCK:
+            parts.append("\n")
+        elif tag.lower() == "span":
+            parts.append(" ")
+        if el.tail:
+            parts.append(el.tail)
+
+    walk(tree)
+    return [" ".join(ln.split()) for ln in "".join(parts).split("\n") if ln.strip()]
+
+
+def read_html(data: bytes, path: str) -> RawPage:
+    import lxml.html
+    import trafilatura
+
+    markup = decode_html(data, path)
+    try:
+        tree = lxml.html.document_fromstring(markup.encode("utf-8"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8"))
+    except Exception as err:
+        raise IngestError(path, f"unreadable HTML ({type(err).__name__})") from None
+    metas: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
+        if key and el.get("content"):
+            metas.setdefault(key, el.get("content").strip())
+    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
+    h1s = [h for h in h1s if h]
+    title_tag = " ".join((tree.findtext(".//title") or "").split())
+
+    try:
+        ex = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
+                                         include_tables=True, favor_precision=True)
+    except Exception:
+        ex = None
+    ex_title = getattr(ex, "title", None) if ex is not None else None
+    title = _choose_title(h1s, title_tag, metas.get("og:title") or metas.get("articletitle"), ex_title)
+
+    lines = _visible_lines(tree)
+    at = next((i for i, ln in enumerate(lines) if title and ln == title), 0)
+    meta_lines = [ln for ln in lines[at:at + 30] if metadata.is_meta_line(ln)][:3]
+    body = getattr(ex, "text", None) if ex is not None else None
+    if not body or len(body.strip()) < 20:
+        body = "\n".join(lines)  # trafilatura found no article: fall back to all visible text
+    head = "\n".join(x for x in (title, *meta_lines) if x)
+
+    date_hint = None
+    for key in _DATE_META:
+        if key in metas:
+            date_hint = metadata.parse_date(metas[key])
+            if date_hint:
+                break
+    if not date_hint and ex is not None and getattr(ex, "date", None) and not ex.date.endswith("-01-01"):
+        date_hint = ex.date  # htmldate's guess only when it is not its year-only fallback
+    source_hint = next((metas[k] for k in _SOURCE_META[:2] if k in metas), None)
+    author_hint = metas.get("author") or getattr(ex, "author", None) if ex is not None else metas.get("author")
+    return RawPage(text=head + "\n\n" + body, title_hint=title, date_hint=date_hint,
+                   source_hint=source_hint, author_hint=author_hint)
+
+
+def _choose_title(h1s: list[str], title_tag: str, og: str | None, ex_title: str | None) -> str | None:
+    """An <h1> that the <title>/og:title confirms; else og:title; else <title> minus the site name."""
+    refs = [t for t in (og, title_tag, ex_title) if t]
+    for h in h1s:
+        if any(h in r or r in h for r in refs) and len(h) <= 100:
+            return h
+    if og:
+        return og
+    if ex_title:
+        return ex_title
+    if title_tag:
+        parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
+        return max(parts, key=len) if parts else None
+    return h1s[0] if h1s else None

@@ -1,0 +1,185 @@
+"""Administrative divisions of China and the region a document is about.
+
+The facts live in `xuncha/corpora/divisions.tsv` (derived from the cpca package's adcodes table by
+`benchmarks/derive_divisions.py`). A region is written as the full chain of names from province
+down, skipping nothing and adding nothing: "湖北省十堰市郧西县", "天津市和平区", "浙江省".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Division:
+    """One division: `code` is the 6-digit adcode, `parent` the parent's code ('' for a province)."""
+
+    code: str
+    name: str
+    level: str
+    parent: str
+    short: str
+
+
+@dataclass
+class Divisions:
+    """All divisions with lookups.
+
+    - `by_code`: code → Division
+    - `by_name`: every full name AND short form → list of Divisions it may mean (郧西县, 郧西 →
+      [郧西县]; 和平区 → [天津市和平区, 沈阳市和平区]). Short forms are '' when unsafe and not indexed.
+    - `chain(code)`: [province, city, county] Divisions from the top down.
+    - `full_name(code)`: the chain's names joined: "湖北省十堰市郧西县".
+    - `names_pattern`: one compiled regex alternating every indexed name, longest first.
+    """
+
+    by_code: dict[str, Division]
+    by_name: dict[str, list[Division]] = field(default_factory=dict)
+    names_pattern: re.Pattern = field(default=None)  # type: ignore[assignment]
+
+    def chain(self, code: str) -> list[Division]:
+        out: list[Division] = []
+        while code and code in self.by_code:
+            div = self.by_code[code]
+            out.append(div)
+            code = div.parent
+        return out[::-1]
+
+    def full_name(self, code: str) -> str:
+        return "".join(d.name for d in self.chain(code))
+
+    def is_within(self, code: str, ancestor: str) -> bool:
+        return any(d.code == ancestor for d in self.chain(code))
+
+
+@lru_cache(maxsize=1)
+def load_divisions() -> Divisions:
+    """Load divisions.tsv once per process. See `Divisions` for the return shape."""
+    text = resources.files("xuncha.corpora").joinpath("divisions.tsv").read_text(encoding="utf-8")
+    by_code: dict[str, Division] = {}
+    by_name: dict[str, list[Division]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        code, name, level, parent, short = (line.split("\t") + [""] * 5)[:5]
+        div = Division(code, name, level, parent, short)
+        by_code[code] = div
+        for key in {name, short} - {""}:
+            by_name.setdefault(key, []).append(div)
+    names = sorted(by_name, key=len, reverse=True)
+    pattern = re.compile("|".join(map(re.escape, names)))
+    return Divisions(by_code=by_code, by_name=by_name, names_pattern=pattern)
+
+
+# A short county form (郧西, 江北) is trusted only where a place name is expected: at the start of
+# a headline/dateline, before a colon, or directly before an organisation word.
+_ORG_AFTER = re.compile(r"(?:[:：\s]|纪委|监委|县委|区委|市委|省委|政府|人大|政协|巡察|公安|检察|法院)")
+_FULL_SUFFIX = re.compile(r"(?:省|市|县|区|州|盟|旗|自治区|地区)$")
+
+
+def _mentions(text: str, *, trust_short: bool) -> list[list[Division]]:
+    divs = load_divisions()
+    found: list[list[Division]] = []
+    for m in divs.names_pattern.finditer(text):
+        name = m.group(0)
+        cands = divs.by_name[name]
+        is_full = any(c.name == name for c in cands)
+        if not is_full:
+            if any(c.level == "county" for c in cands) and all(c.level == "county" for c in cands):
+                after = text[m.end(): m.end() + 2]
+                at_start = m.start() == 0 or text[m.start() - 1] in " \t:：(（【[“\"·"
+                if not (trust_short and (at_start or _ORG_AFTER.match(after))):
+                    continue
+            elif not trust_short and len(name) < 2:
+                continue
+        found.append(cands)
+    return found
+
+
+def _score(candidates: list[list[Division]], cover: float = 0.6) -> str | None:
+    """The deepest division that contains at least `cover` of the mentions.
+
+    Each ambiguous mention (和平区: Tianjin or Shenyang?) is first resolved to the reading that the
+    other mentions support most; then sibling mentions (和平区, 河西区, 南开区) lift the answer to
+    their common parent (天津市) instead of picking one of them.
+    """
+    divs = load_divisions()
+    support: dict[str, float] = {}
+    for cands in candidates:
+        weight = 1.0 / len(cands)
+        for c in cands:
+            for anc in divs.chain(c.code):
+                support[anc.code] = support.get(anc.code, 0.0) + weight
+    if not support:
+        return None
+
+    def strength(c: Division, own_weight: float) -> float:
+        """Support from the OTHER mentions for reading `c` (its own mention left out)."""
+        chain = divs.chain(c.code)
+        return sum(support.get(a.code, 0.0) for a in chain) - own_weight * len(chain)
+
+    resolved: list[Division] = []
+    for cands in candidates:
+        w = 1.0 / len(cands)
+        ranked = sorted(cands, key=lambda c: strength(c, w), reverse=True)
+        if len(ranked) > 1 and strength(ranked[0], w) - strength(ranked[1], w) < 1e-9:
+            continue  # 江北 alone: Ningbo or Chongqing? Nothing else says, so it says nothing.
+        resolved.append(ranked[0])
+    if not resolved:
+        return None
+    chains = {c.code: {a.code for a in divs.chain(c.code)} for c in resolved}
+
+    def on_chain(node: str, mention: Division) -> bool:
+        return mention.code in chains_of(node) or node in chains[mention.code]
+
+    def chains_of(node: str) -> set[str]:
+        return {a.code for a in divs.chain(node)}
+
+    nodes = set().union(*chains.values())
+    need = cover * len(resolved)
+    scored = [(len(divs.chain(n)), sum(on_chain(n, m) for m in resolved), n) for n in nodes]
+    ok = [t for t in scored if t[1] >= need]
+    if not ok:
+        return None
+    return max(ok)[2]
+
+
+def find_region(*texts: str | None, body: str | None = None) -> str | None:
+    """The most specific division named by headline/source/dateline/byline `texts`, else by `body`.
+
+    Positional texts are trusted places (short forms such as 郧西 or 竹溪 at a headline's start count);
+    `body` only contributes full names (…县/…区/…市) and is used to confirm or, when the header names
+    nothing, to find the place most mentioned. Returns e.g. "湖北省十堰市郧西县" or None.
+    """
+    divs = load_divisions()
+    head: list[list[Division]] = []
+    for t in texts:
+        if t:
+            head.extend(_mentions(t, trust_short=True))
+    context: list[list[Division]] = []
+    if body:
+        context = [c for c in _mentions(body[:3000], trust_short=False)
+                   if any(_FULL_SUFFIX.search(d.name) for d in c)]
+    if head:
+        # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
+        code = _score(head + [c for c in context if _consistent(c, head)])
+    elif context:
+        code = _score(context)
+    else:
+        return None
+    return divs.full_name(code) if code else None
+
+
+def _consistent(cands: list[Division], head: list[list[Division]]) -> bool:
+    divs = load_divisions()
+    for h in head:
+        for a in h:
+            for b in cands:
+                if divs.is_within(a.code, b.code) or divs.is_within(b.code, a.code):
+                    return True
+    return False
