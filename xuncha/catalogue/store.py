@@ -35,10 +35,18 @@ def file_sha256(path: str | Path) -> str:
 
 
 def effective_near_key(doc: Document) -> str | None:
-    """The key that links reposts: the reader's near_key, else a hash of the text's words."""
+    """The key that links reposts: the reader's near_key, else a hash of the longest paragraph.
+
+    A repost keeps the article's paragraphs and changes the site around them (navigation, dates,
+    footers), so its longest paragraph is the same words; short texts use all their words.
+    """
     if doc.near_key:
         return doc.near_key
-    words = _NOT_WORDS.sub("", doc.text or "")
+    paragraphs = [_NOT_WORDS.sub("", p) for p in (doc.text or "").splitlines()]
+    longest = max(paragraphs, key=len, default="")
+    if len(longest) >= 60:
+        return "para:" + hashlib.sha1(longest.encode("utf-8")).hexdigest()
+    words = "".join(paragraphs)
     return "text:" + hashlib.sha1(words.encode("utf-8")).hexdigest() if words else None
 
 
