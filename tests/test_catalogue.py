@@ -1,0 +1,167 @@
+"""The catalogue store: upsert by path and hash, reposts stored once, errors, schema migration."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, schema_version
+from xuncha.catalogue.stats import catalogue_stats
+from xuncha.catalogue.store import Catalogue, connect, effective_near_key, load_document, snapshot
+from xuncha.document import Body, Count, Document, Measure, Person, Problem
+
+ARTICLE = ("县委第二巡察组向县水利局党组反馈巡察情况。巡察组指出，该局党组履行全面从严治党主体责任不到位，"
+           "存在违规发放津补贴问题，工程项目招投标管理不规范。巡察期间个别谈话52人次。")
+
+
+def make_doc(path: str, text: str = ARTICLE, problems=(), **meta) -> Document:
+    doc = Document(path=path, sha256=f"sha-{path}-{len(text)}", format="txt", text=text, **meta)
+    for sentence, domain, category in problems:
+        start = text.find(sentence)
+        doc.problems.append(Problem(sentence, start, start + len(sentence), category=category,
+                                    aspect=category[0], domain=domain, confidence=0.9))
+    return doc
+
+
+def table_rows(cat: Catalogue, table: str) -> int:
+    return cat.count(table)
+
+
+def test_new_unchanged_updated(tmp_path):
+    with Catalogue(tmp_path / "c.db") as cat:
+        doc = make_doc("/x/a.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])
+        doc.counts.append(Count(52, "人次", False, "个别谈话", "个别谈话52人次", 0, 1))
+        doc.bodies.append(Body("县水利局", "agency", 0, 1))
+        doc.persons.append(Person("王明", "局长"))
+        doc.measures.append(Measure("三张清单", "mechanism", "建立三张清单"))
+        assert cat.store(doc, "h1").status == "new"
+        assert cat.store(doc, "h1").status == "unchanged"
+        assert table_rows(cat, "problems") == 1 and table_rows(cat, "fts_problems") == 1
+
+        changed = make_doc("/x/a.txt", ARTICLE + "整改工作仍需加强。",
+                           problems=[("工程项目招投标管理不规范", "party_gov", "B5")])
+        assert cat.store(changed, "h2").status == "updated"
+        # the old findings and their index rows are gone, not left behind
+        assert table_rows(cat, "documents") == 1
+        assert [r[0] for r in cat.conn.execute("SELECT category FROM problems")] == ["B5"]
+        for t in ("counts", "bodies", "persons", "measures", "fts_counts", "fts_bodies", "fts_measures"):
+            assert table_rows(cat, t) == 0, t
+        assert table_rows(cat, "fts_problems") == 1 and table_rows(cat, "fts_documents") == 1
+        stored = load_document(cat.conn, "/x/a.txt")
+        assert stored.text.endswith("整改工作仍需加强。")
+
+
+def test_repost_stored_once_and_linked(tmp_path):
+    with Catalogue(tmp_path / "c.db") as cat:
+        original = make_doc("/site1/a.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])
+        repost = make_doc("/site2/copy.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])
+        assert cat.store(original, "h1").status == "new"
+        out = cat.store(repost, "h2")
+        assert out.status == "duplicate" and out.duplicate_of == "/site1/a.txt"
+        assert table_rows(cat, "documents") == 2
+        assert table_rows(cat, "problems") == 1  # findings stored once
+        assert table_rows(cat, "fts_documents") == 1
+        row = cat.conn.execute("SELECT duplicate_of, text FROM documents WHERE path='/site2/copy.txt'").fetchone()
+        assert row["duplicate_of"] == "/site1/a.txt" and row["text"] == ""
+
+
+def test_repost_found_by_near_key_despite_different_furniture(tmp_path):
+    body = ("市委巡察组反馈指出，该局党组落实意识形态工作责任制不到位，干部选拔任用程序不规范，"
+            "公务接待存在超标准问题，对上轮巡察反馈问题整改不彻底，部分问题出现反弹。")
+    a = make_doc("/a.txt", f"首页 > 新闻\n{body}\n责编：张三")
+    b = make_doc("/b.txt", f"某某新闻网 转载\n{body}\n编辑：李四 返回顶部")
+    assert effective_near_key(a) == effective_near_key(b)
+    assert effective_near_key(make_doc("/c.txt", body.replace("超标准", "违规"))) != effective_near_key(a)
+
+
+def test_reposts_relinked_when_original_changes(tmp_path):
+    other = ("区委巡察组向区卫健局党组反馈巡察情况，指出医院药品采购管理不规范，医疗设备采购论证不充分，"
+             "个别医务人员收受红包，科室二次分配不透明，整改工作推进缓慢。")
+    with Catalogue(tmp_path / "c.db") as cat:
+        cat.store(make_doc("/a.txt"), "h1")
+        cat.store(make_doc("/b.txt"), "h2")
+        out = cat.store(make_doc("/a.txt", other), "h3")
+        # /b.txt no longer repeats /a.txt: its row is removed so ingest reads it again as an original
+        assert out.status == "updated" and out.orphans == ["/b.txt"]
+        assert cat.known_files() == {"/a.txt": "h3"}
+        assert cat.store(make_doc("/b.txt"), "h2").status == "new"
+
+
+def test_errors_recorded_kept_and_cleared(tmp_path):
+    with Catalogue(tmp_path / "c.db") as cat:
+        cat.record_error("/x/bad.pdf", "corrupt PDF", "s1")
+        first = cat.conn.execute("SELECT time FROM errors").fetchone()[0]
+        cat.record_error("/x/bad.pdf", "corrupt PDF", "s1")
+        rows = cat.conn.execute("SELECT path, reason, time FROM errors").fetchall()
+        assert [(r[0], r[1], r[2]) for r in rows] == [("/x/bad.pdf", "corrupt PDF", first)]
+        cat.store(make_doc("/x/bad.pdf"), "s2")  # fixed file: its error goes
+        assert table_rows(cat, "errors") == 0
+
+
+def test_schema_versioned_and_newer_refused(tmp_path):
+    path = tmp_path / "c.db"
+    conn = connect(path)
+    assert schema_version(conn) == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert migrate(conn) == SCHEMA_VERSION  # migrating again is a no-op
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(CatalogueError, match="newer"):
+        connect(path)
+
+
+def test_not_a_database_is_one_line_error(tmp_path):
+    bad = tmp_path / "c.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(CatalogueError) as info:
+        connect(bad)
+    assert "\n" not in str(info.value)
+    r = subprocess.run([sys.executable, "-m", "xuncha.cli", "stats", "--db", str(bad)], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_snapshot_ignores_rowids(tmp_path):
+    docs = [make_doc("/a.txt"), make_doc("/b.txt", ARTICLE.replace("水利局", "交通局").replace("52", "61"))]
+    snaps = []
+    for name, order in (("1.db", docs), ("2.db", docs[::-1])):
+        with Catalogue(tmp_path / name) as cat:
+            for d in order:
+                cat.store(d, d.path)
+            snaps.append(snapshot(cat.conn))
+    assert snaps[0] == snaps[1]
+
+
+def test_stats_numbers_and_breakdowns(tmp_path):
+    db = tmp_path / "c.db"
+    with Catalogue(db) as cat:
+        d = make_doc("/a.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2"),
+                                         ("工程项目招投标管理不规范", "party_gov", "B5")],
+                     date="2023-05-01", region="浙江省兰溪市", source="兰溪市纪委监委")
+        d.counts = [Count(52, "人次", False, "个别谈话", "个别谈话52人次", 0, 1),
+                    Count(8, "人次", False, "个别谈话", "个别谈话8人次", 0, 1)]
+        d.measures = [Measure("三张清单", "mechanism", "建立三张清单")]
+        cat.store(d, "h1")
+        cat.store(make_doc("/b.txt"), "h2")  # a repost
+        cat.record_error("/bad.pdf", "corrupt PDF")
+        stats = catalogue_stats(cat.conn)
+    assert (stats["documents"], stats["duplicates"], stats["problems"], stats["errors"]) == (2, 1, 2, 1)
+    assert stats["problems_by_domain_category"] == {"party_gov": {"B2": 1, "B5": 1}}
+    assert stats["documents_by_year"]["2023"] == 1
+    assert {"subject": "个别谈话", "unit": "人次", "total": 60.0, "mentions": 2, "documents": 1} in stats["count_totals"]
+    assert stats["top_measures"][0]["name"] == "三张清单"
+    r = subprocess.run([sys.executable, "-m", "xuncha.cli", "stats", "--db", str(db), "--json"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0
+    data = json.loads(r.stdout)
+    assert isinstance(data["documents"], int) and data["problems"] == 2 and data["errors"] == 1
+
+
+def test_stats_missing_catalogue_is_usage_error(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "xuncha.cli", "stats", "--db", str(tmp_path / "none.db")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "none.db" in r.stderr and not (tmp_path / "none.db").exists()

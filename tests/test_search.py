@@ -1,0 +1,165 @@
+"""Search: jieba words in FTS5, two-character terms found, filters, and safe query syntax."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from xuncha.catalogue.search import QuerySyntaxError, SearchUsageError, parse_query, search, snippet
+from xuncha.catalogue.store import Catalogue
+from xuncha.document import Body, Count, Document, Measure, Problem
+
+DOCS = [
+    # path, date, region, text, [(problem sentence, domain, category)]
+    ("/c/lanxi.txt", "2023-04-18", "浙江省金华市兰溪市",
+     "兰溪市委巡察组向市自然资源局党组反馈巡察情况。巡察组指出，该局存在违规发放津补贴问题，"
+     "公务接待管理不规范。市委巡察办对整改情况实行三色预警督办。",
+     [("存在违规发放津补贴问题", "party_gov", "B2")]),
+    ("/c/sanming.txt", "2022-11-08", "福建省三明市",
+     "三明市纪委监委约谈12名一把手。约谈指出，有的单位公车私用，有的单位约谈提醒不及时，"
+     "约谈后整改不到位。市纪委书记开展约谈，推动建立两书一函制度。",
+     [("有的单位公车私用", "party_gov", "B2")]),
+    ("/c/yuhang.txt", "2023-06-26", "浙江省杭州市余杭区",
+     "区委巡察组对瓶窑镇12个村开展提级交叉巡察。巡察发现，村级财务管理混乱，低保审核中存在优亲厚友现象。"
+     "巡察期间入户走访群众420余户。",
+     [("村级财务管理混乱", "village", "B5"), ("低保审核中存在优亲厚友现象", "village", "B6")]),
+    ("/c/school.txt", "2023-09-12", "湖南省长沙市长沙县",
+     "县委巡察组反馈对县教育局和6所中小学巡察情况，指出学校食堂大宗食材采购不规范，违规收取教辅资料费。",
+     [("学校食堂大宗食材采购不规范", "school", "B5")]),
+]
+
+
+def build(db) -> None:
+    with Catalogue(db) as cat:
+        for path, date, region, text, problems in DOCS:
+            doc = Document(path=path, sha256=path, format="txt", title=text[:20], date=date, region=region, text=text)
+            for sentence, domain, category in problems:
+                start = text.find(sentence)
+                doc.problems.append(Problem(sentence, start, start + len(sentence), category=category,
+                                            aspect=category[0], domain=domain))
+            if "约谈" in text:
+                doc.counts.append(Count(12, "名", False, "约谈一把手", "约谈12名一把手", 0, 1))
+                doc.measures.append(Measure("两书一函", "mechanism", "推动建立两书一函制度"))
+                doc.bodies.append(Body("三明市纪委监委", "discipline", 0, 7))
+            cat.store(doc, path)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("search") / "c.db"
+    build(path)
+    return path
+
+
+@pytest.fixture()
+def conn(db):
+    with Catalogue(db) as cat:
+        yield cat.conn
+
+
+def paths(hits):
+    return [h["path"].rsplit("/", 1)[-1] for h in hits]
+
+
+def test_two_character_terms_found(conn):
+    # 巡察 sits inside longer words here (巡察组, 巡察办); 约谈 is a word of its own
+    assert set(paths(search(conn, "巡察"))) == {"lanxi.txt", "yuhang.txt", "school.txt"}
+    assert paths(search(conn, "约谈")) == ["sanming.txt"]
+    assert paths(search(conn, "低保")) == ["yuhang.txt"]
+
+
+def test_bm25_ranks_denser_match_first(conn):
+    hits = search(conn, "巡察")
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    # lanxi and yuhang say 巡察 four times each, the school report twice
+    assert paths(hits)[-1] == "school.txt"
+
+
+def test_snippet_marks_matched_words(conn):
+    hit = search(conn, "约谈")[0]
+    assert "«约谈»" in hit["snippet"]
+    assert snippet("甲乙丙丁约谈戊己", ["约谈"], width=4).count("«约谈»") == 1
+
+
+def test_boolean_and_phrase_queries(conn):
+    assert paths(search(conn, "巡察 AND 低保")) == ["yuhang.txt"]
+    assert set(paths(search(conn, "低保 OR 约谈"))) == {"yuhang.txt", "sanming.txt"}
+    assert "yuhang.txt" not in paths(search(conn, "巡察 NOT 低保"))
+    assert paths(search(conn, '"公车私用"')) == ["sanming.txt"]
+    assert paths(search(conn, "(低保 OR 食堂) AND 巡察")) in (["yuhang.txt", "school.txt"], ["school.txt", "yuhang.txt"])
+
+
+def test_filters(conn):
+    assert paths(search(conn, "巡察", region="余杭")) == ["yuhang.txt"]
+    assert set(paths(search(conn, "巡察", since="2023-06"))) == {"yuhang.txt", "school.txt"}
+    assert paths(search(conn, "巡察", until="2023-04")) == ["lanxi.txt"]
+    assert paths(search(conn, "巡察", since="2023", until="2023-06-30")) in (["lanxi.txt", "yuhang.txt"],
+                                                                            ["yuhang.txt", "lanxi.txt"])
+    assert paths(search(conn, "巡察", domain="village")) == ["yuhang.txt"]
+    assert paths(search(conn, "巡察", domain="公立学校")) == ["school.txt"]
+    assert set(paths(search(conn, "巡察", category="B5"))) == {"yuhang.txt", "school.txt"}
+    assert len(search(conn, "巡察", limit=1)) == 1
+
+
+def test_kinds(conn):
+    problems = search(conn, "财务", kind="problems")
+    assert [(h["text"], h["domain"], h["category"]) for h in problems] == [("村级财务管理混乱", "village", "B5")]
+    assert search(conn, "采购", kind="problems", domain="village") == []
+    assert [h["name"] for h in search(conn, "两书一函", kind="measures")] == ["两书一函"]
+    assert [h["value"] for h in search(conn, "约谈", kind="counts")] == [12]
+    assert [h["text"] for h in search(conn, "纪委", kind="bodies")] == ["三明市纪委监委"]
+
+
+@pytest.mark.parametrize("query", ['"巡察', "(巡察 OR 约谈", "巡察)", "AND", "巡察 AND", "OR 约谈", "NOT", "()",
+                                   "巡察 AND OR 约谈", "，。"])
+def test_malformed_queries_raise_one_line(conn, query):
+    with pytest.raises(QuerySyntaxError) as info:
+        search(conn, query)
+    assert "\n" not in str(info.value)
+
+
+def test_fts_special_characters_are_quoted(conn):
+    # characters that mean something to FTS5 are searched as words, never parsed
+    for query in ("巡察*", "巡察:约谈", "^巡察", "巡察-约谈", "NEAR(巡察 约谈)", "巡察 + 约谈", "col:巡察"):
+        search(conn, query)
+    assert parse_query("巡察*").fts == '"巡察"'
+    with pytest.raises(QuerySyntaxError):  # a quote opened inside a word still needs closing
+        parse_query('a"b')
+
+
+def test_bad_filter_values(conn):
+    with pytest.raises(SearchUsageError):
+        search(conn, "巡察", domain="nowhere")
+    with pytest.raises(SearchUsageError):
+        search(conn, "巡察", since="last year")
+    with pytest.raises(SearchUsageError):
+        search(conn, "巡察", kind="people")
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "xuncha.cli", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_json_csv_and_errors(db):
+    r = run("search", "财务", "--db", str(db), "--json", "--kind", "problems")
+    assert r.returncode == 0
+    hits = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [(h["kind"], h["category"], h["text"]) for h in hits] == [("problems", "B5", "村级财务管理混乱")]
+    r = run("search", "约谈", "--db", str(db), "--json")
+    assert [json.loads(x)["path"] for x in r.stdout.splitlines()] == ["/c/sanming.txt"]
+    r = run("search", "约谈", "--db", str(db), "--csv")
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert r.returncode == 0 and rows[0]["path"] == "/c/sanming.txt"
+    r = run("search", "约谈", "--db", str(db))
+    assert r.returncode == 0 and "约谈" in r.stdout and "sanming.txt" in r.stdout
+    for bad in ('"巡察', "巡察 AND", "(巡察"):
+        r = run("search", bad, "--db", str(db))
+        assert r.returncode == 2, bad
+        assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    r = run("search", "巡察", "--db", str(db), "--domain", "mars")
+    assert r.returncode == 2 and "mars" in r.stderr
