@@ -46,17 +46,26 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
     return _checked(text, encoding, path)
 
 
+_PLAIN = re.compile(r"[\u00a0-\u024f\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")
+
+
 def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without BOM shows up as zero bytes on every other position (ASCII newlines, digits)."""
-    sample = data[:4096]
-    if len(sample) < 8 or len(sample) % 2:
+    """UTF-16 without BOM: text never holds NUL bytes except as UTF-16's high/low zero bytes, which
+    fall mostly on one parity (odd for little-endian). Confirm by decoding to readable text."""
+    sample = data[:65536]
+    sample = sample[: len(sample) - len(sample) % 2]
+    if len(sample) < 8 or sample.count(0) < len(sample) // 100:
         return None
-    even_zero = sample[0::2].count(0) / (len(sample) / 2)
-    odd_zero = sample[1::2].count(0) / (len(sample) / 2)
-    if odd_zero > 0.05 and even_zero == 0:
-        return "utf-16-le"
-    if even_zero > 0.05 and odd_zero == 0:
-        return "utf-16-be"
+    even_zero, odd_zero = sample[0::2].count(0), sample[1::2].count(0)
+    for codec, ok in (("utf-16-le", odd_zero > 2 * even_zero), ("utf-16-be", even_zero > 2 * odd_zero)):
+        if not ok:
+            continue
+        try:
+            text = sample.decode(codec)
+        except UnicodeDecodeError:
+            return None
+        if len(_PLAIN.findall(text)) >= 0.9 * len(text):
+            return codec
     return None
 
 

@@ -67,6 +67,13 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
             cand = _norm_title(lines[i])
             if cand and (cand == key or (len(cand) >= 4 and (cand in key or key.startswith(cand)))):
                 title_idx = i
+                # A headline the layout wrapped over several lines: take the rest of it too.
+                joined = cand
+                while title_idx + 1 < len(lines) and joined != key:
+                    nxt = joined + _norm_title(lines[title_idx + 1])
+                    if not key.startswith(nxt):
+                        break
+                    joined, title_idx = nxt, title_idx + 1
                 break
     if title_idx is None and meta_idx:
         title_idx = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i])), None)
@@ -90,6 +97,10 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     if title_idx is None and not meta_idx:
         start = 0
     body = lines[start:]
+    if page.title:  # the headline repeated under itself (HTML extractors often keep the <h1>)
+        key = _norm_title(page.title)
+        head = [ln for ln in body[:5] if _norm_title(ln) == key or metadata.is_meta_line(ln)]
+        body = [ln for ln in body[:5] if ln not in head] + body[5:]
     body = body[: furniture.tail_cut(body)]
     body = [ln for ln in body if _is_prose(ln) or not (
         furniture.is_furniture_line(ln) or metadata.META_LABEL.match(ln) and metadata.is_meta_line(ln))]

@@ -13,6 +13,7 @@ _PAGE_NO = re.compile(
     r"^(?:第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]|\d+\s*/\s*\d+|\d{1,4}"
     r"|[Pp]age\s*\d+(?:\s*of\s*\d+)?|共\s*\d+\s*页\s*第\s*\d+\s*页)$")
 _DIGITS = re.compile(r"\d+")
+_SENTENCE_TAIL = re.compile(r"[。！？!?；;，,、]$")
 _CID = re.compile(r"\(cid:\d+\)")
 _READABLE = re.compile(r"[\u3400-\u9fffA-Za-z0-9]")
 _END_PUNCT = re.compile(r"[。！？!?：:；;”」』）)]$")
@@ -63,8 +64,9 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
         body = [ln for ln in lines if ln]
         edge = set(body[:3] + body[-3:])
         counts.update(_DIGITS.sub("#", ln) for ln in edge)
-    need = max(2, (len(pages) + 1) // 2)
-    return {key for key, n in counts.items() if n >= need}
+    need = max(2, -(-len(pages) * 3 // 5))  # on at least 60% of the pages
+    # A line ending a sentence is text that happened to land at a page edge, not a running title.
+    return {key for key, n in counts.items() if n >= need and not _SENTENCE_TAIL.search(key)}
 
 
 def _strip_layout(pages: list[list[str]]) -> list[list[str]]:
