@@ -138,7 +138,6 @@ def _run(paragraph, text: str, east_asia: str, size: float | None = None, bold: 
 
 def _cell_text(cell, lines: list[tuple[str, bool]], size: float = 12) -> None:
     """Fill a table cell with lines (text, bold), 仿宋 at `size` points, single spaced."""
-    cell.paragraphs[0].text = ""
     for i, (text, bold) in enumerate(lines):
         para = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
         para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
