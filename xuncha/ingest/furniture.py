@@ -18,6 +18,7 @@ from importlib import resources
 MAX_FURNITURE_LINE = 100
 _LIST_SEP = re.compile(r"\s*[|｜丨]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
+_WORD = re.compile(r"\w")
 
 
 def _patterns(name: str) -> list[str]:
@@ -49,6 +50,8 @@ def is_furniture_line(line: str) -> bool:
         return False
     if len(s) > MAX_FURNITURE_LINE:
         return False
+    if not _WORD.search(s):  # only bars, dots or dashes left (e.g. after spam names were cut)
+        return True
     return bool(_line_re().fullmatch(s)) or is_link_list(s)
 
 

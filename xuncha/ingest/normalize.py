@@ -63,13 +63,19 @@ def _data_lines(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _spam_pattern() -> re.Pattern:
     names = sorted(_data_lines("spam_names.txt"), key=len, reverse=True)
-    parts = [re.escape(n) for n in names] + _data_lines("spam_patterns.txt")
+    parts = _data_lines("spam_patterns.txt") + [re.escape(n) for n in names]
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+
+
+# Inside numbers, full-width ．％－／ are part of the number: 12．5万元 → 12.5万元, 30％ → 30%.
+_NUMBER_MARKS = re.compile(r"(?<=\d)[．％－／](?=\d)|(?<=\d)％")
+_NUMBER_ASCII = {"．": ".", "％": "%", "－": "-", "／": "/"}
 
 
 def unify_width(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_WIDTH)
+    text = text.translate(_WIDTH)
+    return _NUMBER_MARKS.sub(lambda m: _NUMBER_ASCII[m.group(0)], text)
 
 
 def strip_pinyin(text: str) -> str:

@@ -17,6 +17,7 @@ from xuncha.ingest.regions import find_region
 _PROSE = re.compile(r"[，,。；;！!？?]")
 _TITLE_END_BAD = re.compile(r"[。；;，,]$")
 _WS = re.compile(r"[ \t]+")
+_DOC_TITLE = re.compile(r"^关于.{2,60}(?:通报|报告|意见|通知|办法|方案|决定|规定|细则|批复|函|纪要|总结|计划|情况|清单)$")
 
 
 @dataclass
@@ -78,7 +79,9 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     if title_idx is None and meta_idx:
         title_idx = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i])), None)
     if title_idx is None:
-        title_idx = next((i for i in head_zone if _title_like(lines[i])), None)
+        leading = [i for i in head_zone if _title_like(lines[i])][:4]
+        # An official document: issuing body on top, the "关于……的通报" line is the title.
+        title_idx = next((i for i in leading if _DOC_TITLE.search(lines[i])), leading[0] if leading else None)
     if hint:
         page.title = hint
     elif title_idx is not None:
@@ -99,8 +102,8 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     body = lines[start:]
     if page.title:  # the headline repeated under itself (HTML extractors often keep the <h1>)
         key = _norm_title(page.title)
-        head = [ln for ln in body[:5] if _norm_title(ln) == key or metadata.is_meta_line(ln)]
-        body = [ln for ln in body[:5] if ln not in head] + body[5:]
+        while body and (_norm_title(body[0]) == key or metadata.is_meta_line(body[0])):
+            body = body[1:]
     body = body[: furniture.tail_cut(body)]
     body = [ln for ln in body if _is_prose(ln) or not (
         furniture.is_furniture_line(ln) or metadata.META_LABEL.match(ln) and metadata.is_meta_line(ln))]

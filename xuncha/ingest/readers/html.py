@@ -68,8 +68,8 @@ def read_html(data: bytes, path: str) -> RawPage:
         key = (el.get("name") or el.get("property") or el.get("itemprop") or "").strip().lower()
         if key and el.get("content"):
             metas.setdefault(key, el.get("content").strip())
-    h1s = [" ".join(h.text_content().split()) for h in tree.iter("h1")]
-    h1s = [h for h in h1s if h]
+    headings = [" ".join(h.text_content().split()) for h in tree.iter("h1", "h2", "h3")]
+    headings = [h for h in headings if h]
     title_tag = " ".join((tree.findtext(".//title") or "").split())
 
     try:
@@ -78,7 +78,7 @@ def read_html(data: bytes, path: str) -> RawPage:
     except Exception:
         ex = None
     ex_title = getattr(ex, "title", None) if ex is not None else None
-    title = _choose_title(h1s, title_tag, metas.get("og:title") or metas.get("articletitle"), ex_title)
+    title = _choose_title(headings, title_tag, metas.get("og:title") or metas.get("articletitle"), ex_title)
 
     lines = _visible_lines(tree)
     at = next((i for i, ln in enumerate(lines) if title and ln == title), 0)
@@ -102,17 +102,17 @@ def read_html(data: bytes, path: str) -> RawPage:
                    source_hint=source_hint, author_hint=author_hint)
 
 
-def _choose_title(h1s: list[str], title_tag: str, og: str | None, ex_title: str | None) -> str | None:
-    """An <h1> that the <title>/og:title confirms; else og:title; else <title> minus the site name."""
-    refs = [t for t in (og, title_tag, ex_title) if t]
-    for h in h1s:
-        if any(h in r or r in h for r in refs) and len(h) <= 100:
-            return h
-    if og:
-        return og
-    if ex_title:
-        return ex_title
-    if title_tag:
-        parts = [p for p in _TITLE_SPLIT.split(title_tag) if p]
-        return max(parts, key=len) if parts else None
-    return h1s[0] if h1s else None
+def _choose_title(headings: list[str], title_tag: str, og: str | None, ex_title: str | None) -> str | None:
+    """The headline: a heading (h1–h3) that the page <title> (minus the site name) or og:title
+    confirms; else og:title; else the longest part of <title>; else trafilatura's guess.
+
+    Government sites often put the site logo in <h1>, so a heading only counts when it matches
+    the headline part of <title>, not the site-name part."""
+    parts = [p for p in _TITLE_SPLIT.split(title_tag) if len(p) >= 2] if title_tag else []
+    main_part = max(parts, key=len) if parts else None
+    refs = [r for r in (og, main_part, ex_title) if r and len(r) >= 4]
+    for ref in refs:
+        matches = [h for h in headings if len(h) >= 4 and len(h) <= 100 and (h in ref or ref in h)]
+        if matches:
+            return max(matches, key=len)
+    return og or main_part or ex_title or (headings[0] if headings else None)

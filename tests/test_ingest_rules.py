@@ -1,0 +1,182 @@
+"""Ingestion rules on pages written for these tests (not the seeds): layouts the seeds don't show."""
+
+from __future__ import annotations
+
+import pytest
+
+from render_formats import Article, render_html
+from xuncha.ingest import document_from_text, read_document
+from xuncha.ingest.dedup import DuplicateIndex, hamming
+from xuncha.ingest.metadata import parse_date
+from xuncha.ingest.normalize import find_garbled, normalize_text, strip_pinyin
+from xuncha.ingest.regions import find_region, load_divisions
+
+CCDI_STYLE = """中央纪委国家监委网站
+首页 > 审查调查 > 正文
+某省宁陕县：以精准监督推动整改落地
+2023-03-15 08:30　　来源：中央纪委国家监委网站　　作者：张小明　　
+【字体：大 中 小】
+　　本网讯（通讯员 李四）“对照问题清单，逐项销号，确保整改到位。”近日，宁陕县纪委监委召开巡察整改推进会，督促被巡察党组织落实整改主体责任，已整改问题４６个，追回资金１２．５万元。
+　　今年以来，该县纪委监委聚焦“一把手”和领导班子，开展谈心谈话３２人次，对整改不力的３名干部进行约谈，形成了“发现问题—督促整改—跟踪问效”的闭环。
+　　“下一步，我们将持续用好巡察成果，推动以案促改、以案促治。”该县纪委监委相关负责人表示。
+　　（宁陕县纪委监委）
+责任编辑：王五
+分享到：
+相关新闻
+宁陕县召开警示教育大会
+某市开展作风建设专项整治
+"""
+
+OFFICIAL_NOTICE = """中共平利县委巡察办
+关于2022年度巡察工作情况的通报
+
+各乡镇党委，县直各单位党组（党委）：
+    2022年，县委巡察办完成了对18个单位的常规巡察，共发现问题236个，移交问题线索12件，推动建立完善制度45项。
+    部分单位“一把手”履行第一责任人责任不到位，对班子成员监督偏软，“三重一大”决策制度执行不严格。
+
+中共平利县委巡察办
+2023年1月10日
+"""
+
+TAIWAN_PAGE = """首頁 > 新聞中心 > 廉政要聞
+臺中市政府政風處推動廉政倫理宣導
+發布日期：112-05-12　　更新時間：2023/05/12 10:20
+為強化公務員廉政意識，臺中市政府政風處於５月１２日舉辦廉政倫理宣導講習，計有１２０人參加。
+講習中說明公務員廉政倫理規範之受贈財物、飲宴應酬及請託關說等規定，並以實際案例進行解說。
+瀏覽人次：1234
+回上一頁
+"""
+
+
+def test_ccdi_style_page():
+    doc = document_from_text(CCDI_STYLE)
+    assert doc.title == "某省宁陕县：以精准监督推动整改落地"
+    assert (doc.date, doc.source, doc.author) == ("2023-03-15", "中央纪委国家监委网站", "张小明")
+    assert doc.region == "陕西省安康市宁陕县"
+    assert doc.text.startswith("“对照问题清单") and doc.text.endswith("相关负责人表示。")
+    assert "46个" in doc.text and "12.5万元" in doc.text and "32人次" in doc.text
+    for junk in ("字体", "责任编辑", "分享", "相关新闻", "警示教育大会", "本网讯", "首页"):
+        assert junk not in doc.text
+
+
+def test_official_notice_title_and_signature_date():
+    doc = document_from_text(OFFICIAL_NOTICE)
+    assert doc.title == "关于2022年度巡察工作情况的通报"
+    assert doc.date == "2023-01-10"
+    assert doc.region == "陕西省安康市平利县"
+    assert doc.text.startswith("各乡镇党委") and "236个" in doc.text
+
+
+def test_traditional_page_is_simplified_and_cleaned():
+    doc = document_from_text(TAIWAN_PAGE)
+    assert doc.title == "台中市政府政风处推动廉政伦理宣导"
+    assert doc.date == "2023-05-12"
+    assert doc.text.startswith("为强化公务员廉政意识") and doc.text.endswith("进行解说。")
+    assert "浏览" not in doc.text and "上一页" not in doc.text and "120人" in doc.text
+
+
+def test_news_dateline_becomes_author_and_region():
+    doc = document_from_text("新华社北京3月5日电（记者 张三）今年以来，各级纪检监察机关深入整治群众身边不正之风"
+                             "和腐败问题，共查处问题1.2万个。\n记者了解到，各地持续推进“一把手”监督。")
+    assert doc.text.startswith("今年以来") and doc.author == "记者 张三" and doc.region == "北京市"
+
+
+def test_html_with_logo_h1_gbk_and_meta_date(tmp_path):
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">'
+            '<meta name="PubDate" content="2023-05-12 10:20">'
+            "<title>紫阳县：“清单式”监督压实“一把手”责任_清风网</title></head><body>"
+            '<div class="logo"><h1>清风网</h1></div><div class="nav"><a>首页</a> <a>要闻</a> <a>审查调查</a></div>'
+            "<h2>紫阳县：“清单式”监督压实“一把手”责任</h2><div>来源：紫阳县纪委监委</div>"
+            "<div class='TRS_Editor'><p>近日，紫阳县纪委监委向全县38个单位“一把手”发放履责清单，明确监督重点12项，"
+            "推动责任落实。</p><p>“清单式”监督实施以来，该县纪委监委开展谈心谈话56人次，发现问题41个，已督促整改39个。"
+            "</p><p>（紫阳县纪委监委 陈某某）</p></div><div class='footer'>版权所有 清风网 京ICP备12345678号</div>"
+            "</body></html>")
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("gb18030"))
+    doc = read_document(path)
+    assert doc.format == "html" and doc.title == "紫阳县：“清单式”监督压实“一把手”责任"
+    assert (doc.date, doc.source, doc.author) == ("2023-05-12", "紫阳县纪委监委", "紫阳县纪委监委 陈某某")
+    assert doc.text.startswith("近日") and doc.text.endswith("已督促整改39个。")
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("監(jiān)督", "監督"), ("15個(gè)", "15個"), ("黨委(黨組)", "黨委(黨組)"), ("記者(湯鴻鴿)", "記者(湯鴻鴿)"),
+    ("意見(試行)", "意見(試行)"), ("同级监督（jiān dū）", "同级监督（jiān dū）"), ("平台（APP）", "平台（APP）"),
+    ("县(市、区)", "县(市、区)"), ("监（jiān）督", "监督"), ("第一(dì yī)", "第一(dì yī)"),
+])
+def test_pinyin_removal_keeps_real_brackets(raw, clean):
+    assert strip_pinyin(raw) == clean
+
+
+def test_widths_and_script_unified():
+    warnings: list[str] = []
+    out = normalize_text("２０２２年發現問題１２個，佔比３０％，ＡＰＰ　上線", warnings)
+    assert out == "2022年发现问题12个，占比30%，APP 上线" and warnings == []
+
+
+def test_garbled_runs_flagged_but_rare_name_characters_are_not():
+    assert find_garbled("总理朱镕基在会上讲话，王喆参加。") == []
+    assert find_garbled("购买A股基金，B超检查，5G网络。") == []
+    warnings: list[str] = []
+    out = normalize_text("按程序审批后\ue309\ue0ee给予严肃追责问责。", warnings)
+    assert "\ue309" not in out and len(warnings) == 1
+
+
+def test_spam_names_are_stripped():
+    doc = document_from_text("某县召开廉政警示教育大会\n会议强调，要持续加强作风建设，推动全面从严治党向纵深发展，"
+                             "切实维护良好政治生态。澳门新葡京娱乐场官网\n火币网\n皇冠体育| 时时彩| 北京赛车pk10|")
+    assert all(s not in doc.text for s in ("葡京", "火币", "皇冠", "时时彩", "赛车"))
+    assert doc.text.endswith("政治生态。")
+
+
+@pytest.mark.parametrize("text, date", [
+    ("2022年05月20日18:08 | 来源：人民网", "2022-05-20"), ("时间:2021-02-09 04:29 浏览:", "2021-02-09"),
+    ("发布时间：2023/5/12", "2023-05-12"), ("二〇二三年一月十日", "2023-01-10"), ("2023.11.02", "2023-11-02"),
+    ("2022年13月40日", None), ("第15个工作日", None), ("版本 3.2.1", None),
+])
+def test_dates(text, date):
+    assert parse_date(text) == date
+
+
+def test_divisions_shape():
+    divs = load_divisions()
+    (yunxi,) = divs.by_name["郧西"]
+    assert (yunxi.name, yunxi.level, divs.full_name(yunxi.code)) == ("郧西县", "county", "湖北省十堰市郧西县")
+    assert {d.parent for d in divs.by_name["和平区"]} >= {"120000", "210100"}
+    assert divs.by_name["湖北"][0].level == "province" and len(divs.by_code) > 3000
+
+
+@pytest.mark.parametrize("texts, body, region", [
+    (("湖北郧西:着力破解监督难题", "人民网-湖北频道"), None, "湖北省十堰市郧西县"),
+    (("江北:“五责”闭环拧紧监督链", "浙江省纪委监委网站"), None, "浙江省宁波市江北区"),
+    (("江北:“五责”闭环拧紧监督链",), None, None),  # Ningbo or Chongqing: nothing says which
+    (("“一把手”说",), "和平区委书记表示……河西区委书记说……南开区委书记说……", "天津市"),
+    (("和平发展之路",), None, None),  # a common word, not 和平区
+])
+def test_regions(texts, body, region):
+    assert find_region(*texts, body=body) == region
+
+
+ARTICLE = Article(
+    title="县纪委监委开展作风建设专项监督",
+    date="2023-08-01",
+    source="清风网",
+    paragraphs=["今年以来，某县纪委监委紧盯群众身边不正之风，对全县21个乡镇开展作风建设专项监督，发现问题57个，"
+                "督促整改52个，问责干部9人。"] + ["专项监督中，监督检查组采取“四不两直”方式，深入村组走访群众，"
+                                                "对反映强烈的问题建立台账、逐一销号。"] * 2,
+)
+
+
+def test_reposts_with_other_furniture_are_linked(tmp_path):
+    first = document_from_text("\n".join([ARTICLE.title, "2023-08-01 来源：清风网", *ARTICLE.paragraphs]), "a.txt")
+    repost = read_document(render_html(ARTICLE, tmp_path / "repost.html"))
+    trimmed = document_from_text("转载\n" + ARTICLE.title + "\n" + "\n".join(ARTICLE.paragraphs[:2])
+                                 + "\n原文链接：http://example.org/a.html\n版权所有 © 某网", "b.txt")
+    other = document_from_text("县委巡察办召开巡察工作推进会\n会议听取了各巡察组工作进展情况汇报，研究部署下一阶段"
+                               "巡察工作，要求各巡察组紧盯“一把手”和领导班子，发现问题、形成震慑。", "c.txt")
+    index = DuplicateIndex()
+    assert index.check(first) is None
+    assert index.check(repost) == "a.txt"
+    assert index.check(trimmed) == "a.txt"
+    assert index.check(other) is None
+    assert hamming(first.near_key, repost.near_key) <= 8 < hamming(first.near_key, other.near_key)
