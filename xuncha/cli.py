@@ -204,6 +204,50 @@ def stats(
         print_stats(figures)
 
 
+@app.command(epilog=EXIT_CODES)
+def classify(
+    texts: Optional[List[str]] = typer.Argument(None, help="Problem statements; none = read stdin, one per line "
+                                                "(a line may be JSON {\"text\": ..., \"unit\": ...})."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per input line (JSONL), in input order."),
+    unit: Optional[str] = typer.Option(None, "--unit", help="The inspected unit (县人民医院, 某某村...), for the domain."),
+) -> None:
+    """Classify problem statements into the 一把手 checklist categories and domains."""
+    from xuncha.classify import classify_lines
+
+    if texts:
+        lines, batch = iter(texts), 256
+    else:
+        lines, batch = sys.stdin, (1 if sys.stdin.isatty() else 256)
+    out = Console(highlight=False, soft_wrap=True)
+    for row in classify_lines(lines, unit=unit, batch_size=batch):
+        if as_json:
+            emit_json(row)
+        elif row["category"] is None:
+            out.print("", markup=False)
+        else:
+            out.print(f"{row['category']:<3} {row['confidence']:.2f}  {row['domain']:<9}  "
+                      f"{row['category_name']}  |  {row['text']}", markup=False)
+        sys.stdout.flush()
+
+
+@app.command(epilog=EXIT_CODES)
+def train(
+    data: Optional[List[Path]] = typer.Option(None, "--data", help="Your labelled statements (JSONL lines "
+                                              '{"text", "category", "domain"?}); repeatable.'),
+) -> None:
+    """Rebuild the classifier on the built-in corpus plus your own labelled statements."""
+    from xuncha.classify import CorpusError, train as train_model
+
+    for p in data or []:
+        if not p.is_file():
+            fail_usage(f"{p}: no such file")
+    try:
+        path = train_model(data or [])
+    except CorpusError as e:
+        fail_usage(str(e))
+    err.print(f"model written to {path}", markup=False, highlight=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

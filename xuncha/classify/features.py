@@ -56,13 +56,13 @@ def category_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def matched_cues(text: str) -> dict[str, list[str]]:
     """Cue words found in a normalised text, per category id (only categories with a match)."""
+    hits = [(cid, c) for cid, cues in category_cues() for c in cues if c in text]
+    words = {c for _, c in hits}
     found: dict[str, list[str]] = {}
-    for cid, cues in category_cues():
-        hits = [c for c in cues if c in text]
-        if hits:
-            # a cue inside a longer matched cue of the same category adds nothing
-            hits = [c for c in hits if not any(c != o and c in o for o in hits)]
-            found[cid] = hits
+    for cid, c in hits:
+        # a cue inside a longer matched cue says nothing of its own (决策 in 决策部署, 整改 in 整改台账)
+        if not any(c != o and c in o for o in words):
+            found.setdefault(cid, []).append(c)
     return found
 
 

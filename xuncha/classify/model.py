@@ -25,25 +25,33 @@ from xuncha.classify import corpus, features
 # Bump when features or model settings change in a way the file hashes below would not notice.
 MODEL_VERSION = "1"
 SEED = 13
-# Weight of the cue-word distribution blended into the model's probabilities (see `predict_proba`).
-CUE_BLEND = 0.25
+# Cue words decide where the model hesitates: below this top probability, when the matched cue
+# words all belong to one category, that category's share is raised by CUE_BLEND. Cross-validation
+# showed blending everywhere costs accuracy (the model already sees the cues as features).
+CUE_DECISIVE_BELOW = 0.4
+CUE_BLEND = 0.5
 
 _lock = threading.Lock()
 _model = None
 
 
 def make_pipeline():
-    """An unfitted pipeline; every random choice is seeded so a rebuild gives the same model."""
+    """An unfitted pipeline; every random choice is seeded so a rebuild gives the same model.
+
+    A linear SVM fits in well under a second here and, calibrated by 3-fold sigmoid scaling,
+    gives probabilities; in cross-validation it matched logistic regression at a tenth of the time.
+    """
+    from sklearn.calibration import CalibratedClassifierCV
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import FeatureUnion, Pipeline
+    from sklearn.svm import LinearSVC
 
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
     words = TfidfVectorizer(tokenizer=features.word_tokens, token_pattern=None, lowercase=False,
                             ngram_range=(1, 2), sublinear_tf=True, min_df=1)
     union = FeatureUnion([("chars", chars), ("words", words), ("cues", features.CueFeatures())],
-                         transformer_weights={"chars": 1.0, "words": 1.0, "cues": 0.6})
-    clf = LogisticRegression(C=20.0, max_iter=3000, random_state=SEED)
+                         transformer_weights={"chars": 1.0, "words": 1.0, "cues": 0.3})
+    clf = CalibratedClassifierCV(LinearSVC(C=0.5, random_state=SEED), cv=3, method="sigmoid")
     return Pipeline([("features", union), ("clf", clf)])
 
 
@@ -66,28 +74,37 @@ class CategoryModel:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Rows of class probabilities (columns in self.classes) for raw texts.
 
-        Cue words are decisive where the model hesitates: the model's distribution is mixed
-        with the distribution of matched cue weights, more so the less sure the model is.
+        Cue words are decisive only where the model hesitates (top probability below
+        CUE_DECISIVE_BELOW) and all matched cues name one category.
         """
         norm = [features.normalize(t) for t in texts]
         proba = self.pipeline.predict_proba(norm)
         order = [cid for cid, _ in features.category_cues()]
         cols = [order.index(c) for c in self.classes]
         for i, t in enumerate(norm):
+            if proba[i].max() >= CUE_DECISIVE_BELOW:
+                continue
             scores = features.cue_scores(t)[cols]
-            if scores.sum() > 0:
-                cue_dist = scores / scores.sum()
-                w = CUE_BLEND * (1.0 - proba[i].max())
-                proba[i] = (1 - w) * proba[i] + w * cue_dist
+            if np.count_nonzero(scores) == 1:
+                proba[i] = (1 - CUE_BLEND) * proba[i] + CUE_BLEND * (scores > 0)
         return proba
+
+    def _coef(self) -> np.ndarray:
+        """Per-class linear weights (averaged over the calibration folds' SVMs)."""
+        if getattr(self, "_coef_cache", None) is None:
+            clf = self.pipeline.named_steps["clf"]
+            if hasattr(clf, "calibrated_classifiers_"):
+                coef = np.mean([c.estimator.coef_ for c in clf.calibrated_classifiers_], axis=0)
+            else:
+                coef = clf.coef_
+            self._coef_cache = coef if coef.shape[0] == len(self.classes) else np.vstack([-coef[0], coef[0]])
+        return self._coef_cache
 
     def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
         """The words of `text` that speak most for `category` (for explanations)."""
         union = self.pipeline.named_steps["features"]
-        clf = self.pipeline.named_steps["clf"]
         words = dict(union.transformer_list)["words"]
-        row = list(self.classes).index(category)
-        coef = clf.coef_[row] if clf.coef_.shape[0] > 1 else clf.coef_[0]
+        coef = self._coef()[list(self.classes).index(category)]
         offset = len(dict(union.transformer_list)["chars"].vocabulary_)
         vocab = words.vocabulary_
         scored = []
@@ -103,15 +120,17 @@ def _code_files() -> list[Path]:
     return [here / "features.py", here / "model.py", here / "corpus.py"]
 
 
-def _taxonomy_file() -> Path:
-    return Path(str(resources.files("xuncha.corpora") / "taxonomy.json"))
+def _data_files() -> list[Path]:
+    """Taxonomy (cue columns) and the segmentation dictionary (word features) shape the model too."""
+    folder = resources.files("xuncha.corpora")
+    return [Path(str(folder / "taxonomy.json")), Path(str(folder / "userdict.txt"))]
 
 
 def base_key() -> str:
-    """Hash of everything the built-in model depends on: corpus, taxonomy, code, sklearn version."""
+    """Hash of everything the built-in model depends on: corpus, taxonomy, dictionary, code, sklearn."""
     import sklearn
 
-    paths = [*corpus.statement_files(), _taxonomy_file(), *_code_files()]
+    paths = [*corpus.statement_files(), *_data_files(), *_code_files()]
     return corpus.files_digest(paths, salt=f"v{MODEL_VERSION}/sklearn{sklearn.__version__}")
 
 
