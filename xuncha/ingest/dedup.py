@@ -9,7 +9,6 @@ batches (a catalogue can store them): `hamming(a, b) <= NEAR_BITS` means "probab
 
 from __future__ import annotations
 
-import hashlib
 import re
 
 from xuncha.document import Document
@@ -26,32 +25,55 @@ def _skeleton(text: str) -> str:
     return _NOISE.sub("", text)
 
 
-def _shingles(text: str) -> set[int]:
-    s = _skeleton(text)
-    if len(s) < SHINGLE:
-        return {_h64(s)} if s else set()
-    return {_h64(s[i:i + SHINGLE]) for i in range(len(s) - SHINGLE + 1)}
+_MULT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 
 
-def _h64(s: str) -> int:
-    return int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def _simhash(hashes: set[int]) -> int:
-    """Bit i is set when most shingle hashes have bit i set (vectorised: ~1 ms for a long article)."""
-    if not hashes:
-        return 0
+def _shingle_hashes(text: str):
+    """64-bit hashes of every 4-character shingle, vectorised (numpy), stable across processes."""
     import numpy as np
 
-    arr = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
-    bits = (arr[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
+    s = _skeleton(text)
+    cps = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(cps) < SHINGLE:
+        cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)]) if len(cps) else cps
+    if not len(cps):
+        return np.zeros(0, dtype=np.uint64)
+    n = len(cps) - SHINGLE + 1
+    with np.errstate(over="ignore"):
+        h = cps[0:n] * np.uint64(_MULT[0]) + cps[1:n + 1] * np.uint64(_MULT[1]) \
+            + cps[2:n + 2] * np.uint64(_MULT[2]) + cps[3:n + 3]
+        # splitmix64 finaliser: spreads every input bit over all 64 output bits
+        h = h + np.uint64(0x9E3779B97F4A7C15)
+        h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        h = h ^ (h >> np.uint64(31))
+    return np.unique(h)
+
+
+def _shingles(text: str) -> set[int]:
+    return set(_shingle_hashes(text).tolist())
+
+
+def _simhash_of(hashes) -> int:
+    """Bit i is set when most shingle hashes have bit i set."""
+    import numpy as np
+
+    if not len(hashes):
+        return 0
+    bits = (hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
     ones = bits.sum(axis=0)
     return sum(1 << i for i in range(64) if 2 * int(ones[i]) > len(hashes))
 
 
+def _simhash(hashes: set[int]) -> int:
+    import numpy as np
+
+    return _simhash_of(np.fromiter(hashes, dtype=np.uint64, count=len(hashes)))
+
+
 def near_key(text: str) -> str:
     """The document's near-duplicate key: 16 hex digits of SimHash over character shingles."""
-    return f"{_simhash(_shingles(text)):016x}"
+    return f"{_simhash_of(_shingle_hashes(text)):016x}"
 
 
 def hamming(a: str, b: str) -> int:

@@ -55,16 +55,41 @@ def _gb2312() -> frozenset[str]:
     return frozenset(chars)
 
 
+@lru_cache(maxsize=1)
+def _rare_han() -> re.Pattern:
+    """One character class of the Han characters outside GB2312 (rare in simplified text)."""
+    gb = _gb2312()
+    ranges: list[tuple[int, int]] = []
+    for cp in range(0x3400, 0xA000):
+        ch = chr(cp)
+        if ch in gb or ch in _NAME_CHARS:
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+    return re.compile(f"[{body}\uf900-\ufaff]")
+
+
 def _data_lines(name: str) -> list[str]:
     text = resources.files("xuncha.corpora").joinpath(name).read_text(encoding="utf-8")
     return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
 @lru_cache(maxsize=1)
-def _spam_pattern() -> re.Pattern:
-    names = sorted(_data_lines("spam_names.txt"), key=len, reverse=True)
-    parts = _data_lines("spam_patterns.txt") + [re.escape(n) for n in names]
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)
+def _spam_rules() -> tuple[list[str], list[tuple[list[str], re.Pattern]]]:
+    names = sorted({n.lower() for n in _data_lines("spam_names.txt")}, key=len, reverse=True)
+    rules = []
+    for line in _data_lines("spam_patterns.txt"):
+        triggers, _, pattern = line.partition("\t")
+        rules.append((triggers.split("|"), re.compile(pattern.strip(), re.IGNORECASE)))
+    return names, rules
+
+
+@lru_cache(maxsize=256)
+def _names_re(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(map(re.escape, names)), re.IGNORECASE)
 
 
 # Inside numbers, full-width ．％－／ are part of the number: 12．5万元 → 12.5万元, 30％ → 30%.
@@ -94,7 +119,6 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
     A run needs one strong sign or two weak ones within a few characters, so a single rare
     name character (王镕) or "A股" is never flagged.
     """
-    gb = _gb2312()
     signs: list[tuple[int, int, int]] = []  # (start, end, weight)
     for m in _STRONG.finditer(text):
         signs.append((m.start(), m.end(), 2))
@@ -102,10 +126,8 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
         signs.append((m.start(), m.end(), 2))
     for m in _LONE_LETTER.finditer(text):
         signs.append((m.start(), m.end(), 1))
-    for m in _HAN.finditer(text):
-        ch = m.group(0)
-        if ch not in gb and ch not in _NAME_CHARS:
-            signs.append((m.start(), m.end(), 1))
+    for m in _rare_han().finditer(text):
+        signs.append((m.start(), m.end(), 1))
     signs.sort()
     runs: list[tuple[int, int]] = []
     cur: list[int] | None = None  # [start, end, weight]
@@ -138,7 +160,17 @@ def remove_garbled(text: str, warnings: list[str]) -> str:
 
 
 def strip_spam(text: str) -> str:
-    return _spam_pattern().sub("", text)
+    """Cut injected gambling/casino names. Plain substring tests first (fast C), so a clean
+    document never pays for a regex over the spam vocabulary."""
+    names, rules = _spam_rules()
+    low = text.lower()
+    hits = tuple(n for n in names if n in low)
+    for triggers, pattern in rules:
+        if any(t in text for t in triggers):
+            text = pattern.sub("", text)
+    if hits:
+        text = _names_re(hits).sub("", text)
+    return text
 
 
 def normalize_text(text: str, warnings: list[str]) -> str:

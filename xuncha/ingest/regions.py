@@ -35,12 +35,12 @@ class Divisions:
       [郧西县]; 和平区 → [天津市和平区, 沈阳市和平区]). Short forms are '' when unsafe and not indexed.
     - `chain(code)`: [province, city, county] Divisions from the top down.
     - `full_name(code)`: the chain's names joined: "湖北省十堰市郧西县".
-    - `names_pattern`: one compiled regex alternating every indexed name, longest first.
+    - `max_name_len`: length of the longest indexed name (for scanning text).
     """
 
     by_code: dict[str, Division]
     by_name: dict[str, list[Division]] = field(default_factory=dict)
-    names_pattern: re.Pattern = field(default=None)  # type: ignore[assignment]
+    max_name_len: int = 0
 
     def chain(self, code: str) -> list[Division]:
         out: list[Division] = []
@@ -71,31 +71,65 @@ def load_divisions() -> Divisions:
         by_code[code] = div
         for key in {name, short} - {""}:
             by_name.setdefault(key, []).append(div)
-    names = sorted(by_name, key=len, reverse=True)
-    pattern = re.compile("|".join(map(re.escape, names)))
-    return Divisions(by_code=by_code, by_name=by_name, names_pattern=pattern)
+    return Divisions(by_code=by_code, by_name=by_name, max_name_len=max(map(len, by_name)))
 
 
 # A short county form (郧西, 江北) is trusted only where a place name is expected: at the start of
 # a headline/dateline, before a colon, or directly before an organisation word.
 _ORG_AFTER = re.compile(r"(?:[:：\s]|纪委|监委|县委|区委|市委|省委|政府|人大|政协|巡察|公安|检察|法院)")
-_FULL_SUFFIX = re.compile(r"(?:省|市|县|区|州|盟|旗|自治区|地区)$")
+
+
+_SUFFIX_CHAR = re.compile(r"[省市县区州盟旗]")
+
+
+def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
+    """Leftmost-longest division names in `text` as (start, end, name).
+
+    Full names are found from their last character (省市县区州盟旗), so a long body costs a few
+    dictionary look-ups per such character instead of one regex with six thousand alternatives.
+    Two-character full names (城区, 矿区, 赵县) are ordinary words too often to count.
+    """
+    divs = load_divisions()
+    names = divs.by_name
+    longest = divs.max_name_len
+    found: list[tuple[int, int, str]] = []
+    if full_only:
+        for m in _SUFFIX_CHAR.finditer(text):
+            end = m.end()
+            for length in range(min(longest, end), 2, -1):
+                cand = text[end - length:end]
+                if cand in names and any(d.name == cand for d in names[cand]):
+                    found.append((end - length, end, cand))
+                    break
+    else:
+        i = 0
+        while i < len(text):
+            for length in range(min(longest, len(text) - i), 1, -1):
+                cand = text[i:i + length]
+                if cand in names and (length > 2 or any(d.name != cand for d in names[cand])):
+                    found.append((i, i + length, cand))
+                    i += length - 1
+                    break
+            i += 1
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    out: list[tuple[int, int, str]] = []
+    for item in found:
+        if out and item[0] < out[-1][1]:
+            continue
+        out.append(item)
+    return out
 
 
 def _mentions(text: str, *, trust_short: bool) -> list[list[Division]]:
     divs = load_divisions()
     found: list[list[Division]] = []
-    for m in divs.names_pattern.finditer(text):
-        name = m.group(0)
+    for start, end, name in _scan(text, full_only=not trust_short):
         cands = divs.by_name[name]
         is_full = any(c.name == name for c in cands)
-        if not is_full:
-            if any(c.level == "county" for c in cands) and all(c.level == "county" for c in cands):
-                after = text[m.end(): m.end() + 2]
-                at_start = m.start() == 0 or text[m.start() - 1] in " \t:：(（【[“\"·"
-                if not (trust_short and (at_start or _ORG_AFTER.match(after))):
-                    continue
-            elif not trust_short and len(name) < 2:
+        if not is_full and all(c.level == "county" for c in cands):
+            after = text[end:end + 2]
+            at_start = start == 0 or text[start - 1] in " \t:：(（【[“\"·"
+            if not (at_start or _ORG_AFTER.match(after)):
                 continue
         found.append(cands)
     return found
@@ -163,8 +197,7 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
             head.extend(_mentions(t, trust_short=True))
     context: list[list[Division]] = []
     if body:
-        context = [c for c in _mentions(body[:3000], trust_short=False)
-                   if any(_FULL_SUFFIX.search(d.name) for d in c)]
+        context = _mentions(body[:3000], trust_short=False)
     if head:
         # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
         code = _score(head + [c for c in context if _consistent(c, head)])
