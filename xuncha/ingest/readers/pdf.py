@@ -39,7 +39,7 @@ def _pages_text(data: bytes, path: str) -> tuple[list[list[str]], str | None]:
     try:
         title = None
         try:
-            title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
+            title = _real_title(pdf.get_metadata_dict().get("Title"))
         except Exception:
             pass
         pages: list[list[str]] = []
@@ -55,6 +55,17 @@ def _pages_text(data: bytes, path: str) -> tuple[list[list[str]], str | None]:
         pdf.close()
 
 
+_PLACEHOLDER_TITLE = re.compile(r"^(?:untitled|无标题|新建.*|microsoft word\s*-.*|.*\.(?:docx?|wps|pdf|txt))$", re.I)
+
+
+def _real_title(title: str | None) -> str | None:
+    """PDF Title metadata unless it is a placeholder a tool wrote (untitled, Microsoft Word - x.doc)."""
+    title = (title or "").strip()
+    if len(title) < 2 or _PLACEHOLDER_TITLE.match(title) or not re.search(r"[\u4e00-\u9fff]", title):
+        return None
+    return title
+
+
 def _running_lines(pages: list[list[str]]) -> set[str]:
     """Lines (digits masked) that open or close at least half of the pages: running heads/feet."""
     if len(pages) < 2:
@@ -65,8 +76,17 @@ def _running_lines(pages: list[list[str]]) -> set[str]:
         edge = set(body[:3] + body[-3:])
         counts.update(_DIGITS.sub("#", ln) for ln in edge)
     need = max(2, -(-len(pages) * 3 // 5))  # on at least 60% of the pages
-    # A line ending a sentence is text that happened to land at a page edge, not a running title.
-    return {key for key, n in counts.items() if n >= need and not _SENTENCE_TAIL.search(key)}
+    # A line ending a sentence, or running the full width of the text block, is body text that
+    # happened to land at a page edge (reports often open each page alike), not a running title.
+    full = _full_width([ln for page in pages for ln in page if ln])
+    return {key for key, n in counts.items()
+            if n >= need and not _SENTENCE_TAIL.search(key) and _width(key) < full * 0.9 - 1.5}
+
+
+def _full_width(lines: list[str]) -> float:
+    """The text block's full width: a high percentile of line widths, robust to one over-long line."""
+    widths = sorted((_width(ln) for ln in lines), reverse=True)
+    return widths[min(len(widths) - 1, len(widths) // 10)] if widths else 0.0
 
 
 def _strip_layout(pages: list[list[str]]) -> list[list[str]]:
@@ -88,11 +108,9 @@ def _strip_layout(pages: list[list[str]]) -> list[list[str]]:
 def _rejoin(pages: list[list[str]]) -> list[str]:
     """Join a line to the next when it runs to the right margin (the layout broke it, not the author)."""
     lines = [ln for page in pages for ln in page]
-    widths = sorted((_width(ln) for ln in lines), reverse=True)
-    if not widths:
+    if not lines:
         return []
-    # The text block's full width: a high percentile, robust to one over-long line.
-    full = widths[min(len(widths) - 1, max(0, len(widths) // 10))]
+    full = _full_width(lines)
     out: list[str] = []
     joining = False
     for ln in lines:
