@@ -180,3 +180,19 @@ def test_reposts_with_other_furniture_are_linked(tmp_path):
     assert index.check(trimmed) == "a.txt"
     assert index.check(other) is None
     assert hamming(first.near_key, repost.near_key) <= 8 < hamming(first.near_key, other.near_key)
+
+
+def test_site_name_above_headline_without_metadata_line():
+    doc = document_from_text("清风网\n织密基层监督网\n今年以来，某县纪委监委整合基层监督力量，在全县村级设立廉情监督站128个，"
+                             "收集问题线索46条，已办结41条。\n【纠错】 【责任编辑：赵某】\n扫一扫在手机打开当前页")
+    assert doc.title == "织密基层监督网"
+    assert doc.text.startswith("今年以来") and doc.text.endswith("已办结41条。")
+
+
+def test_government_disclosure_header_table():
+    doc = document_from_text("索引号：11420322MB1234567X/2023-00012\n主题分类：纪检监察\n发布机构：某县纪委监委\n"
+                             "成文日期：2023-02-01\n关于5起违反中央八项规定精神问题的通报\n发布日期：2023-02-03\n"
+                             "近日，县纪委监委对5起违反中央八项规定精神问题进行了通报，涉及党员干部7人，均已作出严肃处理。\n"
+                             "各级党组织要以案为鉴，持续深化纠治“四风”。")
+    assert doc.title == "关于5起违反中央八项规定精神问题的通报" and doc.date == "2023-02-03"
+    assert doc.text.startswith("近日") and "索引号" not in doc.text and "主题分类" not in doc.text

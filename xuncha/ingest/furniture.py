@@ -56,7 +56,8 @@ def is_furniture_line(line: str) -> bool:
 
 
 def is_tail_marker(line: str) -> bool:
-    return bool(_tail_re().match(line.strip()))
+    s = line.strip()
+    return len(s) <= MAX_FURNITURE_LINE and bool(_tail_re().search(s))
 
 
 def _body_mass(lines: list[str]) -> int:

@@ -17,6 +17,7 @@ from xuncha.ingest.regions import find_region
 _PROSE = re.compile(r"[，,。；;！!？?]")
 _TITLE_END_BAD = re.compile(r"[。；;，,]$")
 _WS = re.compile(r"[ \t]+")
+_SITE_NAME = re.compile(r".{1,14}(?:网|网站|频道|门户|在线|客户端|官网|新闻网|中心)")
 _DOC_TITLE = re.compile(r"^关于.{2,60}(?:通报|报告|意见|通知|办法|方案|决定|规定|细则|批复|函|纪要|总结|计划|情况|清单)$")
 
 
@@ -80,6 +81,8 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
         title_idx = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i])), None)
     if title_idx is None:
         leading = [i for i in head_zone if _title_like(lines[i])][:4]
+        while len(leading) > 1 and _SITE_NAME.fullmatch(lines[leading[0]]):
+            leading = leading[1:]  # 人民网 / 某某网站 above the headline
         # An official document: issuing body on top, the "关于……的通报" line is the title.
         title_idx = next((i for i in leading if _DOC_TITLE.search(lines[i])), leading[0] if leading else None)
     if hint:
@@ -89,7 +92,9 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
 
     # Metadata from the lines between the headline and the article.
     after_title = (title_idx + 1) if title_idx is not None else 0
-    meta_lines = [lines[i] for i in meta_idx if i >= after_title - 2]
+    # Lines under the headline first; a date line just above it (some sites) only as a fallback.
+    meta_lines = [lines[i] for i in meta_idx if i >= after_title] + \
+        [lines[i] for i in meta_idx if after_title - 2 <= i < after_title]
     meta_text = "  ".join(meta_lines)
     page.date = metadata.parse_date(meta_text) if meta_text else None
     page.source = next(filter(None, (metadata.parse_source(ln) for ln in meta_lines)), None)
