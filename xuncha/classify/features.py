@@ -40,11 +40,15 @@ def normalize(text: str) -> str:
     return _DIGITS.sub("0", _SPACE.sub("", _t2s(text or "")))
 
 
-def word_tokens(text: str) -> list[str]:
-    """jieba words of an already normalised text, punctuation dropped (vectorizer analyzer)."""
+@lru_cache(maxsize=4096)
+def word_tokens(text: str) -> tuple[str, ...]:
+    """jieba words of an already normalised text, punctuation dropped (vectorizer analyzer).
+
+    Cached: the explanation (top words) asks again for the words of the text just classified.
+    """
     from xuncha.nlp.segment import cut
 
-    return [w for w in cut(text) if not _PUNCT.match(w)]
+    return tuple(w for w in cut(text) if not _PUNCT.match(w))
 
 
 @lru_cache(maxsize=1)
