@@ -178,3 +178,12 @@ def test_extract_folder_reports_each_bad_file_and_outputs_good_ones(tmp_path):
     assert len(errors) == 4
     for name in ("a_empty.txt", "b_junk.txt", "c_fake.pdf", "d_sheet.xlsx"):
         assert sum(name in line for line in errors) == 1
+
+
+def test_utf8_with_one_damaged_line_is_read_with_a_warning(tmp_path):
+    path = tmp_path / "damaged.txt"
+    good = "\n".join([ARTICLE.title, *ARTICLE.paragraphs * 4]).encode("utf-8")
+    path.write_bytes(good + "\n（完）".encode("utf-8")[:-1] + b"\n")  # last character cut mid-byte
+    doc = read_document(path)
+    assert doc.title == ARTICLE.title and "46人次" in doc.text
+    assert any("not valid UTF-8" in w for w in doc.warnings)

@@ -22,8 +22,9 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd\ue000-\uf8ff]")
 
 
-def decode_text(data: bytes, path: str) -> tuple[str, str]:
-    """Decode a text file; returns (text, encoding name). Raises IngestError with the reason."""
+def decode_text(data: bytes, path: str, warnings: list[str] | None = None) -> tuple[str, str]:
+    """Decode a text file; returns (text, encoding name). Raises IngestError with the reason.
+    Recoverable damage (a few bad bytes in a UTF-8 file) is appended to `warnings`."""
     if data.startswith(codecs.BOM_UTF8):
         return _checked(data[3:].decode("utf-8", errors="replace"), "utf-8-sig", path)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -37,7 +38,9 @@ def decode_text(data: bytes, path: str) -> tuple[str, str]:
         return _checked(data.decode("utf-8"), "utf-8", path)
     except UnicodeDecodeError:
         pass
-    _refuse_mixed(data, path)
+    damaged = _damaged_utf8(data, path, warnings)
+    if damaged is not None:
+        return _checked(damaged, "utf-8", path)
     best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
     if best is None:
         raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
@@ -74,8 +77,8 @@ def _looks_binary(data: bytes) -> bool:
     return len(_CONTROL.findall(sample)) > max(2, len(sample) // 200)
 
 
-def _refuse_mixed(data: bytes, path: str) -> None:
-    """A file whose lines are partly valid UTF-8 Chinese and partly not was glued from two sources."""
+def _utf8_line_counts(data: bytes) -> tuple[int, int]:
+    """(lines with non-ASCII that are valid UTF-8, lines with non-ASCII that are not)."""
     utf8_lines = legacy_lines = 0
     for line in data.splitlines():
         if max(line, default=0) < 0x80:
@@ -85,9 +88,21 @@ def _refuse_mixed(data: bytes, path: str) -> None:
             utf8_lines += 1
         except UnicodeDecodeError:
             legacy_lines += 1
-    if utf8_lines >= 2 and legacy_lines >= 1 or utf8_lines >= 1 and legacy_lines >= 2:
-        raise IngestError(path, f"mixed text encodings ({utf8_lines} UTF-8 lines, "
-                                f"{legacy_lines} lines in another encoding)")
+    return utf8_lines, legacy_lines
+
+
+def _damaged_utf8(data: bytes, path: str, warnings: list[str] | None) -> str | None:
+    """A UTF-8 file with a stray bad line or two (a cut-off download, a pasted footer) is read as
+    UTF-8 with a warning; a file really glued from two encodings is refused."""
+    utf8_lines, legacy_lines = _utf8_line_counts(data)
+    if not utf8_lines or not legacy_lines:
+        return None
+    if legacy_lines <= 2 and utf8_lines >= 10 * legacy_lines:
+        if warnings is not None:
+            warnings.append(f"{legacy_lines} line(s) not valid UTF-8; bad bytes replaced")
+        return data.decode("utf-8", errors="replace")
+    raise IngestError(path, f"mixed text encodings ({utf8_lines} UTF-8 lines, "
+                            f"{legacy_lines} lines in another encoding)")
 
 
 def _checked(text: str, encoding: str, path: str) -> tuple[str, str]:

@@ -7,5 +7,6 @@ from xuncha.ingest.readers import RawPage
 
 
 def read_txt(data: bytes, path: str) -> RawPage:
-    text, _encoding = decode_text(data, path)
-    return RawPage(text=text)
+    warnings: list[str] = []
+    text, _encoding = decode_text(data, path, warnings)
+    return RawPage(text=text, warnings=warnings)
