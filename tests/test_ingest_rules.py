@@ -196,3 +196,15 @@ def test_government_disclosure_header_table():
                              "各级党组织要以案为鉴，持续深化纠治“四风”。")
     assert doc.title == "关于5起违反中央八项规定精神问题的通报" and doc.date == "2023-02-03"
     assert doc.text.startswith("近日") and "索引号" not in doc.text and "主题分类" not in doc.text
+
+
+def test_neutral_tone_pinyin_removed_only_on_infected_pages():
+    assert strip_pinyin("他們(men)監(jiān)督的(de)問(wèn)題(tí)") == "他們監督的問題"
+    assert strip_pinyin("某某公司(ge)") == "某某公司(ge)"  # a lone toneless bracket is not evidence
+
+
+def test_whole_page_latin1_mojibake_is_repaired():
+    page = "某县纪委监委开展谈心谈话\n今年以来，该县纪委监委开展谈心谈话15人次，提出意见建议22条。"
+    warnings: list[str] = []
+    assert normalize_text(page.encode("utf-8").decode("latin-1"), warnings) == page
+    assert warnings == ["mojibake repaired: the page was UTF-8 read as latin-1"]

@@ -25,7 +25,11 @@ _PY = f"a-zü{_TONED}"
 # 監(jiān)督 / 15個(gè): a bracketed lowercase syllable with a tone mark right after a Han character
 # (or a digit run ending in a measure word). Real brackets hold Han text, capitals or toneless words.
 PINYIN_AFTER_HAN = re.compile(
-    rf"(?<=[\u3400-\u9fff])[(（]\s*(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\s*[)）]")
+    rf"(?<=[\u3400-\u9fff])\s?[(（]\s*(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\s*[)）]")
+# Neutral-tone syllables carry no tone mark (們(men), 的(de)); removed only on pages that are
+# visibly infected (several toned insertions), where they cannot be real bracketed words.
+NEUTRAL_AFTER_HAN = re.compile(
+    r"(?<=[\u3400-\u9fff])[(（](?:men|de|le|zi|zhe|me|ma|ne|ba|ge|li|tou|shang|xia|guo|lai|qu|zhao|mo|ya|a|o|er)[)）]")
 # The same syllable whose "(" was eaten by an encoding accident: 序?qū)徟 (part of a garbled run).
 ORPHAN_PINYIN = re.compile(rf"\?(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\)")
 
@@ -105,7 +109,39 @@ def unify_width(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove pinyin wrongly inserted after characters; keep 党委(党组), (汤鸿鸽), (试行)."""
-    return PINYIN_AFTER_HAN.sub("", text)
+    text, n = PINYIN_AFTER_HAN.subn("", text)
+    if n >= 3:
+        text = NEUTRAL_AFTER_HAN.sub("", text)
+    return text
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN1_MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff\u2018-\u203a\u0152-\u0192]")
+
+
+def repair_mojibake(text: str, warnings: list[str]) -> str:
+    """Undo a whole-page wrong decoding: UTF-8 bytes read as GBK (浜烘皯缃) or as Latin-1/cp1252
+    (äººæ°‘). The round trip is strict, so real Chinese text (which cannot survive it) is never
+    touched; pages garbled only in places are left to `remove_garbled`."""
+    if _CJK.search(text):
+        try:
+            fixed = text.encode("gb18030").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return text
+        if fixed != text and _CJK.search(fixed):
+            warnings.append("mojibake repaired: the page was UTF-8 read as GBK")
+            return fixed
+        return text
+    if len(_LATIN1_MOJIBAKE.findall(text)) >= 3:
+        for codec in ("cp1252", "latin-1"):
+            try:
+                fixed = text.encode(codec).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if _CJK.search(fixed):
+                warnings.append(f"mojibake repaired: the page was UTF-8 read as {codec}")
+                return fixed
+    return text
 
 
 def to_simplified(text: str) -> str:
@@ -175,6 +211,7 @@ def strip_spam(text: str) -> str:
 
 def normalize_text(text: str, warnings: list[str]) -> str:
     """Full character-level normalisation of a page's text (lines kept)."""
+    text = repair_mojibake(text, warnings)
     text = unify_width(text)
     text = unicodedata.normalize("NFC", text)
     text = strip_pinyin(text)
