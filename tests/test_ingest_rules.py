@@ -208,3 +208,11 @@ def test_whole_page_latin1_mojibake_is_repaired():
     warnings: list[str] = []
     assert normalize_text(page.encode("utf-8").decode("latin-1"), warnings) == page
     assert warnings == ["mojibake repaired: the page was UTF-8 read as latin-1"]
+
+
+def test_source_written_under_the_article_or_in_brackets():
+    body = "近日，县纪委监委召开全县警示教育大会，通报了5起典型案例，要求党员干部以案为鉴、以案促改。"
+    doc = document_from_text(f"县纪委监委召开警示教育大会\n{body}（来源：某市纪委监委网站）")
+    assert (doc.source, doc.author, doc.text) == ("某市纪委监委网站", None, body)
+    doc = document_from_text(f"县纪委监委召开警示教育大会\n【来源：某县纪委监委】 2023-05-12\n{body}\n稿件来源：县委宣传部")
+    assert (doc.source, doc.date, doc.text) == ("某县纪委监委", "2023-05-12", body)

@@ -20,7 +20,7 @@ DATE_PATTERNS = [
 META_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|更新时间|日期|时间|来源|稿源|作者|记者|浏览|阅读|点击|编辑|字号)\s*[:：]")
 _SOURCE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>.+)")
 _AUTHOR = re.compile(r"(?:作者|撰稿|撰文|文)\s*[:：/]\s*(?P<v>.+)")
-_STOP = re.compile(r"\s{2,}|\s*[|｜丨【\[]|\s+(?=(?:作者|编辑|责编|记者|通讯员|时间|发布|日期|浏览|点击|阅读|字号|来源|稿源)\s*[:：]?)")
+_STOP = re.compile(r"\s{2,}|\s*[|｜丨【\[】\]]|\s+(?=(?:作者|编辑|责编|记者|通讯员|时间|发布|日期|浏览|点击|阅读|字号|来源|稿源)\s*[:：]?)")
 NO_AUTHOR = {"佚名", "未知", "本站", "admin", "管理员", "网络", "本网", "匿名", "不详"}
 
 # 中新网山东新闻11月20日电(赵伟伟 刘美芳) / 新华社北京3月5日电（记者 张三） / 本报讯（通讯员 李四）
@@ -29,7 +29,7 @@ DATELINE = re.compile(
     r"(?:[(（](?P<by>[^()（）\n]{1,40})[)）])?\s*[:：]?\s*")
 # A byline bracket closing the article: (汤鸿鸽) (竹溪县纪委监委 李代辛) (记者 张三 通讯员 李四)
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
-_ORG = r"[\u4e00-\u9fff]{2,24}?(?:纪委监委|纪委|监委|纪工委|委员会|党委|党组|办公室|巡察办|巡察组|宣传部|组织部|政府|局|厅|院|所|站|中心|报社|日报|晚报|报|电视台|台|网|社|集团|公司|学校|大学|医院|委)"
+_ORG = r"[\u4e00-\u9fff]{2,24}?(?:纪委监委|纪委|监委|纪工委|委员会|党委|党组|办公室|巡察办|巡察组|宣传部|组织部|政府|局|厅|院|所|站|中心|报社|日报|晚报|报|电视台|台|网|社|集团|公司|学校|大学|医院|网站|委)"
 _ROLE = r"(?:记者|通讯员|作者|撰稿|供稿|来源|摄影|摄|图|文|编辑|实习生|特约记者|见习记者)"
 _BYLINE_ITEM = rf"(?:{_ROLE}\s*[:：/]?\s*)?(?:{_ORG}|{_NAME})"
 BYLINE_BODY = re.compile(rf"{_BYLINE_ITEM}(?:\s*[\s、,，/]\s*{_BYLINE_ITEM})*")
@@ -92,12 +92,16 @@ def _field(pattern: re.Pattern, line: str) -> str | None:
     m = pattern.search(line)
     if not m:
         return None
-    value = _STOP.split(m.group("v"), maxsplit=1)[0].strip(" 　,，;；。:：-")
+    value = _STOP.split(m.group("v"), maxsplit=1)[0].strip(" 　,，;；。:：-【】[]()（）")
     return value or None
 
 
+NO_SOURCE = {"本站", "本网", "原创", "网络", "互联网", "未知", "不详"}
+
+
 def parse_source(line: str) -> str | None:
-    return _field(_SOURCE, line)
+    value = _field(_SOURCE, line)
+    return None if not value or value in NO_SOURCE else value
 
 
 def parse_author(line: str) -> str | None:

@@ -110,8 +110,15 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
         while body and (_norm_title(body[0]) == key or metadata.is_meta_line(body[0])):
             body = body[1:]
     body = body[: furniture.tail_cut(body)]
-    body = [ln for ln in body if _is_prose(ln) or not (
-        furniture.is_furniture_line(ln) or metadata.META_LABEL.match(ln) and metadata.is_meta_line(ln))]
+    kept = []
+    for ln in body:
+        if _is_prose(ln):
+            kept.append(ln)
+        elif len(ln) <= 60 and metadata.META_LABEL.search(ln) and metadata.is_meta_line(ln):
+            page.source = page.source or metadata.parse_source(ln)  # 来源：… written under the article
+        elif not furniture.is_furniture_line(ln):
+            kept.append(ln)
+    body = kept
 
     dateline_head = None
     if body:
@@ -124,6 +131,9 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
         last, by = metadata.split_trailing_byline(body[-1])
         if by is None:
             break
+        if by and metadata.parse_source(by):  # (来源：某某网站) closing the article
+            page.source = page.source or metadata.parse_source(by)
+            by = ""
         byline = byline or by or None
         if not last.strip():
             body.pop()
