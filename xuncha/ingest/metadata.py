@@ -21,6 +21,7 @@ META_LABEL = re.compile(r"(?:发布时间|发布日期|发表时间|更新时间
 _SOURCE = re.compile(r"(?:来源|稿源|出处)\s*[:：]\s*(?P<v>.+)")
 _AUTHOR = re.compile(r"(?:作者|撰稿|撰文|文)\s*[:：/]\s*(?P<v>.+)")
 _STOP = re.compile(r"\s{2,}|\s*[|｜丨【\[】\]]|\s+(?=(?:作者|编辑|责编|记者|通讯员|时间|发布|日期|浏览|点击|阅读|字号|来源|稿源)\s*[:：]?)")
+_CLAUSE = re.compile(r"[，。；！？]|[,;!?](?=\S)")
 NO_AUTHOR = {"佚名", "未知", "本站", "admin", "管理员", "网络", "本网", "匿名", "不详"}
 
 # 中新网山东新闻11月20日电(赵伟伟 刘美芳) / 新华社北京3月5日电（记者 张三） / 本报讯（通讯员 李四）
@@ -74,6 +75,8 @@ def is_meta_line(line: str) -> bool:
     """A short line of page metadata: a date with 来源/作者/浏览, or a labelled field."""
     s = line.strip()
     if not s or len(s) > 120:
+        return False
+    if len(s) > 40 and len(_CLAUSE.findall(s)) >= 2:  # a sentence that happens to say 来源：
         return False
     if META_LABEL.search(s) and (parse_date(s) or re.match(r"(?:来源|稿源|作者|发布时间|发布日期|时间|日期)\s*[:：]", s)
                                  or re.search(r"(?:来源|稿源)\s*[:：]", s)):
