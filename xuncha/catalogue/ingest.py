@@ -53,7 +53,10 @@ class CatalogueLock:
         self.fd: int | None = None
 
     def __enter__(self) -> "CatalogueLock":
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise CatalogueError(f"{self.path}: cannot create the catalogue lock: {err.strerror or err}") from None
         deadline = time.monotonic() + self.wait
         told = False
         while True:
