@@ -251,3 +251,15 @@ def test_cli_train_rejects_bad_data(tmp_path):
     bad.write_text("not json\n", encoding="utf-8")
     r = _cli("train", "--data", str(bad), env=dict(os.environ))
     assert r.returncode == 2 and "bad.jsonl:1" in r.stderr
+
+
+def test_model_build_is_reproducible():
+    import numpy as np
+
+    from xuncha.classify.model import CategoryModel
+
+    records = load_statements()[::5]
+    probe = [t for ts in CLEAR_CASES.values() for t in ts]
+    a = CategoryModel.fit(records).predict_proba(probe)
+    b = CategoryModel.fit(records).predict_proba(probe)
+    assert np.array_equal(a, b)

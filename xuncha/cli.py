@@ -217,7 +217,11 @@ def classify(
     if texts:
         lines, batch = iter(texts), 256
     else:
-        lines, batch = sys.stdin, (1 if sys.stdin.isatty() else 256)
+        import io
+
+        # undecodable bytes become U+FFFD rather than stopping the stream; a BOM is dropped
+        lines = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="replace")
+        batch = 1 if sys.stdin.isatty() else 256
     out = Console(highlight=False, soft_wrap=True)
     for row in classify_lines(lines, unit=unit, batch_size=batch):
         if as_json:

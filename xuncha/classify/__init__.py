@@ -28,6 +28,10 @@ def _empty(text: str = "") -> dict:
 
 
 def _domain(text: str, unit: str | None, context: DomainGuess | None = None) -> DomainGuess:
+    """The unit given, else the document's unit (named or from its bodies), else the statement's
+    own words, else the document's general wording, else unknown."""
+    if context is not None and context.source == "text":
+        return unit_domain(unit) or text_domain(text) or context
     return unit_domain(unit) or context or text_domain(text) or DomainGuess(UNKNOWN, 0.0)
 
 

@@ -23,6 +23,8 @@ class DomainGuess:
     domain: str
     confidence: float
     cue: str | None = None
+    # where a document-level guess came from: "unit" (the inspected unit it names), "bodies", "text"
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ def document_domain(doc) -> DomainGuess | None:
     for source in (doc.title, doc.text):
         unit = inspected_unit(source)
         if unit:
-            return unit_domain(unit)
+            guess = unit_domain(unit)
+            return DomainGuess(guess.domain, guess.confidence, guess.cue, "unit")
     votes: dict[str, float] = {}
     for body in doc.bodies or []:
         name = body.resolved or body.name
@@ -140,5 +143,6 @@ def document_domain(doc) -> DomainGuess | None:
             votes[guess.domain] = votes.get(guess.domain, 0.0) + (0.5 if guess.domain == "party_gov" else 1.0)
     if votes:
         domain = max(votes, key=votes.get)
-        return DomainGuess(domain, round(0.5 + 0.3 * votes[domain] / sum(votes.values()), 3))
-    return text_domain(doc.title) or text_domain(doc.text[:2000] if doc.text else None)
+        return DomainGuess(domain, round(0.5 + 0.3 * votes[domain] / sum(votes.values()), 3), source="bodies")
+    guess = text_domain(doc.title) or text_domain(doc.text[:2000] if doc.text else None)
+    return DomainGuess(guess.domain, guess.confidence, guess.cue, "text") if guess else None
