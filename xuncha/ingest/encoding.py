@@ -18,7 +18,6 @@ from xuncha.errors import IngestError
 # charset-normalizer may propose any codec; Chinese documents come in these (gb18030 ⊃ gbk ⊃ gb2312).
 CHINESE_CODECS = ["gb18030", "big5", "big5hkscs", "cp950", "utf_16", "utf_8"]
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd\ue000-\uf8ff]")
 
 

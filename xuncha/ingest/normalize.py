@@ -33,7 +33,6 @@ NEUTRAL_AFTER_HAN = re.compile(
 # The same syllable whose "(" was eaten by an encoding accident: 序?qū)徟 (part of a garbled run).
 ORPHAN_PINYIN = re.compile(rf"\?(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\)")
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _STRONG = re.compile(r"[\ue000-\uf8ff\ufffd\x80-\x9f]|Ã.|Â.|â€.?")
 _LONE_LETTER = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z](?=[\u3400-\u9fff])")
 # Common name characters missing from GB2312; alone they never make a run garbled.

@@ -168,19 +168,14 @@ def _score(candidates: list[list[Division]], cover: float = 0.6) -> str | None:
         return None
     chains = {c.code: {a.code for a in divs.chain(c.code)} for c in resolved}
 
-    def on_chain(node: str, mention: Division) -> bool:
-        return mention.code in chains_of(node) or node in chains[mention.code]
+    def agrees(node: str, mention: Division) -> bool:
+        """The mention is the node, one of its ancestors, or one of its descendants."""
+        return node in chains[mention.code] or divs.is_within(node, mention.code)
 
-    def chains_of(node: str) -> set[str]:
-        return {a.code for a in divs.chain(node)}
-
-    nodes = set().union(*chains.values())
     need = cover * len(resolved)
-    scored = [(len(divs.chain(n)), sum(on_chain(n, m) for m in resolved), n) for n in nodes]
+    scored = [(len(divs.chain(n)), sum(agrees(n, m) for m in resolved), n) for n in set().union(*chains.values())]
     ok = [t for t in scored if t[1] >= need]
-    if not ok:
-        return None
-    return max(ok)[2]
+    return max(ok)[2] if ok else None
 
 
 def find_region(*texts: str | None, body: str | None = None) -> str | None:
