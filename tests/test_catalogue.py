@@ -165,3 +165,51 @@ def test_stats_missing_catalogue_is_usage_error(tmp_path):
     r = subprocess.run([sys.executable, "-m", "xuncha.cli", "stats", "--db", str(tmp_path / "none.db")],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "none.db" in r.stderr and not (tmp_path / "none.db").exists()
+
+
+def test_moved_folder_is_repointed_not_duplicated(tmp_path):
+    from xuncha.catalogue.ingest import ingest
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    (first / "a.txt").write_text(ARTICLE + "\n", encoding="utf-8")
+    (first / "b.txt").write_text(ARTICLE + "\n", encoding="utf-8")  # a repost of a.txt
+    db = tmp_path / "c.db"
+    s = ingest([first], db, workers=1, progress=False)
+    assert (s.new, s.duplicates) == (1, 1)
+    first.rename(second)
+    s = ingest([second], db, workers=1, progress=False)
+    assert (s.new, s.unchanged, s.duplicates) == (0, 2, 0)
+    with Catalogue(db) as cat:
+        rows = dict(cat.conn.execute("SELECT path, duplicate_of FROM documents").fetchall())
+    assert rows == {str(second / "a.txt"): None, str(second / "b.txt"): str(second / "a.txt")}
+
+
+def test_migration_steps_run_in_order_and_keep_data(tmp_path, monkeypatch):
+    from xuncha.catalogue import schema
+
+    path = tmp_path / "c.db"
+    with Catalogue(path) as cat:
+        cat.store(make_doc("/a.txt"), "h1")
+
+    def add_note_column(conn):
+        conn.execute("ALTER TABLE documents ADD COLUMN note TEXT DEFAULT 'migrated'")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, add_note_column])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert schema.migrate(conn) == SCHEMA_VERSION
+    assert schema.schema_version(conn) == SCHEMA_VERSION + 1
+    assert conn.execute("SELECT path, note FROM documents").fetchall() == [("/a.txt", "migrated")]
+
+    def broken(conn):
+        conn.execute("ALTER TABLE documents ADD COLUMN other TEXT")
+        raise RuntimeError("step fails half way")
+
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, broken])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(schema.MIGRATIONS))
+    with pytest.raises(RuntimeError):
+        schema.migrate(conn)
+    # the failed step left neither its column nor a new version behind
+    assert schema.schema_version(conn) == SCHEMA_VERSION + 1
+    assert "other" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]

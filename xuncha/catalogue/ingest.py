@@ -181,6 +181,11 @@ def ingest(
 
     with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat:
         known = cat.known_files()
+        # stored files that are gone from their path, by content: a moved file is re-pointed, not re-read
+        gone: dict[str, list[str]] = {}
+        for old_path, sha in sorted(known.items()):
+            if not os.path.exists(old_path):
+                gone.setdefault(sha, []).append(old_path)
         shas: dict[str, str] = {}
         jobs: list[str] = []
         for path in files:
@@ -190,6 +195,9 @@ def ingest(
                 failed(IngestError(path, f"cannot read: {err.strerror or err}"), cat, None)
                 continue
             if known.get(path) == shas[path]:
+                summary.unchanged += 1
+            elif path not in known and gone.get(shas[path]):
+                cat.rename(gone[shas[path]].pop(0), path)
                 summary.unchanged += 1
             else:
                 jobs.append(path)

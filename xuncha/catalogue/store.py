@@ -149,6 +149,19 @@ class Catalogue:
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans)
 
+    def rename(self, old: str, new: str) -> None:
+        """A stored file seen under a new path with the same bytes (a moved folder): keep it, re-pointed."""
+        c = self.conn
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.execute("UPDATE documents SET path = ? WHERE path = ?", (new, old))
+            c.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
+            c.execute("DELETE FROM errors WHERE path = ?", (new,))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
     def record_error(self, path: str, reason: str, sha: str | None = None) -> None:
         """Remember a file that could not be stored (its first time is kept while nothing changes)."""
         c = self.conn
