@@ -216,3 +216,14 @@ def test_source_written_under_the_article_or_in_brackets():
     assert (doc.source, doc.author, doc.text) == ("某市纪委监委网站", None, body)
     doc = document_from_text(f"县纪委监委召开警示教育大会\n【来源：某县纪委监委】 2023-05-12\n{body}\n稿件来源：县委宣传部")
     assert (doc.source, doc.date, doc.text) == ("某县纪委监委", "2023-05-12", body)
+
+
+def test_wechat_article_saved_as_text():
+    doc = document_from_text(
+        "郧西：清单式监督压实一把手责任\n原创 郧西纪检监察 2023-05-12 08:00 发表于湖北\n点击上方蓝字关注我们\n"
+        "今年以来，郧西县纪委监委向全县38个单位“一把手”发放履责清单，明确监督重点12项，推动责任落实。\n"
+        "“清单式”监督实施以来，该县纪委监委开展谈心谈话56人次，发现问题41个，已督促整改39个。\n"
+        "来源：郧西县纪委监委\n编辑：张三\n审核：李四\nEND\n往期推荐\n郧西县召开警示教育大会\n长按识别二维码关注我们\n"
+        "阅读原文\n在看 赞 分享\n")
+    assert (doc.title, doc.date, doc.source) == ("郧西：清单式监督压实一把手责任", "2023-05-12", "郧西县纪委监委")
+    assert doc.text.startswith("今年以来") and doc.text.endswith("已督促整改39个。")

@@ -82,6 +82,8 @@ def is_meta_line(line: str) -> bool:
                                  or re.search(r"(?:来源|稿源)\s*[:：]", s)):
         return True
     date = parse_date(s)
+    if date and len(s) <= 60 and re.search(r"发表于|^原创", s):  # 原创 某某纪检监察 2023-05-12 08:00 发表于湖北
+        return True
     if date:
         rest = s
         for pattern in DATE_PATTERNS:
