@@ -227,3 +227,9 @@ def test_wechat_article_saved_as_text():
         "阅读原文\n在看 赞 分享\n")
     assert (doc.title, doc.date, doc.source) == ("郧西：清单式监督压实一把手责任", "2023-05-12", "郧西县纪委监委")
     assert doc.text.startswith("今年以来") and doc.text.endswith("已督促整改39个。")
+
+
+def test_space_separated_navigation_row_is_not_the_headline():
+    doc = document_from_text("网站首页 新闻中心 工作动态 通知公告 廉政教育\n县委巡察办召开巡察工作推进会\n"
+                             "会议听取了各巡察组工作进展情况汇报，研究部署下一阶段巡察工作，要求各巡察组紧盯“一把手”。")
+    assert doc.title == "县委巡察办召开巡察工作推进会" and doc.text.startswith("会议听取")

@@ -19,6 +19,7 @@ MAX_FURNITURE_LINE = 100
 _LIST_SEP = re.compile(r"\s*[|｜丨]\s*")
 _SENTENCE_END = re.compile(r"[。！？!?；;]")
 _WORD = re.compile(r"\w")
+_CLAUSE = re.compile(r"[，,、：:“”\"]")
 
 
 def _patterns(name: str) -> list[str]:
@@ -37,11 +38,16 @@ def _tail_re() -> re.Pattern:
 
 
 def is_link_list(line: str) -> bool:
-    """`桐梓县| 深泽县| 同心县| ...` or `首页 | 要闻 | 视频`: short items joined by bars."""
-    items = [x for x in _LIST_SEP.split(line.strip()) if x]
-    if len(items) < 3 or len(_LIST_SEP.findall(line)) < 2:
+    """`桐梓县| 深泽县| 同心县| ...`, `首页 | 要闻 | 视频` or `网站首页 新闻中心 工作动态 通知公告`:
+    a row of short link texts joined by bars (3 or more) or spaces (4 or more)."""
+    s = line.strip()
+    if _SENTENCE_END.search(s) or _CLAUSE.search(s):
         return False
-    return sum(len(x) for x in items) / len(items) <= 10 and not _SENTENCE_END.search(line)
+    items = [x for x in _LIST_SEP.split(s) if x]
+    if len(items) >= 3 and len(_LIST_SEP.findall(s)) >= 2:
+        return sum(len(x) for x in items) / len(items) <= 10
+    words = s.split()
+    return len(words) >= 4 and all(2 <= len(w) <= 6 for w in words) and not any(c.isdigit() for c in s)
 
 
 def is_furniture_line(line: str) -> bool:
