@@ -54,8 +54,13 @@ def _visible_lines(tree) -> list[str]:
 
 
 def read_html(data: bytes, path: str) -> RawPage:
+    import logging
+
     import lxml.html
     import trafilatura
+
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):  # stderr is for one line per bad file
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
     markup = decode_html(data, path)
     try:
@@ -77,13 +82,15 @@ def read_html(data: bytes, path: str) -> RawPage:
                                          include_tables=True, favor_precision=True)
     except Exception:
         ex = None
-    ex_title = getattr(ex, "title", None) if ex is not None else None
+    # trafilatura ≥ 2 returns a Document object, 1.x a dict: read both the same way.
+    ex = ex.as_dict() if hasattr(ex, "as_dict") else (ex if isinstance(ex, dict) else {})
+    ex_title = ex.get("title")
     title = _choose_title(headings, title_tag, metas.get("og:title") or metas.get("articletitle"), ex_title)
 
     lines = _visible_lines(tree)
     at = next((i for i, ln in enumerate(lines) if title and ln == title), 0)
     meta_lines = [ln for ln in lines[at:at + 30] if metadata.is_meta_line(ln)][:3]
-    body = getattr(ex, "text", None) if ex is not None else None
+    body = ex.get("text")
     if not body or len(body.strip()) < 20:
         body = "\n".join(lines)  # trafilatura found no article: fall back to all visible text
     head = "\n".join(x for x in (title, *meta_lines) if x)
@@ -94,10 +101,11 @@ def read_html(data: bytes, path: str) -> RawPage:
             date_hint = metadata.parse_date(metas[key])
             if date_hint:
                 break
-    if not date_hint and ex is not None and getattr(ex, "date", None) and not ex.date.endswith("-01-01"):
-        date_hint = ex.date  # htmldate's guess only when it is not its year-only fallback
+    ex_date = ex.get("date")
+    if not date_hint and isinstance(ex_date, str) and not ex_date.endswith("-01-01"):
+        date_hint = metadata.parse_date(ex_date)  # htmldate's guess, unless it is its year-only fallback
     source_hint = next((metas[k] for k in _SOURCE_META[:2] if k in metas), None)
-    author_hint = metas.get("author") or getattr(ex, "author", None) if ex is not None else metas.get("author")
+    author_hint = metas.get("author") or ex.get("author")
     return RawPage(text=head + "\n\n" + body, title_hint=title, date_hint=date_hint,
                    source_hint=source_hint, author_hint=author_hint)
 
