@@ -13,7 +13,7 @@ from pathlib import Path
 
 from xuncha.document import Document
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _tokenizer = None
 
 
@@ -46,9 +46,58 @@ def tokenizer():
     return _tokenizer
 
 
+_posseg = None
+
+
+def _pieces(text: str):
+    """Split `text` around bracketed names: yields (piece, is_name); names stay whole."""
+    from xuncha.nlp.protect import name_spans
+
+    pos = 0
+    for start, end in name_spans(text):
+        if start < pos:  # nested inside a name already yielded
+            continue
+        if start > pos:
+            yield text[pos:start], False
+        yield text[start:end], True
+        pos = end
+    if pos < len(text):
+        yield text[pos:], False
+
+
 def cut(text: str) -> list[str]:
-    """Segment `text` into words (precise mode, no HMM guessing of unknown words)."""
-    return tokenizer().lcut(text, HMM=False)
+    """Segment `text` into words (precise mode, no HMM guessing of unknown words).
+
+    A short name in quotes or book-title marks (“两卡一书”, 《履责记录本》) is kept as one token,
+    since jieba's dictionary cannot hold words with brackets; "".join(cut(t)) == t always.
+    """
+    tok = tokenizer()
+    words: list[str] = []
+    for piece, is_name in _pieces(text):
+        if is_name:
+            words.append(piece)
+        else:
+            words.extend(tok.lcut(piece, HMM=False))
+    return words
+
+
+def tag(text: str) -> list[tuple[str, str]]:
+    """Segment `text` with a part-of-speech flag per word (jieba's tag set: n, v, vn, nr, m, q …)."""
+    global _posseg
+    if _posseg is None:
+        with _lock:
+            if _posseg is None:
+                from jieba import posseg
+
+                _posseg = posseg.POSTokenizer(tokenizer())
+    return [(pair.word, pair.flag) for pair in _posseg.lcut(text, HMM=False)]
+
+
+def is_word(word: str) -> bool:
+    """True if `word` is in the segmentation dictionary (general or user dictionary)."""
+    tok = tokenizer()
+    tok.check_initialized()
+    return bool(tok.FREQ.get(word))
 
 
 def doc_tokens(doc: Document) -> list[str]:

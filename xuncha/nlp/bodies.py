@@ -1,0 +1,307 @@
+"""Bodies: organisation names as the text writes them (郧西县纪委监委, 县委第二巡察组, 前江街道党工委).
+
+A name is found from its head (纪委监委, 党工委, 巡察办, 局 …, corpora/org_heads.tsv) and grown to
+the left over the parts organisation names are made of: division names (corpora/divisions.tsv via
+xuncha.ingest.regions), level words (县, 市, 驻委), field words (自然资源, 交通运输), named local units
+(前江街道), ordinals (第二) and earlier heads (滨州市委|巡察办). Generic mentions (上级纪委, 各级党委)
+are left out. A short form opening with a level word (县纪委) is spelled out in `resolved` with the
+place of that level the document names most (郧西县纪委).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xuncha.document import Body
+from xuncha.nlp import lexicon
+
+LEVEL_CHARS = "省市县区州旗盟"
+ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
+CONNECTORS = ("和", "与")
+NAME_STOP_CHARS = set("全各该本每我其此这那在对向和与及的等了是从到为将被由于或并且把让给跟同就都也还又再已曾")
+BAD_NAME_FLAGS = ("v", "d", "p", "c", "r", "m", "a", "u", "q")
+
+
+@dataclass(frozen=True)
+class Head:
+    word: str
+    kind: str
+    alone: bool
+    not_before: str
+
+
+@dataclass
+class _Vocab:
+    heads: dict[str, Head]
+    head_re: re.Pattern
+    places: frozenset[str]
+    place_max: int
+    fields: frozenset[str]
+    field_max: int
+    levels: tuple[str, ...]
+    units: dict[str, str]
+    stop_before: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    heads = {}
+    for row in lexicon.table("org_heads.tsv"):
+        word, kind, alone, not_before = (list(row) + ["", "", "", ""])[:4]
+        heads[word] = Head(word, kind, alone == "yes", not_before)
+    places = frozenset(_division_names())
+    fields = frozenset(lexicon.words("org_fields.txt"))
+    return _Vocab(
+        heads=heads,
+        head_re=re.compile(lexicon.alternation(heads)),
+        places=places,
+        place_max=max(map(len, places), default=0),
+        fields=fields,
+        field_max=max(map(len, fields), default=0),
+        levels=lexicon.words("org_levels.txt"),
+        units={row[0]: row[1] for row in lexicon.table("org_named_units.tsv")},
+        stop_before=lexicon.words("org_stop_before.txt"),
+    )
+
+
+def _division_names() -> set[str]:
+    """Full division names of three or more characters (郧西县, 宁波市, 江北区, 湖北省)."""
+    try:
+        from xuncha.ingest.regions import load_divisions
+
+        divisions = load_divisions()
+        return {d.name for d in divisions.by_code.values() if len(d.name) >= 3}
+    except Exception:  # divisions data missing: bodies still found, without place prefixes
+        return set()
+
+
+def _element_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, str] | None:
+    """The longest name part ending at `pos`: (its start, its type), or None."""
+    best: tuple[int, str] | None = None
+    for length in range(min(v.place_max, pos), 2, -1):
+        if text[pos - length : pos] in v.places:
+            best = (pos - length, "place")
+            break
+    if prev in (None, "head", "field", "ordinal", "unit"):
+        for length in range(min(v.field_max, pos), 0, -1):
+            if text[pos - length : pos] in v.fields:
+                if best is None or pos - length < best[0]:
+                    best = (pos - length, "field")
+                break
+        for word, head in v.heads.items():
+            if text.startswith(word, pos - len(word)) and pos - len(word) >= 0:
+                if best is None or pos - len(word) < best[0]:
+                    best = (pos - len(word), "head")
+        m = ORDINAL_RE.search(text, max(0, pos - 4), pos)
+        if m and m.end() == pos and (best is None or m.start() < best[0]):
+            best = (m.start(), "ordinal")
+        unit = _named_unit_before(text, pos, v)
+        if unit is not None and (best is None or unit < best[0]):
+            best = (unit, "unit")
+    if best is None or best[1] == "field":
+        for level in v.levels:
+            if text.startswith(level, pos - len(level)) and pos - len(level) >= 0:
+                if best is None or pos - len(level) < best[0]:
+                    best = (pos - len(level), "level")
+                break
+    return best
+
+
+def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
+    """Start of a named local unit ending at `pos` (前江街道, 羊尾镇, 桃园村), or None."""
+    from xuncha.nlp.segment import tag
+
+    for unit in v.units:
+        start = pos - len(unit) - 2
+        if start < 0 or not text.startswith(unit, pos - len(unit)):
+            continue
+        name = text[start : pos - len(unit)]
+        if not all("\u4e00" <= ch <= "\u9fff" for ch in name) or set(name) & NAME_STOP_CHARS:
+            continue
+        if any(ch in LEVEL_CHARS for ch in name):
+            continue
+        tags = tag(name)
+        if len(tags) == 1 and tags[0][1].startswith(BAD_NAME_FLAGS):
+            continue
+        return start
+    return None
+
+
+def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]] | None:
+    """Extend the name whose last head is text[hs:he] to the left; returns (start, element types)."""
+    pos = hs
+    types = ["head"]
+    prev = "head"
+    while pos > 0 and len(types) < 12:
+        el = _element_before(text, pos, v, prev)
+        if el is None:
+            if prev == "field" and text[pos - 1] in CONNECTORS:
+                el2 = _element_before(text, pos - 1, v, "head")
+                if el2 is not None and el2[1] == "field":
+                    pos = el2[0]
+                    types.insert(0, "field")
+                    continue
+            break
+        pos, prev = el
+        types.insert(0, prev)
+        if prev in ("level",):
+            break
+    return pos, types
+
+
+def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
+    """Trim the name's left end until it is a real name; returns the new start or None."""
+    while types:
+        first = types[0]
+        if first in ("place", "level", "unit", "field"):
+            return start
+        if first == "head":
+            word = _head_at(text, start, v)
+            if word is not None and v.heads[word].alone:
+                return start
+            start += len(word) if word else 1
+        else:
+            start = _skip_element(text, start, first)
+        types = types[1:]
+    return None
+
+
+def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
+    """Move the start off a word the name only half covers (组织|乡镇纪委, 乡|镇纪委).
+
+    The name must begin at a word boundary of the segmented surroundings; a level character
+    glued to 该/本 (该县纪委) is fine. Otherwise the first element is dropped and the rest checked.
+    """
+    from xuncha.nlp.segment import cut
+
+    while start is not None and start < end:
+        if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
+            return start
+        lo = max(0, start - 4)
+        pos, bounds = lo, {lo}
+        for tok in cut(text[lo : min(end, start + 6)]):
+            pos += len(tok)
+            bounds.add(pos)
+        if start in bounds:
+            return start
+        # drop the first element: a level word or named unit, else one character
+        nxt = start + 1
+        for level in v.levels:
+            if text.startswith(level, start):
+                nxt = start + len(level)
+                break
+        types = ["head"] if _head_at(text, nxt, v) else ["field"]
+        if types == ["head"]:
+            return _valid(text, nxt, types, v)
+        start = nxt
+    return None
+
+
+def _head_at(text: str, start: int, v: _Vocab) -> str | None:
+    m = v.head_re.match(text, start)
+    return m.group(0) if m else None
+
+
+def _skip_element(text: str, start: int, kind: str) -> int:
+    m = re.match(r"第[一二三四五六七八九十\d]{1,3}", text[start:])
+    return start + (m.end() if m else 1)
+
+
+def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
+    name = text[start:end]
+    for word in sorted(v.heads, key=len, reverse=True):
+        if name.endswith(word):
+            head = v.heads[word]
+            if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
+                return "party"  # 县委, 和平区委
+            return head.kind
+    return "government"
+
+
+def _generic(text: str, start: int, v: _Vocab) -> bool:
+    """True if a modifier right before the name makes it generic (上级纪委, 各级党委, 全县纪委)."""
+    before = text[max(0, start - 5) : start]
+    if any(before.endswith(word) for word in v.stop_before):
+        return True
+    longest_field = max((len(f) for f in v.fields if text.startswith(f, start)), default=0)
+    return any(text.startswith(word, start) and len(word) >= longest_field for word in v.stop_before)
+
+
+def extract_bodies(text: str, region: str | None = None) -> list[Body]:
+    """Organisation names in `text`, one record per distinct name (first mention). Never raises.
+
+    `region` (ingestion's "湖北省十堰市郧西县") helps resolve short forms when the text names no place.
+    """
+    if not isinstance(text, str) or not text:
+        return []
+    v = _vocab()
+    found: list[tuple[int, int, str]] = []
+    for m in v.head_re.finditer(text):
+        head = v.heads[m.group(0)]
+        nxt = text[m.end() : m.end() + 1]
+        if nxt and nxt in head.not_before:
+            continue
+        grown = _grow(text, m.start(), m.end(), v)
+        if grown is None:
+            continue
+        start, types = grown
+        start = _valid(text, start, types, v)
+        if start is not None:
+            start = _word_aligned(text, start, m.end(), v)
+        if start is None or _generic(text, start, v):
+            continue
+        found.append((start, m.end(), _kind(text, start, m.end(), types, v)))
+    found = _drop_contained(found)
+    out: list[Body] = []
+    seen: set[str] = set()
+    places = None
+    for start, end, kind in found:
+        name = text[start:end]
+        if name in seen or len(name) < 2:
+            continue
+        seen.add(name)
+        resolved = None
+        if name[0] in LEVEL_CHARS:
+            if places is None:
+                places = _places_named(text, v, region)
+            place = places.get(name[0])
+            if place:
+                resolved = place + name[1:]
+        out.append(Body(name=name, kind=kind, start=start, end=end, resolved=resolved))
+    return out
+
+
+def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Keep the longest of overlapping mentions (滨州市委巡察办 over 滨州市委)."""
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    out: list[tuple[int, int, str]] = []
+    for item in found:
+        while out and item[0] <= out[-1][0] < item[1] and out[-1][1] <= item[1]:
+            out.pop()
+        if out and out[-1][0] <= item[0] and item[1] <= out[-1][1]:
+            continue
+        out.append(item)
+    return out
+
+
+def _places_named(text: str, v: _Vocab, region: str | None) -> dict[str, str]:
+    """For each level character, the division of that level the text names most (县 → 郧西县)."""
+    counts: dict[str, Counter] = {}
+    for m in re.finditer(f"[{LEVEL_CHARS}]", text):
+        end = m.end()
+        for length in range(min(v.place_max, end), 2, -1):
+            name = text[end - length : end]
+            if name in v.places:
+                counts.setdefault(name[-1], Counter())[name] += 1
+                break
+    places = {level: c.most_common(1)[0][0] for level, c in counts.items()}
+    if region:
+        for length in range(min(v.place_max, len(region)), 2, -1):
+            for i in range(0, len(region) - length + 1):
+                name = region[i : i + length]
+                if name in v.places:
+                    places.setdefault(name[-1], name)
+    return places

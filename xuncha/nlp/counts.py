@@ -1,0 +1,208 @@
+"""Counts: quantities of work done or things (谈心谈话15人次, 集体约谈2次33人, 4000余册, 1-2名).
+
+Units, the words that turn a number into a duration (15个工作日) and the names that merely
+contain numerals (三重一大, “六个一”) are data in corpora/. What is left out on purpose: dates,
+times, years, durations, ordinals (第四轮), percentages, scores, phone numbers, numerals inside
+names, and 一 used as an article (一名县委常委).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from xuncha.document import Count
+from xuncha.nlp import lexicon
+from xuncha.nlp.numbers import CN_DIGITS, parse_number
+from xuncha.nlp.protect import bracket_spans
+
+APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
+APPROX_AFTER = ("余", "多")
+MAX_DIGITS = 9  # a longer bare digit string is a phone, ID or serial number
+NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
+
+
+@lru_cache(maxsize=None)
+def _pattern() -> re.Pattern:
+    units = lexicon.alternation(row[0] for row in lexicon.table("count_units.tsv"))
+    # Repetitions are bounded so that a pathological input (a million digits) stays linear.
+    arabic = r"\d{1,3}(?:[,，]\d{3}){1,5}(?:\.\d{1,6})?|\d{1,3}(?: \d{3}){1,5}(?![\d.])|\d{1,15}(?:\.\d{1,6})?"
+    number = rf"(?:{arabic})(?:万(?!元))?|[{CN_DIGITS}]{{1,12}}"
+    return re.compile(
+        rf"(?<![\d.\-－:：/A-Za-z_])"
+        rf"(?P<pre>{'|'.join(APPROX_BEFORE)})?"
+        rf"(?P<num>{number})"
+        rf"(?:\s*(?P<dash>[-－—–~～至到])\s*(?P<num2>{number}))?"
+        rf"(?P<post>{'|'.join(APPROX_AFTER)})?"
+        rf"(?P<unit>{units})"
+    )
+
+
+@lru_cache(maxsize=None)
+def _name_pattern() -> re.Pattern | None:
+    names = set(lexicon.words("numeral_names.txt")) | set(lexicon.words("measure_stoplist.txt"))
+    names = {n for n in names if any(ch.isdigit() or ch in CN_DIGITS for ch in n)}
+    return re.compile(lexicon.alternation(names)) if names else None
+
+
+def _masked(text: str) -> list[tuple[int, int]]:
+    """Spans whose numerals belong to a name: set phrases and short bracketed names."""
+    spans = [b.inner for b in bracket_spans(text) if b.is_name(text) and len(b.content(text)) <= 12]
+    pat = _name_pattern()
+    if pat is not None:
+        spans.extend(m.span() for m in pat.finditer(text))
+    return sorted(spans)
+
+
+def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True if [start, end) lies within one of `spans` (sorted by start)."""
+    import bisect
+
+    i = bisect.bisect_right(spans, (start, len(spans) and 1 << 62)) - 1
+    for s, e in reversed(spans[max(0, i - 32) : i + 1]):
+        if s <= start and end <= e:
+            return True
+    return False
+
+
+def _is_noncount(text: str, m: re.Match) -> bool:
+    start, unit_start = m.start(), m.start("unit")
+    num = m.group("num")
+    before = text[max(0, start - 4) : start]
+    if before.endswith("第") or before.rstrip().endswith("第"):
+        return True  # ordinal: 第四轮, 第2期
+    if before.endswith(("百分之", "千分之", "万分之")):
+        return True
+    for tail in lexicon.words("noncount_after.txt"):
+        if text.startswith(tail, unit_start):
+            return True  # duration or rate: 15个工作日, 3个月, 2个百分点
+    after = text[m.end() : m.end() + 1]
+    if after in ("%", "％", "‰"):
+        return True
+    chinese = num[0] in CN_DIGITS
+    if chinese:
+        if num == "一" and not m.group("num2"):
+            return True  # article, not a count: 一名县委常委
+        if after and after in CN_DIGITS:
+            return True  # a numbered name: 六个一, 四个一
+        if not _starts_word(text, start if not m.group("pre") else m.start("num"), m.end()):
+            return True  # inside an idiom or word: 三番五次, 一次性
+    else:
+        digits = re.sub(r"\D", "", num)
+        if len(digits) > MAX_DIGITS:
+            return True
+    return False
+
+
+def _starts_word(text: str, start: int, end: int) -> bool:
+    """True if segmentation of the surroundings has word boundaries at the numeral's edges."""
+    from xuncha.nlp.segment import cut
+
+    lo = max(0, start - 6)
+    hi = min(len(text), end + 6)
+    pos = lo
+    bounds = {lo}
+    for tok in cut(text[lo:hi]):
+        pos += len(tok)
+        bounds.add(pos)
+    return start in bounds
+
+
+def _value(m: re.Match) -> tuple[int | float | None, bool]:
+    first = parse_number(m.group("num"))
+    approx = bool(m.group("pre") and m.group("pre") not in ("超过", "超") or m.group("post"))
+    if m.group("pre") in ("超过", "超", "逾"):
+        approx = True
+    if m.group("num2"):
+        second = parse_number(m.group("num2"))
+        if first is None or second is None:
+            return None, False
+        return max(first, second), True
+    return first, approx
+
+
+def extract_counts(text: str, tags: list[tuple[str, str]] | None = None) -> list[Count]:
+    """Every count in `text`, in order, with text[c.start:c.end] == c.surface. Never raises."""
+    if not isinstance(text, str) or not text:
+        return []
+    try:
+        return _extract(text)
+    except RecursionError:
+        return []
+
+
+def _extract(text: str) -> list[Count]:
+    pattern = _pattern()
+    masked = None
+    out: list[Count] = []
+    prev_end = -1
+    for m in pattern.finditer(text):
+        if masked is None:
+            masked = _masked(text)
+        if _inside(masked, m.start("num"), m.end("unit")):
+            continue
+        if _is_noncount(text, m):
+            continue
+        value, approx = _value(m)
+        if value is None:
+            continue
+        unit = m.group("unit")
+        start = m.start()
+        surface = text[start : m.end()]
+        subject = _subject(text, m, out[-1] if out and prev_end == start else None)
+        out.append(Count(value=value, unit=unit, approx=approx, subject=subject,
+                         surface=surface, start=start, end=m.end()))
+        prev_end = m.end()
+    return out
+
+
+CLAUSE_STOP = set("，,；;。！？!?：:\n、（）()")
+
+
+def _subject(text: str, m: re.Match, previous: Count | None) -> str | None:
+    """The thing counted: the noun after the unit (7名副市长) or the work before it (谈话15人次)."""
+    from xuncha.nlp.segment import tag
+
+    if previous is not None:
+        return previous.subject  # compound count: 集体约谈2次33人
+    end = m.end()
+    stop = end
+    while stop < len(text) and stop - end < 12 and text[stop] not in CLAUSE_STOP:
+        stop += 1
+    following = tag(text[end:stop]) if stop > end else []
+    words: list[str] = []
+    for word, flag in following:
+        if word in ("的",) and not words:
+            continue
+        if flag.startswith(NOUN_FLAGS) and not _is_number(word):
+            words.append(word)
+        else:
+            break
+    if words:
+        return "".join(words)
+    begin = m.start()
+    lo = begin
+    while lo > 0 and begin - lo < 16 and text[lo - 1] not in CLAUSE_STOP:
+        lo -= 1
+    preceding = tag(text[lo:begin]) if begin > lo else []
+    words = []
+    quoted = False
+    for word, flag in reversed(preceding):
+        if word in ("”", "’", "》", '"'):
+            quoted = True
+            continue
+        if word in ("“", "‘", "《", '"'):
+            break
+        if quoted or (flag.startswith(NOUN_FLAGS) and not _is_number(word)):
+            words.insert(0, word)
+        else:
+            if not words and flag.startswith("v"):
+                words.insert(0, word)
+            break
+    if len(words) > 1 and len(words[-1]) >= 4:
+        words = words[-1:]  # 领导班子谈心谈话 → 谈心谈话
+    return "".join(words) or None
+
+
+def _is_number(word: str) -> bool:
+    return bool(word) and all(ch.isdigit() or ch in CN_DIGITS or ch in ".," for ch in word)

@@ -1,0 +1,43 @@
+"""Word lists and tables kept as data in `xuncha/corpora/`, read once per process.
+
+Every extractor takes its vocabulary from here, so widening coverage means editing a data file,
+not code. Lines starting with # are comments; blank lines are skipped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+
+def _read(name: str) -> list[str]:
+    path = resources.files("xuncha.corpora") / name
+    if not path.is_file():
+        return []
+    return [line.rstrip("\r") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> tuple[str, ...]:
+    """One entry per line, longest first (so alternations built from them prefer long matches)."""
+    items = {line.strip() for line in _read(name)}
+    return tuple(sorted(items, key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> tuple[tuple[str, ...], ...]:
+    """Tab-separated rows (missing trailing cells are empty strings), in file order."""
+    rows = []
+    for line in _read(name):
+        cells = tuple(cell.strip() for cell in line.split("\t"))
+        rows.append(cells)
+    return tuple(rows)
+
+
+def alternation(items) -> str:
+    """A regex alternation of literal words, longest first."""
+    import re
+
+    ordered = sorted(set(items), key=lambda w: (-len(w), w))
+    return "|".join(re.escape(w) for w in ordered if w)
