@@ -74,7 +74,7 @@ def extract(
 
 def print_summary(doc) -> None:
     """A readable summary of one document for people (the JSON carries everything)."""
-    out = Console(highlight=False)
+    out = Console(highlight=False, soft_wrap=True)
     dup = f"  (repost of {doc.duplicate_of})" if doc.duplicate_of else ""
     out.print(f"[bold]{doc.title or '(untitled)'}[/bold]  {doc.path}{dup}", markup=True)
     meta = [f"date {doc.date or '?'}", f"source {doc.source or '?'}", f"region {doc.region or '?'}",
