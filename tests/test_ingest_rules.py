@@ -233,3 +233,15 @@ def test_space_separated_navigation_row_is_not_the_headline():
     doc = document_from_text("网站首页 新闻中心 工作动态 通知公告 廉政教育\n县委巡察办召开巡察工作推进会\n"
                              "会议听取了各巡察组工作进展情况汇报，研究部署下一阶段巡察工作，要求各巡察组紧盯“一把手”。")
     assert doc.title == "县委巡察办召开巡察工作推进会" and doc.text.startswith("会议听取")
+
+
+def test_stale_docx_title_property_is_not_trusted(tmp_path):
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.core_properties.title = "关于印发2019年工作要点的通知"  # left over from the template
+    doc.add_paragraph("县纪委监委开展作风建设专项监督")
+    doc.add_paragraph("今年以来，某县纪委监委紧盯群众身边不正之风，对全县21个乡镇开展作风建设专项监督，发现问题57个。")
+    doc.save(str(tmp_path / "a.docx"))
+    read = read_document(tmp_path / "a.docx")
+    assert read.title == "县纪委监委开展作风建设专项监督" and read.text.startswith("今年以来")

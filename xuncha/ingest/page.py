@@ -46,65 +46,78 @@ def _norm_title(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+def _find_hinted_title(lines: list[str], zone: range, hint: str) -> int | None:
+    """Index of the last line of the hinted headline on the page (it may be wrapped over lines)."""
+    key = _norm_title(hint)
+    for i in zone:
+        cand = _norm_title(lines[i])
+        if cand and (cand == key or (len(cand) >= 4 and key.startswith(cand))):
+            joined = cand
+            while i + 1 < len(lines) and joined != key and key.startswith(joined + _norm_title(lines[i + 1])):
+                i += 1
+                joined += _norm_title(lines[i])
+            return i
+    return None
+
+
+def _find_title(lines: list[str], zone: range, meta_idx: list[int]) -> int | None:
+    """The last title-like line above the first metadata line; else the first title-like line
+    before the article (skipping a site name above it, preferring a "关于……的通报" line)."""
+    if meta_idx:
+        found = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i])), None)
+        if found is not None:
+            return found
+    leading = [i for i in zone if _title_like(lines[i])][:4]
+    while len(leading) > 1 and _SITE_NAME.fullmatch(lines[leading[0]]):
+        leading = leading[1:]
+    return next((i for i in leading if _DOC_TITLE.search(lines[i])), leading[0] if leading else None)
+
+
 def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None = None,
-               source_hint: str | None = None, author_hint: str | None = None,
-               normalized: bool = False) -> Page:
-    """Clean a whole page given as text. Hints come from the file's own metadata (HTML/PDF/DOCX)."""
+               source_hint: str | None = None, author_hint: str | None = None) -> Page:
+    """Clean a whole page given as text. Hints come from the file's own metadata (HTML/PDF/DOCX);
+    a title hint is trusted only when the page shows it (DOCX/PDF properties are often stale)."""
     page = Page()
-    text = raw if normalized else normalize_text(raw, page.warnings)
-    lines = [_WS.sub(" ", ln).strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln]
+    text = normalize_text(raw, page.warnings)
+    lines = [ln for ln in (_WS.sub(" ", ln).strip() for ln in text.split("\n")) if ln]
     hint = normalize_text(title_hint, []).strip() if title_hint else None
 
     first_prose = next((i for i, ln in enumerate(lines) if _is_prose(ln)), len(lines))
-    head_zone = range(0, min(first_prose, 40))
-    meta_idx = [i for i in head_zone if metadata.is_meta_line(lines[i])]
+    zone = range(0, min(first_prose, 40))
+    meta_idx = [i for i in zone if metadata.is_meta_line(lines[i])]
 
-    # Headline: the hinted title if it is on the page, else the last title-like line above the
-    # first metadata line, else the first title-like line before the article starts.
-    title_idx: int | None = None
-    if hint:
-        key = _norm_title(hint)
-        for i in head_zone:
-            cand = _norm_title(lines[i])
-            if cand and (cand == key or (len(cand) >= 4 and (cand in key or key.startswith(cand)))):
-                title_idx = i
-                # A headline the layout wrapped over several lines: take the rest of it too.
-                joined = cand
-                while title_idx + 1 < len(lines) and joined != key:
-                    nxt = joined + _norm_title(lines[title_idx + 1])
-                    if not key.startswith(nxt):
-                        break
-                    joined, title_idx = nxt, title_idx + 1
-                break
-    if title_idx is None and meta_idx:
-        title_idx = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i])), None)
-    if title_idx is None:
-        leading = [i for i in head_zone if _title_like(lines[i])][:4]
-        while len(leading) > 1 and _SITE_NAME.fullmatch(lines[leading[0]]):
-            leading = leading[1:]  # 人民网 / 某某网站 above the headline
-        # An official document: issuing body on top, the "关于……的通报" line is the title.
-        title_idx = next((i for i in leading if _DOC_TITLE.search(lines[i])), leading[0] if leading else None)
-    if hint:
+    title_idx = _find_hinted_title(lines, zone, hint) if hint else None
+    if title_idx is not None:
         page.title = hint
-    elif title_idx is not None:
-        page.title = lines[title_idx]
+    else:
+        title_idx = _find_title(lines, zone, meta_idx)
+        page.title = lines[title_idx] if title_idx is not None else hint
 
-    # Metadata from the lines between the headline and the article.
+    # Metadata: lines under the headline first; a date line just above it only as a fallback.
     after_title = (title_idx + 1) if title_idx is not None else 0
-    # Lines under the headline first; a date line just above it (some sites) only as a fallback.
     meta_lines = [lines[i] for i in meta_idx if i >= after_title] + \
         [lines[i] for i in meta_idx if after_title - 2 <= i < after_title]
-    meta_text = "  ".join(meta_lines)
-    page.date = metadata.parse_date(meta_text) if meta_text else None
-    page.source = next(filter(None, (metadata.parse_source(ln) for ln in meta_lines)), None)
-    page.author = next(filter(None, (metadata.parse_author(ln) for ln in meta_lines)), None)
+    page.date = metadata.parse_date("  ".join(meta_lines)) if meta_lines else None
+    page.source = next(filter(None, map(metadata.parse_source, meta_lines)), None)
+    page.author = next(filter(None, map(metadata.parse_author, meta_lines)), None)
 
-    # The body: after headline/metadata, up to the footer, without furniture lines.
-    start = max([after_title] + [i + 1 for i in meta_idx if i >= after_title - 2])
-    if title_idx is None and not meta_idx:
-        start = 0
-    body = lines[start:]
+    start = 0 if title_idx is None and not meta_idx else \
+        max([after_title] + [i + 1 for i in meta_idx if i >= after_title - 2])
+    body, dateline_head, byline = _body(lines[start:], page)
+    page.text = "\n".join(body)
+
+    page.date = page.date or date_hint or _closing_date(body)
+    page.source = page.source or (normalize_text(source_hint, []).strip() if source_hint else None)
+    page.author = page.author or byline or (normalize_text(author_hint, []).strip() if author_hint else None)
+    if page.author in metadata.NO_AUTHOR:
+        page.author = None
+    page.region = find_region(page.title, dateline_head, page.source, byline, body=page.text)
+    return page
+
+
+def _body(body: list[str], page: Page) -> tuple[list[str], str | None, str | None]:
+    """The article lines from the headline down: repeated headline, footer, furniture, dateline
+    and closing byline removed. Returns (lines, dateline head, byline); fills page.author/source."""
     if page.title:  # the headline repeated under itself (HTML extractors often keep the <h1>)
         key = _norm_title(page.title)
         while body and (_norm_title(body[0]) == key or metadata.is_meta_line(body[0])):
@@ -141,17 +154,7 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
         body[-1] = last
         if by:
             break
-    page.author = page.author or byline
-    body = [ln for ln in body if ln.strip()]
-    page.text = "\n".join(body)
-
-    page.date = page.date or date_hint or _closing_date(body)
-    page.source = page.source or (normalize_text(source_hint, []).strip() if source_hint else None)
-    page.author = page.author or (normalize_text(author_hint, []).strip() if author_hint else None)
-    if page.author in metadata.NO_AUTHOR:
-        page.author = None
-    page.region = find_region(page.title, dateline_head, page.source, byline, body=page.text)
-    return page
+    return [ln for ln in body if ln.strip()], dateline_head, byline
 
 
 def _closing_date(body: list[str]) -> str | None:
