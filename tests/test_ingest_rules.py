@@ -245,3 +245,13 @@ def test_stale_docx_title_property_is_not_trusted(tmp_path):
     doc.save(str(tmp_path / "a.docx"))
     read = read_document(tmp_path / "a.docx")
     assert read.title == "县纪委监委开展作风建设专项监督" and read.text.startswith("今年以来")
+
+
+@pytest.mark.parametrize("tail, author, kept", [
+    ("（汤鸿鸽）", "汤鸿鸽", ""), ("（某县纪委监委 李某某）", "某县纪委监委 李某某", ""),
+    ("（记者 张三 通讯员 李四）", "记者 张三 通讯员 李四", ""), ("（未完待续）", None, ""), ("\n（试行）", None, "\n（试行）"),
+])
+def test_closing_bylines(tail, author, kept):
+    body = "会议强调，要持续深化作风建设，推动全面从严治党向纵深发展，切实维护良好政治生态。"
+    doc = document_from_text("县纪委监委召开警示教育大会\n" + body + tail)
+    assert doc.author == author and doc.text == body + kept

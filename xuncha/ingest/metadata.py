@@ -130,7 +130,10 @@ def clean_byline(by: str) -> str | None:
     return by or None
 
 
-END_MARK = re.compile(r"\s*[(（\[【]\s*(?:完|全文完|完结)\s*[)）\]】]\s*$")
+END_MARK = re.compile(r"\s*[(（\[【]\s*(?:完|全文完|完结|待续|未完待续|续完)\s*[)）\]】]\s*$")
+# Bracketed words that close a text but are not names: (试行), (草案), (节选) ...
+NOT_BYLINE = {"试行", "草案", "暂行", "修订", "修订版", "节选", "摘编", "有删节", "图片", "视频", "原创", "转载", "附件",
+              "征求意见稿", "送审稿", "全文", "摘要", "上", "下", "中"}
 
 
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
@@ -141,7 +144,7 @@ def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     if m:
         return paragraph[: m.start()].rstrip(), ""
     m = TRAILING_BYLINE.search(paragraph)
-    if m and BYLINE_BODY.fullmatch(m.group("by").strip()):
+    if m and m.group("by").strip() not in NOT_BYLINE and BYLINE_BODY.fullmatch(m.group("by").strip()):
         return paragraph[: m.start()].rstrip(), clean_byline(m.group("by"))
     m = TRAILING_LABELLED.match(paragraph)
     if m:
