@@ -24,6 +24,9 @@ from xuncha.catalogue.store import Catalogue, file_sha256
 from xuncha.errors import IngestError
 
 
+FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
+
+
 @dataclass
 class IngestSummary:
     seen: int = 0
@@ -162,10 +165,14 @@ def ingest(
     on_error: Callable[[IngestError], None] | None = None,
     on_wait: Callable[[], None] | None = None,
 ) -> IngestSummary:
-    """Store every file under `inputs` into the catalogue at `db`; see the module docstring."""
+    """Store every file under `inputs` into the catalogue at `db`; see the module docstring.
+
+    `workers=None` sizes the pool to the work (in-process for small batches, up to the CPU count).
+    """
     from xuncha.pipeline import iter_files
 
     db = Path(db)
+    auto_workers = workers is None
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     summary = IngestSummary()
     files = [str(Path(p).resolve()) for p in iter_files(inputs)]
@@ -202,6 +209,10 @@ def ingest(
             else:
                 jobs.append(path)
 
+        if auto_workers:
+            # each worker pays seconds of start-up (segmenter, classifier), so small batches are read
+            # in this process; bigger ones get one more worker per FILES_PER_WORKER files
+            workers = min(workers, 1 + len(jobs) // FILES_PER_WORKER)
         with _progress(progress, len(jobs)) as advance:
             while jobs:
                 orphans: list[str] = []
