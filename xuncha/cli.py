@@ -98,10 +98,14 @@ def print_summary(doc) -> None:
 def ingest(
     paths: List[Path] = typer.Argument(..., help="Files or folders (walked recursively)."),
     db: Path = typer.Option(Path("catalogue.db"), "--db", help="Catalogue file (created if missing)."),
-    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Reader processes (default: CPU count)."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1,
+                                          help="Reader processes (default: sized to the batch, up to the CPU count)."),
     wait: float = typer.Option(600.0, "--wait", min=0, help="Seconds to wait for another ingest into --db."),
 ) -> None:
-    """Store documents in the catalogue; unchanged files are skipped, changed ones replaced."""
+    """Store documents in the catalogue; unchanged files are skipped, changed ones replaced.
+
+    Exit 2 also when another ingest holds the catalogue for longer than --wait seconds.
+    """
     from xuncha.catalogue.ingest import ingest as run_ingest
     from xuncha.errors import XunchaError
 
@@ -181,6 +185,9 @@ def checklist(
         raise typer.Exit(1)
     err.print(f"{out}: {result.item_count} items in {len(result.domains)} domain(s) "
               f"from {result.statement_count} problem statements", markup=False)
+    if not result.item_count and not builtin:
+        err.print(f"note: the catalogue has no classified problems ({result.unclassified} unclassified); "
+                  "`--builtin` lists the bundled labelled statements", markup=False)
 
 
 @app.command(epilog=EXIT_CODES)
