@@ -187,3 +187,14 @@ def test_utf8_with_one_damaged_line_is_read_with_a_warning(tmp_path):
     doc = read_document(path)
     assert doc.title == ARTICLE.title and "46人次" in doc.text
     assert any("not valid UTF-8" in w for w in doc.warnings)
+
+
+def test_short_legacy_texts_get_the_right_codec(tmp_path):
+    """Statistical detectors mix up GBK and Big5 on short texts; common-character scoring does not."""
+    from xuncha.ingest.encoding import decode_text
+
+    simplified = "县纪委监委召开警示教育大会，通报了5起典型案例。"
+    traditional = "縣紀委監委召開警示教育大會，通報了5起典型案例。"
+    assert decode_text(simplified.encode("gbk"), "a.txt") == (simplified, "gb18030")
+    assert decode_text(traditional.encode("big5"), "b.txt") == (traditional, "big5")
+    assert decode_text(traditional.encode("gb18030"), "c.txt") == (traditional, "gb18030")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 from charset_normalizer import from_bytes
 
 from xuncha.errors import IngestError
 
 # charset-normalizer may propose any codec; Chinese documents come in these (gb18030 ⊃ gbk ⊃ gb2312).
-CHINESE_CODECS = ["gb18030", "big5", "big5hkscs", "cp950", "utf_16", "utf_8"]
+CHINESE_CODECS = ["gb18030", "big5", "big5hkscs", "cp950"]
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _BAD_CHAR = re.compile(r"[\x00-\x08\x0e-\x1f\ufffd\ue000-\uf8ff]")
 
@@ -40,12 +41,49 @@ def decode_text(data: bytes, path: str, warnings: list[str] | None = None) -> tu
     damaged = _damaged_utf8(data, path, warnings)
     if damaged is not None:
         return _checked(damaged, "utf-8", path)
-    best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
-    if best is None:
-        raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
-    encoding = best.encoding
+    encoding = _gb_or_big5(data)
+    if encoding is None:
+        best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
+        if best is None:
+            raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+        encoding = best.encoding
     text = data.decode(encoding, errors="replace")
     return _checked(text, encoding, path)
+
+
+@lru_cache(maxsize=1)
+def _common_chars() -> frozenset[str]:
+    """The 3755 most common Chinese characters (GB2312 level 1), in both scripts."""
+    import opencc
+
+    chars = set()
+    for hi in range(0xB0, 0xD8):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    simplified = "".join(sorted(chars))
+    return frozenset(chars | set(opencc.OpenCC("s2t").convert(simplified)) | set(opencc.OpenCC("s2tw").convert(simplified)))
+
+
+def _gb_or_big5(data: bytes) -> str | None:
+    """GB18030 vs Big5 by which decoding reads as common Chinese; statistics-based detectors
+    confuse the two on short texts (监督 in GBK is valid Big5 for 潼飭)."""
+    common = _common_chars()
+    scores = {}
+    for codec in ("gb18030", "big5"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        han = [c for c in text if "\u3400" <= c <= "\u9fff"]
+        if han:
+            scores[codec] = sum(c in common for c in han) / len(han)
+    if not scores:
+        return None
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 0.6 else None
 
 
 _PLAIN = re.compile(r"[\u00a0-\u024f\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")
