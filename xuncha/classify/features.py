@@ -20,6 +20,9 @@ from xuncha.classify.taxonomy import load_taxonomy
 _DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
 _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"^[\W_]+$")
+# Enumerators and report boilerplate before a finding: 一是 / （二） / 3. / 巡察发现，
+_LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十0-9]{1,3}[)）、.．]|[一二三四五六七八九十]{1,2}是|"
+                   r"(?:其)?[一二三四五六七八九十]{1,2}[，,、]|巡[察视](?:组)?(?:还)?发现[，,：:]?|\W)+")
 _lock = threading.Lock()
 _converter = None
 
@@ -36,8 +39,9 @@ def _t2s(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """Simplified script, no whitespace, digits folded to a single 0."""
-    return _DIGITS.sub("0", _SPACE.sub("", _t2s(text or "")))
+    """Simplified script, no whitespace or leading enumerator, digits folded to a single 0."""
+    text = _SPACE.sub("", _t2s(text or ""))
+    return _DIGITS.sub("0", _LEAD.sub("", text) or text)
 
 
 @lru_cache(maxsize=4096)
