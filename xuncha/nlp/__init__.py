@@ -1,4 +1,9 @@
-"""Segmentation and extraction (measures, counts, bodies, persons, problem statements)."""
+"""Segmentation and extraction (measures, counts, bodies, persons, problem statements).
+
+Each extractor is a pure function of the text (xuncha.nlp.counts.extract_counts, bodies.extract_bodies,
+persons.extract_persons, measures.extract_measures, problems.extract_problems) returning records whose
+spans index the text; `annotate` runs them all on a Document.
+"""
 
 from __future__ import annotations
 
@@ -6,5 +11,29 @@ from xuncha.document import Document
 
 
 def annotate(doc: Document) -> Document:
-    """Fill doc.counts, bodies, persons, measures and problems (placeholder until extractors land)."""
+    """Fill doc.counts, bodies, persons, measures and problems from doc.text (and doc.author/region).
+
+    Problems get text and span only; the classifier fills their category and domain. An extractor
+    bug never loses the document: it is recorded in doc.warnings and the other fields are still filled.
+    """
+    from xuncha.nlp.bodies import extract_bodies
+    from xuncha.nlp.counts import extract_counts
+    from xuncha.nlp.measures import extract_measures
+    from xuncha.nlp.persons import extract_persons
+    from xuncha.nlp.problems import extract_problems
+
+    text = doc.text or ""
+    doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region)
+    doc.counts = _safe(doc, "counts", extract_counts, text)
+    doc.persons = _safe(doc, "persons", extract_persons, text, doc.author, doc.bodies)
+    doc.measures = _safe(doc, "measures", extract_measures, text)
+    doc.problems = _safe(doc, "problems", extract_problems, text)
     return doc
+
+
+def _safe(doc: Document, field: str, func, *args) -> list:
+    try:
+        return func(*args)
+    except Exception as err:  # the extractors are tested never to raise; this is the last guard
+        doc.warnings.append(f"{field} extraction failed: {type(err).__name__}: {err}")
+        return []

@@ -1,0 +1,174 @@
+"""Measures: the named methods, mechanisms, documents and carriers a report presents.
+
+Candidates are bracketed names (“两卡一书”, 《廉政提示卡》, ‘四张清单’). One becomes a measure when a
+cue says so (corpora/measure_cues.tsv): its ending (…清单, …提示卡, …工作法), the word after the
+closing mark (“五责”闭环, “三步三清单”工作法), a verb right before it (运用“和平讲廉”), or its shape —
+a numbered abbreviation (两卡一书, 六个一, 1统7分2平台). A 《document》 ending in 办法/方案/规定 counts
+only if the clause says the unit made it (制定, 出台 …: corpora/measure_verbs.txt). Slogans and national
+concepts (两个维护, 关键少数, 回头看) are a stop list, and items listed right beside a measure
+(工作提醒卡、廉政监督卡、整改建议书等“两卡一书”) are measures too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xuncha.document import Measure
+from xuncha.nlp import lexicon
+from xuncha.nlp.protect import Bracket, bracket_spans
+from xuncha.nlp.sentences import sentence_spans
+
+NUMERAL_RUN = re.compile(r"[一二两三四五六七八九十百千双\d]+")
+NATIONAL = ("中共中央", "党中央", "中央", "国务院", "全国人大", "中华人民共和国", "中国共产党")
+TRAILING_NOTE = re.compile(r"[（(][^（）()]{1,6}[)）]$")
+AFTER_WINDOW = 10
+LIST_STOP = set("，,；;。！？!?：:\n“”‘’《》\"")
+NOUN_FLAGS = ("n", "vn", "nz", "l", "j", "x")
+
+
+@dataclass
+class _Vocab:
+    end: tuple[tuple[str, str], ...]
+    after: tuple[tuple[str, str], ...]
+    before: tuple[tuple[str, str], ...]
+    stop: frozenset[str]
+    verbs: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    rows = lexicon.table("measure_cues.tsv")
+
+    def where(w: str) -> tuple[tuple[str, str], ...]:
+        cues = [(r[0], r[1]) for r in rows if len(r) >= 3 and r[2] == w]
+        return tuple(sorted(cues, key=lambda c: -len(c[0])))
+
+    return _Vocab(where("end"), where("after"), where("before"),
+                  frozenset(lexicon.words("measure_stoplist.txt")), lexicon.words("measure_verbs.txt"))
+
+
+def _end_kind(name: str, v: _Vocab) -> str | None:
+    return next((kind for cue, kind in v.end if name.endswith(cue) and (len(name) > len(cue) or len(cue) >= 3)),
+                None)
+
+
+def _after_kind(text: str, pos: int, v: _Vocab) -> str | None:
+    window = text[pos : pos + AFTER_WINDOW]
+    cut = next((i for i, ch in enumerate(window) if ch in LIST_STOP), len(window))
+    window = window[:cut]
+    for cue, kind in v.after:
+        i = window.find(cue)
+        if i == 0 or (i > 0 and i + len(cue) <= len(window)):
+            return kind
+    return None
+
+
+def _before_kind(text: str, pos: int, v: _Vocab) -> str | None:
+    return next((kind for cue, kind in v.before if text.startswith(cue, pos - len(cue)) and pos >= len(cue)), None)
+
+
+def _numbered(name: str) -> bool:
+    """A numbered abbreviation: two or more numeral runs in a short name (两卡一书, 1统7分2平台)."""
+    return len(name) <= 7 and len(NUMERAL_RUN.findall(name)) >= 2
+
+
+def _clause_before(text: str, pos: int) -> str:
+    lo = pos
+    while lo > 0 and pos - lo < 40 and text[lo - 1] not in "，,；;。！？!?\n":
+        lo -= 1
+    return text[lo:pos]
+
+
+def _classify(text: str, b: Bracket, v: _Vocab) -> str | None:
+    """The kind of measure bracket `b` names, or None if it names none."""
+    name = b.content(text).strip()
+    if not name or name in v.stop or "、" in name or len(name) < 2:
+        return None
+    bare = TRAILING_NOTE.sub("", name)
+    if b.open == "《":
+        if bare.startswith(NATIONAL) or len(bare) < 3:
+            return None
+        kind = _end_kind(bare, v)
+        if kind == "document":
+            clause = _clause_before(text, b.start)
+            return kind if any(verb in clause for verb in v.verbs) else None
+        return kind or _after_kind(text, b.end, v)
+    if len(name) > 16:
+        return None
+    return (_end_kind(name, v) or _after_kind(text, b.end, v) or _before_kind(text, b.start, v)
+            or ("mechanism" if _numbered(name) else None))
+
+
+def extract_measures(text: str) -> list[Measure]:
+    """Measures named in `text`, one per distinct name (first mention). Never raises."""
+    if not isinstance(text, str) or not text:
+        return []
+    v = _vocab()
+    spans = None
+    found: list[tuple[str, str, int, int]] = []
+    for b in bracket_spans(text):
+        if not b.is_name(text):
+            continue
+        kind = _classify(text, b, v)
+        if kind is None:
+            continue
+        start, end = b.inner
+        found.append((text[start:end], kind, start, end))
+        found.extend(_listed_beside(text, b, v))
+    out: list[Measure] = []
+    seen: set[str] = set()
+    for name, kind, start, end in sorted(found, key=lambda f: f[2]):
+        if name in seen:
+            continue
+        seen.add(name)
+        if spans is None:
+            spans = sentence_spans(text)
+        sent = next(((s, e) for s, e in spans if s <= start < e), (start, end))
+        out.append(Measure(name=name, kind=kind, sentence=text[sent[0] : sent[1]], start=start, end=end))
+    return out
+
+
+def _listed_beside(text: str, b: Bracket, v: _Vocab) -> list[tuple[str, str, int, int]]:
+    """Items enumerated right before (…、…等“X”) or after (“X”——…、…) a measure's brackets."""
+    out = []
+    pos = b.start
+    if text[max(0, pos - 1) : pos] == "等":
+        pos -= 1
+    lo = pos
+    while lo > 0 and pos - lo < 60 and text[lo - 1] not in LIST_STOP:
+        lo -= 1
+    if "、" in text[lo:pos]:
+        out.extend(_items(text, lo, pos, v))
+    after = b.end
+    m = re.match(r"[—–－-]{1,2}|[:：]", text[after : after + 2])
+    if m:
+        hi = after + m.end()
+        while hi < len(text) and hi - after < 60 and text[hi] not in LIST_STOP:
+            hi += 1
+        out.extend(_items(text, after + m.end(), hi, v))
+    return out
+
+
+def _items(text: str, lo: int, hi: int, v: _Vocab) -> list[tuple[str, str, int, int]]:
+    from xuncha.nlp.segment import tag
+
+    out = []
+    pos = lo
+    for part in text[lo:hi].split("、"):
+        start, end = pos, pos + len(part)
+        pos = end + 1
+        words = tag(part)
+        # keep the trailing run of nouns: 推出工作提醒卡 → 工作提醒卡
+        keep = 0
+        for word, flag in reversed(words):
+            if flag.startswith(NOUN_FLAGS) and word not in v.verbs and word != "等":
+                keep += len(word)
+            else:
+                break
+        name = part[len(part) - keep :] if keep else ""
+        kind = _end_kind(name, v)
+        if kind in ("carrier", "list", "document") and 3 <= len(name) <= 12 and name not in v.stop:
+            out.append((name, kind, end - len(name), end))
+    return out

@@ -1,0 +1,239 @@
+"""Persons: named people with the role written beside them.
+
+Three places name people in these reports: a role right before a name (县委书记余世明, 市交通运输委
+党委书记、主任王魁臣), a name right before a few honorific titles (习近平总书记), and bylines —
+the author field ingestion found (记者 赵伟伟 刘美芳; 竹溪县纪委监委 李代辛) or a byline left in the
+text ((徐丽 孟若冰), (责编:金雨蒙、周恬)). Titles, surnames and byline words are data in corpora/.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xuncha.document import Person
+from xuncha.nlp import lexicon
+
+TITLES_AFTER_NAME = ("总书记", "同志")
+NOT_IN_GIVEN_NAME = set("副主书记委员长的了和与及在是等、，。：；！？说表示就也向对为从到将被把")
+BYLINE_SPLIT = re.compile(r"[\s、，,；;/|：:]+")
+PAREN_RE = re.compile(r"[（(]([^（）()\n]{2,40})[)）]")
+CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+@dataclass
+class _Vocab:
+    titles: tuple[str, ...]
+    title_re: re.Pattern
+    surnames: frozenset[str]
+    compound: tuple[str, ...]
+    after_name: tuple[str, ...]
+    bylines: dict[str, str]
+    byline_re: re.Pattern
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    titles = lexicon.words("person_titles.txt")
+    surnames = lexicon.words("surnames.txt")
+    bylines = {row[0]: row[1] for row in lexicon.table("person_bylines.tsv")}
+    return _Vocab(
+        titles=titles,
+        title_re=re.compile(lexicon.alternation(titles)),
+        surnames=frozenset(s for s in surnames if len(s) == 1),
+        compound=tuple(s for s in surnames if len(s) == 2),
+        after_name=lexicon.words("person_after_name.txt"),
+        bylines=bylines,
+        byline_re=re.compile(rf"(?:{lexicon.alternation(bylines)})\s*[:：]?\s*"),
+    )
+
+
+def _ends_name(text: str, pos: int, v: _Vocab) -> bool:
+    """True if a name may end at `pos`: end of text, non-Chinese character or a word that follows names."""
+    if pos >= len(text):
+        return True
+    if not ("\u4e00" <= text[pos] <= "\u9fff"):
+        return True
+    return any(text.startswith(w, pos) for w in v.after_name) or bool(v.title_re.match(text, pos))
+
+
+def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
+    """A plausible Chinese personal name: surname + one or two characters, not an ordinary word."""
+    from xuncha.nlp.segment import tag
+
+    v = v or _vocab()
+    if not (2 <= len(name) <= 4) or not CJK.match(name):
+        return False
+    if name.startswith(v.compound):
+        given = name[2:]
+        if not 1 <= len(given) <= 2:
+            return False
+    elif name[0] in v.surnames and len(name) <= 3:
+        given = name[1:]
+    else:
+        return False
+    if set(given) & NOT_IN_GIVEN_NAME:
+        return False
+    tags = tag(name)
+    if len(tags) == 1 and not tags[0][1].startswith("nr") and len(name) >= 2 and tags[0][1] not in ("x", "eng"):
+        from xuncha.nlp.segment import is_word
+
+        if is_word(name):
+            return False  # an ordinary word that happens to start with a surname (党组, 高度)
+    return True
+
+
+def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
+    """The name starting at `pos`, preferring three characters where the text allows."""
+    for length in (3, 2, 4):
+        cand = text[pos : pos + length]
+        if len(cand) == length and looks_like_name(cand, v) and _ends_name(text, pos + length, v):
+            return cand
+    return None
+
+
+def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
+    """The name ending at `pos` (习近平|总书记), three characters first."""
+    for length in (3, 2):
+        start = pos - length
+        if start < 0:
+            continue
+        cand = text[start:pos]
+        if looks_like_name(cand, v):
+            return start, cand
+    return None
+
+
+def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> int:
+    """Start of the role ending at `pos`: titles, each optionally after an organisation, joined by 、."""
+    start = pos
+    while True:
+        title = next((t for t in v.titles if text.startswith(t, start - len(t)) and start - len(t) >= 0), None)
+        if title is None:
+            return start
+        start -= len(title)
+        if start in body_ends:
+            start = body_ends[start]
+        if start > 0 and text[start - 1] == "、":
+            prev = next((t for t in v.titles if text.startswith(t, start - 1 - len(t))), None)
+            if prev is not None:
+                start -= 1
+                continue
+        return start
+
+
+def extract_persons(text: str, author: str | None = None, bodies=None) -> list[Person]:
+    """People named in `text` and in the `author` byline, one per name. Never raises.
+
+    `bodies` (from extract_bodies) lets roles include the organisation (市交通运输委党委书记).
+    """
+    if not isinstance(text, str):
+        text = ""
+    v = _vocab()
+    found: list[Person] = []
+    if bodies is None:
+        from xuncha.nlp.bodies import extract_bodies
+
+        bodies = extract_bodies(text) if text else []
+    body_ends = _body_ends(text, bodies)
+    for m in v.title_re.finditer(text):
+        title = m.group(0)
+        name = _name_at(text, m.end(), v)
+        if name is not None:
+            role_start = _role_before(text, m.end(), v, body_ends)
+            found.append(Person(name=name, role=text[role_start : m.end()], start=m.end(), end=m.end() + len(name)))
+        elif title in TITLES_AFTER_NAME:
+            before = _name_before(text, m.start(), v)
+            if before is not None:
+                start, name = before
+                found.append(Person(name=name, role=title, start=start, end=m.start()))
+    found.extend(_text_bylines(text, v))
+    if author:
+        found.extend(_author_byline(author, text, v))
+    return _dedupe(found)
+
+
+def _body_ends(text: str, bodies) -> dict[int, int]:
+    """end → start of every mention of each body name (roles may use any mention)."""
+    ends: dict[int, int] = {}
+    for body in bodies or []:
+        name = getattr(body, "name", "")
+        if not name:
+            continue
+        i = text.find(name)
+        while i >= 0:
+            ends[i + len(name)] = min(ends.get(i + len(name), i), i)
+            i = text.find(name, i + 1)
+    return ends
+
+
+def parse_byline(line: str, v: _Vocab | None = None) -> list[tuple[str, str]]:
+    """(name, role) pairs in a byline: 记者 赵伟伟 刘美芳; 竹溪县纪委监委 李代辛; 责编:金雨蒙、周恬.
+
+    Names after a role word take that role; names after an organisation are its correspondents
+    (通讯员); a bare list of names is the reporters'. Returns [] if anything else is in the line.
+    """
+    v = v or _vocab()
+    role = "记者"
+    pairs: list[tuple[str, str]] = []
+    for part in (p for p in BYLINE_SPLIT.split(line.strip()) if p):
+        if part in v.bylines:
+            role = v.bylines[part]
+            continue
+        lead = v.byline_re.match(part)
+        if lead and lead.end() < len(part):
+            role = v.bylines[lead.group(0).rstrip(" ：:")]
+            part = part[lead.end() :]
+        if looks_like_name(part, v):
+            pairs.append((part, role))
+        elif _is_org(part):
+            role = "通讯员"
+        else:
+            return []
+    return pairs
+
+
+def _is_org(part: str) -> bool:
+    from xuncha.nlp.bodies import extract_bodies
+
+    bodies = extract_bodies(part)
+    return bool(bodies) and bodies[-1].end == len(part)
+
+
+def _author_byline(author: str, text: str, v: _Vocab) -> list[Person]:
+    out = []
+    for name, role in parse_byline(author, v):
+        i = text.find(name)
+        out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
+    return out
+
+
+def _text_bylines(text: str, v: _Vocab) -> list[Person]:
+    """Bylines left in the text: (记者 X), (X Y) closing a paragraph or after 电, 通讯员 X."""
+    out: list[Person] = []
+    for m in PAREN_RE.finditer(text):
+        inner = m.group(1)
+        has_role = bool(v.byline_re.match(inner))
+        tail = text[m.end() : m.end() + 2]
+        closing = not tail.strip() or tail[0] == "\n" or (tail[0] in "。." and (len(tail) < 2 or tail[1] == "\n"))
+        dateline = text[max(0, m.start() - 1) : m.start()] == "电"
+        if not (has_role or closing or dateline):
+            continue
+        pos = m.start(1)
+        for name, role in parse_byline(inner, v):
+            i = text.find(name, pos, m.end())
+            out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
+    return out
+
+
+def _dedupe(found: list[Person]) -> list[Person]:
+    out: dict[str, Person] = {}
+    for p in found:
+        if p.start < 0:
+            p.start = p.end = -1
+        if p.name not in out:
+            out[p.name] = p
+        elif not out[p.name].role and p.role:
+            out[p.name] = p
+    return list(out.values())

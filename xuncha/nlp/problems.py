@@ -1,0 +1,165 @@
+"""Problem statements: the clauses that state a problem found (内生动力不足; 存在监管漏洞).
+
+Cues are data (corpora/problem_cues.tsv): a negative predicate after its subject (薄弱, 不到位,
+未经常性开展), 存在 … 漏洞/短板/隐患, or a list closed by 等问题 whose items are each a problem.
+Clauses are split at ，；。：！？ and their items at 、, so 思想文化宣传薄弱、内生动力不足 gives two.
+Exhortations, goals and hypotheticals (要, 必须, 防止, 如果 …: corpora/problem_exclusions.txt) and
+conditionals (对…不力的，…) are not problems found. The classifier fills category and domain.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from xuncha.document import Problem
+from xuncha.nlp import lexicon
+from xuncha.nlp.sentences import CLAUSE_RE
+
+TRIM = "“”‘’\"'《》（）()【】 \t…—-·.。"
+MIN_LEN = 4
+MAX_LEN = 80
+FOUND_PREFIX = re.compile(r"^(?:.{0,12}?(?:发现|反馈|指出|存在)的|(?:巡察组?|巡视组?|检查|监督|审计|督查|调研|核查)?(?:发现|反馈|指出)[，,:：]?)")
+
+
+@dataclass
+class _Vocab:
+    predicates: tuple[str, ...]
+    predicate_re: re.Pattern
+    exists: tuple[str, ...]
+    lists: tuple[str, ...]
+    list_re: re.Pattern
+    exclusions: frozenset[str]
+    leads: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _vocab() -> _Vocab:
+    rows = lexicon.table("problem_cues.tsv")
+    pred = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "predicate")
+    exist = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "exist")
+    lists = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "list")
+    return _Vocab(
+        predicates=pred,
+        predicate_re=re.compile(lexicon.alternation(pred)),
+        exists=exist,
+        lists=lists,
+        list_re=re.compile(lexicon.alternation(lists)),
+        exclusions=frozenset(lexicon.words("problem_exclusions.txt")),
+        leads=lexicon.words("problem_lead_words.txt"),
+    )
+
+
+def _excluded(text: str, v: _Vocab) -> bool:
+    from xuncha.nlp.segment import cut
+
+    return any(tok in v.exclusions for tok in cut(text))
+
+
+def _has_cue(text: str, v: _Vocab) -> bool:
+    """True if `text` states a problem by a predicate or a 存在 … cue (not 的不足, 不缺位, 不到位的)."""
+    for m in v.predicate_re.finditer(text):
+        before = text[: m.start()]
+        after = text[m.end() : m.end() + 3]
+        if len(before.strip(TRIM)) < 2 or before.endswith(("的", "不", "无", "没有")):
+            continue
+        if after.startswith("的") and not after.startswith("的问题"):
+            continue  # a modifier or conditional: 落实不到位的（单位）
+        return True
+    i = text.find("存在")
+    while i >= 0:
+        rest = text[i + 2 :]
+        for cue in v.exists:
+            j = rest.find(cue)
+            if j > 0 and rest[:j].strip("的") and not rest[:j].endswith("的"):
+                return True
+        i = text.find("存在", i + 2)
+    return False
+
+
+def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
+    """Strip brackets, ellipses and lead words (就, 一是 …) from both ends of text[start:end]."""
+    changed = True
+    while changed and start < end:
+        changed = False
+        while start < end and text[start] in TRIM and not _closes_inside(text, start, end):
+            start += 1
+            changed = True
+        while end > start and text[end - 1] in TRIM and not _opens_inside(text, start, end):
+            end -= 1
+            changed = True
+        for word in v.leads:
+            if text.startswith(word, start) and end - start > len(word) + 2:
+                start += len(word)
+                changed = True
+                break
+    m = FOUND_PREFIX.match(text[start:end])
+    if m and end - start - m.end() >= MIN_LEN:
+        start += m.end()
+    return start, end
+
+
+PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】"}
+CLOSING = {v: k for k, v in PAIRS.items()}
+
+
+def _closes_inside(text: str, start: int, end: int) -> bool:
+    """True if text[start] opens a bracket that closes within the span (“三重一大”制度 …)."""
+    closer = PAIRS.get(text[start])
+    return closer is not None and closer in text[start + 1 : end]
+
+
+def _opens_inside(text: str, start: int, end: int) -> bool:
+    opener = CLOSING.get(text[end - 1])
+    return opener is not None and opener in text[start : end - 1]
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    pos = start
+    for part in text[start:end].split("、"):
+        out.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return out
+
+
+def extract_problems(text: str) -> list[Problem]:
+    """Problem statements in `text`, in order, with text[p.start:p.end] == p.text. Never raises."""
+    if not isinstance(text, str) or not text:
+        return []
+    v = _vocab()
+    out: list[Problem] = []
+    for cm in CLAUSE_RE.finditer(text):
+        cs, ce = cm.span()
+        clause = text[cs:ce]
+        if len(clause) < MIN_LEN or len(clause) > 400:
+            continue
+        lm = v.list_re.search(clause)
+        if lm is not None:
+            head_end = cs + lm.start()
+            if _excluded(text[cs:head_end], v):
+                continue
+            spans = _items(text, cs, head_end)
+            for i, (s, e) in enumerate(spans):
+                s, e = _trim(text, s, e, v)
+                if MIN_LEN <= e - s <= MAX_LEN:
+                    out.append(Problem(text=text[s:e], start=s, end=e))
+            continue
+        if not _has_cue(clause, v):
+            continue
+        if clause.rstrip(TRIM).endswith("的") or _excluded(clause, v):
+            continue
+        pending: int | None = None
+        for s, e in _items(text, cs, ce):
+            if _has_cue(text[s:e], v):
+                s = pending if pending is not None else s
+                s, e = _trim(text, s, e, v)
+                if MIN_LEN <= e - s <= MAX_LEN:
+                    out.append(Problem(text=text[s:e], start=s, end=e))
+                pending = None
+            elif e - s <= 8:
+                pending = s if pending is None else pending  # 制度执行、监督检查不到位: one problem
+            else:
+                pending = None
+    return out
