@@ -15,6 +15,7 @@ import pickle
 import tempfile
 import threading
 from collections.abc import Sequence
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -187,6 +188,7 @@ def _fit_and_save(extra_data_paths: Sequence[str | os.PathLike]) -> tuple[Path, 
                                      ensure_ascii=False), encoding="utf-8")
     elif active.exists():
         active.unlink()
+    _prune({path.name, f"model-{base}.pkl"})
     return path, model
 
 
@@ -218,8 +220,36 @@ def get_model() -> CategoryModel:
         with _lock:
             if _model is None:
                 base = base_key()
-                model = _active_model(base) or _load(model_dir() / f"model-{base}.pkl")
+                path = model_dir() / f"model-{base}.pkl"
+                model = _active_model(base) or _load(path)
                 if model is None:
-                    model = _fit_and_save(())[1]
+                    with _build_lock():  # parallel workers: one builds, the others load its file
+                        model = _load(path) or _fit_and_save(())[1]
                 _model = model
     return _model
+
+
+@contextmanager
+def _build_lock():
+    """An inter-process lock on the model directory (no-op where flock is unavailable)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    with open(model_dir() / ".build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _prune(keep: set[str]) -> None:
+    """Remove model files no longer reachable (older corpus or code), keeping `keep`."""
+    for old in model_dir().glob("model-*.pkl"):
+        if old.name not in keep:
+            try:
+                old.unlink()
+            except OSError:
+                pass
