@@ -86,6 +86,8 @@ class Document:
     source: str | None = None
     author: str | None = None
     region: str | None = None
+    # Credit lines the page carried outside the article (责编：…, 编辑：…): people, not body text.
+    credits: list[str] = field(default_factory=list)
     text: str = ""
     warnings: list[str] = field(default_factory=list)
     duplicate_of: str | None = None

@@ -38,7 +38,7 @@ def _build(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
     if not page.text.strip():
         raise IngestError(path, "no article text found (only page furniture)")
     doc = Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
-                   source=page.source, author=page.author, region=page.region, text=page.text,
+                   source=page.source, author=page.author, region=page.region, credits=page.credits, text=page.text,
                    warnings=raw.warnings + page.warnings)
     doc.near_key = near_key(doc.text)
     return doc

@@ -18,6 +18,8 @@ _PROSE = re.compile(r"[，,。；;！!？?]")
 _TITLE_END_BAD = re.compile(r"[。；;，,]$")
 _WS = re.compile(r"[ \t]+")
 _SITE_NAME = re.compile(r".{1,14}(?:网|网站|频道|门户|在线|客户端|官网|新闻网|中心)")
+# Credit lines that furniture removal drops but that name people (责编, 编辑, 审核 ...): kept as metadata.
+_CREDIT = re.compile(r"^[（(【\[]?\s*(?:责编|责任编辑|编辑|审核|校对|终审|签发|监制)\s*[:：]")
 _DOC_TITLE = re.compile(r"^关于.{2,60}(?:通报|报告|意见|通知|办法|方案|决定|规定|细则|批复|函|纪要|总结|计划|情况|清单)$")
 
 
@@ -28,6 +30,7 @@ class Page:
     source: str | None = None
     author: str | None = None
     region: str | None = None
+    credits: list[str] = field(default_factory=list)
     text: str = ""
     warnings: list[str] = field(default_factory=list)
 
@@ -82,6 +85,7 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     lines = [ln for ln in (_WS.sub(" ", ln).strip() for ln in text.split("\n")) if ln]
     hint = normalize_text(title_hint, []).strip() if title_hint else None
 
+    page.credits = [ln for ln in lines if len(ln) <= 60 and _CREDIT.match(ln)]
     first_prose = next((i for i, ln in enumerate(lines) if _is_prose(ln)), len(lines))
     zone = range(0, min(first_prose, 40))
     meta_idx = [i for i in zone if metadata.is_meta_line(lines[i])]
