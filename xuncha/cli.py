@@ -253,7 +253,8 @@ def train(
         if not p.is_file():
             fail_usage(f"{p}: no such file")
     try:
-        path = train_model(data or [])
+        with err.status("training the classifier…"):
+            path = train_model(data or [])
     except CorpusError as e:
         fail_usage(str(e))
     err.print(f"model written to {path}", markup=False, highlight=False)
