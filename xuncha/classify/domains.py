@@ -107,6 +107,7 @@ _INSPECTED = [
     re.compile(r"向" + _UNIT + _ORGAN + r"(?:反馈|通报)[^。；]{0,6}?巡[察视]"),
     re.compile(_UNIT + _ORGAN + r"(?:关于)?(?:落实)?巡[察视]整改"),
 ]
+_INSPECTOR_KINDS = {"discipline", "inspection"}  # Body.kind of 纪委监委 and 巡察 bodies: they inspect
 _INSPECTORS = re.compile(r"纪委|监委|巡察|巡视|委员会第|巡察办|巡视办")
 
 
@@ -135,7 +136,7 @@ def document_domain(doc) -> DomainGuess | None:
     votes: dict[str, float] = {}
     for body in doc.bodies or []:
         name = body.resolved or body.name
-        if _INSPECTORS.search(name):
+        if body.kind in _INSPECTOR_KINDS or _INSPECTORS.search(name):
             continue
         guess = unit_domain(name)
         if guess:
