@@ -182,6 +182,8 @@ def _items_table(doc, items: list[Item]) -> None:
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
+    for column, width in zip(table.columns, WIDTHS):
+        column.width = width  # the grid, for LibreOffice and WPS; cells carry it too, for Word
     head = table.rows[0]
     _repeat_header(head)
     for cell, text, width in zip(head.cells, HEADERS, WIDTHS):
