@@ -21,6 +21,7 @@ from xuncha.nlp import lexicon
 LEVEL_CHARS = "省市县区州旗盟"
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
 CONNECTORS = ("和", "与")
+MAX_NAME = 40  # characters before the last head; no organisation name is longer
 NAME_STOP_CHARS = set("全各该本每我其此这那在对向和与及的等了是从到为将被由于或并且把让给跟同就都也还又再已曾")
 BAD_NAME_FLAGS = ("v", "d", "p", "c", "r", "m", "a", "u", "q")
 
@@ -135,8 +136,10 @@ def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]] | Non
     pos = hs
     types = ["head"]
     prev = "head"
-    while pos > 0 and len(types) < 12:
+    while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
         el = _element_before(text, pos, v, prev)
+        if el is None and prev == "head" and set(types) == {"head"}:
+            el = _free_name_before(text, pos, v)
         if el is None:
             if prev == "field" and text[pos - 1] in CONNECTORS:
                 el2 = _element_before(text, pos - 1, v, "head")
@@ -150,6 +153,26 @@ def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]] | Non
         if prev in ("level",):
             break
     return pos, types
+
+
+FREE_NAME_KINDS = ("enterprise", "school", "hospital")
+
+
+def _free_name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
+    """An own name (2–4 characters) before an enterprise, school or hospital head, when a place or
+    level opens it: 县|城投|集团有限公司, 市|实验|小学. Returns (start, "field") or None."""
+    head = _head_at(text, pos, v)
+    if head is None or v.heads[head].kind not in FREE_NAME_KINDS:
+        return None
+    for length in (4, 3, 2):
+        start = pos - length
+        name = text[start:pos] if start >= 0 else ""
+        if not name or not all("\u4e00" <= ch <= "\u9fff" for ch in name) or set(name) & NAME_STOP_CHARS:
+            continue
+        opener = _element_before(text, start, v, None)
+        if opener is not None and opener[1] in ("place", "level"):
+            return start, "field"
+    return None
 
 
 def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
@@ -187,12 +210,7 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
             bounds.add(pos)
         if start in bounds:
             return start
-        # drop the first element: a level word or named unit, else one character
-        nxt = start + 1
-        for level in v.levels:
-            if text.startswith(level, start):
-                nxt = start + len(level)
-                break
+        nxt = start + 1  # drop one character and look again (进驻|市交通运输委 → 市交通运输委)
         types = ["head"] if _head_at(text, nxt, v) else ["field"]
         if types == ["head"]:
             return _valid(text, nxt, types, v)
@@ -239,21 +257,23 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
         return []
     v = _vocab()
     found: list[tuple[int, int, str]] = []
+    memo: dict[str, tuple[int, str] | None] = {}
     for m in v.head_re.finditer(text):
         head = v.heads[m.group(0)]
         nxt = text[m.end() : m.end() + 1]
         if nxt and nxt in head.not_before:
             continue
-        grown = _grow(text, m.start(), m.end(), v)
-        if grown is None:
-            continue
-        start, types = grown
-        start = _valid(text, start, types, v)
-        if start is not None:
-            start = _word_aligned(text, start, m.end(), v)
-        if start is None or _generic(text, start, v):
-            continue
-        found.append((start, m.end(), _kind(text, start, m.end(), types, v)))
+        # Everything decided about a mention depends on the text just before it (names are at most
+        # MAX_NAME characters), so identical surroundings are decided once: repetitive input stays fast.
+        lo = max(0, m.start() - MAX_NAME - 10)
+        key = text[lo : m.end() + 1]
+        if key not in memo:
+            memo[key] = _decide(text, m.start(), m.end(), v)
+            if memo[key] is not None:
+                memo[key] = (memo[key][0] - lo, memo[key][1])
+        decided = memo[key]
+        if decided is not None:
+            found.append((decided[0] + lo, m.end(), decided[1]))
     found = _drop_contained(found)
     out: list[Body] = []
     seen: set[str] = set()
@@ -272,6 +292,20 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
                 resolved = place + name[1:]
         out.append(Body(name=name, kind=kind, start=start, end=end, resolved=resolved))
     return out
+
+
+def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
+    """(start, kind) of the body whose last head is text[hs:he], or None if it names no body."""
+    grown = _grow(text, hs, he, v)
+    if grown is None:
+        return None
+    start, types = grown
+    start = _valid(text, start, types, v)
+    if start is not None:
+        start = _word_aligned(text, start, he, v)
+    if start is None or _generic(text, start, v):
+        return None
+    return start, _kind(text, start, he, types, v)
 
 
 def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

@@ -19,6 +19,7 @@ TITLES_AFTER_NAME = ("总书记", "同志")
 NOT_IN_GIVEN_NAME = set("副主书记委员长的了和与及在是等、，。：；！？说表示就也向对为从到将被把")
 BYLINE_SPLIT = re.compile(r"[\s、，,；;/|：:]+")
 PAREN_RE = re.compile(r"[（(]([^（）()\n]{2,40})[)）]")
+LINE_RE = re.compile(r"^[ \t]*([^\n]{2,40})$", re.M)
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 
 
@@ -90,6 +91,11 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
         cand = text[pos : pos + length]
         if len(cand) == length and looks_like_name(cand, v) and _ends_name(text, pos + length, v):
             return cand
+    from xuncha.nlp.segment import tag
+
+    window = tag(text[pos : pos + 8], hmm=True)  # the statistical model knows where names end
+    if window and window[0][1] == "nr" and looks_like_name(window[0][0], v):
+        return window[0][0]
     return None
 
 
@@ -223,6 +229,13 @@ def _text_bylines(text: str, v: _Vocab) -> list[Person]:
         pos = m.start(1)
         for name, role in parse_byline(inner, v):
             i = text.find(name, pos, m.end())
+            out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
+    for m in LINE_RE.finditer(text):
+        line = m.group(1)
+        if not v.byline_re.match(line):
+            continue  # a line of its own is a byline only when it opens with 记者, 通讯员, 责编 …
+        for name, role in parse_byline(line, v):
+            i = text.find(name, m.start(1), m.end())
             out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
     return out
 

@@ -27,6 +27,7 @@ FOUND_PREFIX = re.compile(r"^(?:.{0,12}?(?:发现|反馈|指出|存在)的|(?:�
 class _Vocab:
     predicates: tuple[str, ...]
     predicate_re: re.Pattern
+    act_re: re.Pattern
     exists: tuple[str, ...]
     lists: tuple[str, ...]
     list_re: re.Pattern
@@ -38,11 +39,13 @@ class _Vocab:
 def _vocab() -> _Vocab:
     rows = lexicon.table("problem_cues.tsv")
     pred = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "predicate")
+    acts = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "act")
     exist = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "exist")
     lists = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "list")
     return _Vocab(
         predicates=pred,
         predicate_re=re.compile(lexicon.alternation(pred)),
+        act_re=re.compile(lexicon.alternation(acts)),
         exists=exist,
         lists=lists,
         list_re=re.compile(lexicon.alternation(lists)),
@@ -67,13 +70,18 @@ def _has_cue(text: str, v: _Vocab) -> bool:
         if after.startswith("的") and not after.startswith("的问题"):
             continue  # a modifier or conditional: 落实不到位的（单位）
         return True
+    for m in v.act_re.finditer(text):
+        if not text[: m.start()].endswith(("不", "无", "没有", "防止", "严禁", "不得", "杜绝")) and len(text) - m.end() >= 2:
+            return True  # 违规发放津贴补贴
     i = text.find("存在")
     while i >= 0:
         rest = text[i + 2 :]
         for cue in v.exists:
             j = rest.find(cue)
             if j > 0 and rest[:j].strip("的") and not rest[:j].endswith("的"):
-                return True
+                return True  # 存在监管漏洞
+            if j == 0 and len(text[:i].strip(TRIM)) >= 2:
+                return True  # 档案管理存在漏洞
         i = text.find("存在", i + 2)
     return False
 
@@ -94,10 +102,26 @@ def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
                 start += len(word)
                 changed = True
                 break
+    start = _after_framing_preposition(text, start, end)
     m = FOUND_PREFIX.match(text[start:end])
     if m and end - start - m.end() >= MIN_LEN:
         start += m.end()
     return start, end
+
+
+FRAMING = ("就", "针对", "对于", "围绕")
+
+
+def _after_framing_preposition(text: str, start: int, end: int) -> int:
+    """Skip a request's framing up to its preposition: 请你就|思想文化宣传薄弱 (words, not characters)."""
+    from xuncha.nlp.segment import cut
+
+    pos = start
+    for i, word in enumerate(cut(text[start : min(end, start + 10)])[:4]):
+        pos += len(word)
+        if word in FRAMING and end - pos >= MIN_LEN:
+            return pos
+    return start
 
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】"}

@@ -81,8 +81,12 @@ def cut(text: str) -> list[str]:
     return words
 
 
-def tag(text: str) -> list[tuple[str, str]]:
-    """Segment `text` with a part-of-speech flag per word (jieba's tag set: n, v, vn, nr, m, q …)."""
+def tag(text: str, hmm: bool = False) -> list[tuple[str, str]]:
+    """Segment `text` with a part-of-speech flag per word (jieba's tag set: n, v, vn, nr, m, q …).
+
+    hmm=True lets the statistical model group unknown words, which recognises personal names
+    (张建国|通报 → 张建国/nr); the default keeps to dictionary words.
+    """
     global _posseg
     if _posseg is None:
         with _lock:
@@ -90,7 +94,7 @@ def tag(text: str) -> list[tuple[str, str]]:
                 from jieba import posseg
 
                 _posseg = posseg.POSTokenizer(tokenizer())
-    return [(pair.word, pair.flag) for pair in _posseg.lcut(text, HMM=False)]
+    return [(pair.word, pair.flag) for pair in _posseg.lcut(text, HMM=hmm)]
 
 
 def is_word(word: str) -> bool:

@@ -1,0 +1,84 @@
+"""Counts: what is counted (with value, unit, approx, subject) and every kind of number that is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from xuncha.nlp.counts import extract_counts
+
+
+def found(text):
+    return [(c.value, c.unit, c.approx, c.surface) for c in extract_counts(text)]
+
+
+def test_work_done_counts_with_subjects():
+    text = "今年以来，县纪委监委开展“一把手”谈心谈话15人次，提出意见建议22条，督促完善制度12个。"
+    counts = extract_counts(text)
+    assert [(c.value, c.unit) for c in counts] == [(15, "人次"), (22, "条"), (12, "个")]
+    assert counts[0].subject == "谈心谈话"
+    assert counts[1].subject.endswith("建议")
+    assert all(text[c.start:c.end] == c.surface for c in counts)
+
+
+def test_subject_after_the_unit():
+    counts = extract_counts("市纪委监委向7名副市长和47名部门主要负责人发放提示函。")
+    assert [(c.value, c.subject) for c in counts][0] == (7, "副市长")
+    assert counts[1].value == 47
+
+
+def test_compound_counts_share_their_subject():
+    counts = extract_counts("对排名靠后的单位集体约谈2次33人。")
+    assert [(c.value, c.unit) for c in counts] == [(2, "次"), (33, "人")]
+    assert counts[0].subject == counts[1].subject == "集体约谈"
+
+
+def test_chinese_numerals():
+    assert found("从五个方面用力，两任主要领导，涉及十三名干部，二十余名党员") == [
+        (5, "个方面", False, "五个方面"), (2, "任", False, "两任"), (13, "名", False, "十三名"),
+        (20, "名", True, "二十余名")]
+
+
+def test_wan_multiplied_out_but_money_keeps_its_unit():
+    assert found("办结信访件5.4万件，追缴资金256.8万元，涉及1.2亿元") == [
+        (54000, "件", False, "5.4万件"), (256.8, "万元", False, "256.8万元"), (1.2, "亿元", False, "1.2亿元")]
+
+
+def test_approximations_and_ranges():
+    assert found("发放手册4000余册，覆盖近200人，每期邀请1-2名书记，每组5至7人，超过30家单位") == [
+        (4000, "册", True, "4000余册"), (200, "人", True, "近200人"), (2, "名", True, "1-2名"),
+        (7, "人", True, "5至7人"), (30, "家", True, "超过30家")]
+
+
+def test_thousands_separators_and_spaces():
+    assert found("参学党员21 602人，覆盖1,250户") == [(21602, "人", False, "21 602人"), (1250, "户", False, "1,250户")]
+
+
+@pytest.mark.parametrize("text", [
+    "2020年12月16日召开推进会",            # date
+    "会议于18:08开始，持续2小时",           # time and duration
+    "2019年以来先行先试",                   # year
+    "在15个工作日内反馈整改情况",           # duration in working days
+    "整改期限为3个月",                      # duration in months
+    "这是第一次全覆盖",                     # ordinal
+    "第2期培训班",                          # ordinal with Arabic numeral
+    "开展第四轮巡察",                       # ordinal round
+    "群众满意度达到95%",                    # percentage
+    "满意率提升了百分之三十",               # percentage in words
+    "考核得分92分",                         # score
+    "联系电话：010-56212745",               # phone number
+    "监督电话18518469856",                  # mobile number
+    "建立“1统7分2平台”制度体系",            # numerals inside a name
+    "发放“两卡一书”",                       # numerals inside a name
+    "开展“六个一”警示教育",                 # numbered name ending in a numeral
+    "坚持“三重一大”集体决策",               # set phrase
+    "运用监督执纪四种形态",                 # set phrase with a counting word
+    "竹溪县纪委向一名县委常委发出提醒卡",   # 一 as an article
+    "三番五次强调纪律",                     # idiom
+])
+def test_not_counts(text):
+    assert found(text) == []
+
+
+def test_counts_beside_non_counts():
+    text = "2022年5月，第二巡察组进驻15个工作日，谈话126人次，发现问题13个"
+    assert found(text) == [(126, "人次", False, "126人次"), (13, "个", False, "13个")]

@@ -1,0 +1,55 @@
+"""Measures: named methods, documents and carriers; slogans and others' documents left out."""
+
+from __future__ import annotations
+
+from xuncha.nlp.measures import extract_measures
+
+
+def measures(text):
+    return {m.name: m.kind for m in extract_measures(text)}
+
+
+def test_quoted_names_with_cues():
+    found = measures("构建“五责”闭环监督链条，实施“三步三清单”工作法，开设“清廉郧西大家谈”专栏，"
+                     "建立问题、举措、时限、责任‘四张清单’，依托“正负面清单”选人。")
+    assert found == {"五责": "mechanism", "三步三清单": "list", "清廉郧西大家谈": "column",
+                     "四张清单": "list", "正负面清单": "list"}
+
+
+def test_numbered_abbreviations():
+    found = measures("推出“两卡一书”监督载体，构建“1统7分2平台”体系，开展“六个一”警示教育，在“四个一”上出实招。")
+    assert set(found) == {"两卡一书", "1统7分2平台", "六个一", "四个一"}
+
+
+def test_documents_the_unit_made_and_carriers():
+    found = measures("研究制定《县纪委监委主要负责人同下级“一把手”谈话实施方案》，配发《履责记录本》，"
+                     "制发《廉政提示卡》。")
+    assert found == {"县纪委监委主要负责人同下级“一把手”谈话实施方案": "document", "履责记录本": "carrier",
+                     "廉政提示卡": "carrier"}
+
+
+def test_documents_of_others_are_not_measures():
+    assert measures("认真贯彻落实《中共中央关于加强对“一把手”和领导班子监督的意见》，对照省纪委"
+                    "《关于加强同级监督的意见(试行)》，讨论《县属国有企业领导人管理办法》，落实《意见》要求。") == {}
+
+
+def test_slogans_and_concepts_are_not_measures():
+    assert measures("坚决做到“两个维护”，紧盯“关键少数”，增强“四个意识”，运用“四种形态”，"
+                    "适时开展“回头看”，坚持“三重一大”制度，落实“一岗双责”。") == {}
+
+
+def test_items_listed_beside_a_measure():
+    found = measures("推出工作提醒卡、廉政监督卡、整改建议书等“两卡一书”监督载体。")
+    assert found == {"两卡一书": "carrier", "工作提醒卡": "carrier", "廉政监督卡": "carrier", "整改建议书": "carrier"}
+
+
+def test_quoted_speech_and_expressions_are_not_measures():
+    assert measures("“今天的评议，是‘体检单’，更是‘冲锋号’。”现场“辣味”十足，“红脸出汗”成为常态。") == {}
+
+
+def test_spans_and_sentence():
+    text = "为此，该区配发《履责记录本》。通过“一本通”的随时提醒，确保履责不脱轨。"
+    for m in extract_measures(text):
+        assert text[m.start:m.end] == m.name
+        assert m.name in m.sentence and m.sentence in text
+    assert measures(text) == {"履责记录本": "carrier", "一本通": "carrier"}

@@ -1,0 +1,58 @@
+"""Persons: names with the role beside them, honorifics after names, and bylines."""
+
+from __future__ import annotations
+
+from xuncha.nlp.persons import extract_persons, parse_byline
+
+
+def people(text, author=None):
+    return {p.name: p.role for p in extract_persons(text, author)}
+
+
+def test_role_before_name():
+    found = people("作为县委书记，县委书记余世明便旗帜鲜明支持同级监督。和平区委书记贺亦农：着力破解难题")
+    assert found == {"余世明": "县委书记", "贺亦农": "和平区委书记"}
+
+
+def test_roles_joined_by_enumeration_comma():
+    found = people("该县县委常委、纪委书记、监委主任陈英明坦言。市交通运输委党委书记、主任王魁臣说。")
+    assert found["陈英明"] == "县委常委、纪委书记、监委主任"
+    assert found["王魁臣"] == "市交通运输委党委书记、主任"
+
+
+def test_name_followed_by_a_verb():
+    assert people("巡察组组长张建国通报了巡察发现的问题。") == {"张建国": "组长"}
+
+
+def test_honorific_after_name():
+    assert people("深入学习贯彻习近平总书记重要讲话精神") == {"习近平": "总书记"}
+
+
+def test_titles_without_names_give_nobody():
+    assert people("发挥区委书记“一把手”的示范带动作用，主任和副主任参加，书记要求整改。") == {}
+
+
+def test_bylines_in_text():
+    text = "推动形成同级监督工作格局。（竹溪县纪委监委 李代辛）\n新闻11月20日电(赵伟伟 刘美芳)近日。\n（记者 陈晓 通讯员 刘伟）\n责任编辑：王小明"
+    found = people(text)
+    assert found == {"李代辛": "通讯员", "赵伟伟": "记者", "刘美芳": "记者", "陈晓": "记者",
+                     "刘伟": "通讯员", "王小明": "责编"}
+    for p in extract_persons(text):
+        assert text[p.start:p.end] == p.name
+
+
+def test_parenthesised_words_mid_sentence_are_not_bylines():
+    assert people("督促各级党委（党组）书记主动接受监督，出台意见（试行）。") == {}
+
+
+def test_author_field():
+    persons = extract_persons("正文没有署名。", "记者 赵伟伟 刘美芳")
+    assert [(p.name, p.role, p.start) for p in persons] == [("赵伟伟", "记者", -1), ("刘美芳", "记者", -1)]
+    assert people("", "汤鸿鸽") == {"汤鸿鸽": "记者"}
+    assert people("", "竹溪县纪委监委 李代辛") == {"李代辛": "通讯员"}
+    assert people("", "汤鸿鸽 责编：金雨蒙、周恬") == {"汤鸿鸽": "记者", "金雨蒙": "责编", "周恬": "责编"}
+
+
+def test_byline_with_other_words_is_not_parsed():
+    assert parse_byline("本文来源于网络转载") == []
+    assert parse_byline("宁波市江北区纪委监委") == []

@@ -1,0 +1,44 @@
+"""Problem statements: each problem found is one clause; exhortations and conditionals are not problems."""
+
+from __future__ import annotations
+
+from xuncha.nlp.problems import extract_problems
+
+
+def problems(text):
+    found = extract_problems(text)
+    for p in found:
+        assert text[p.start:p.end] == p.text
+    return [p.text for p in found]
+
+
+def test_list_closed_by_deng_wenti():
+    assert problems("请你就思想文化宣传薄弱、内生动力不足等问题进行整改，并按时反馈。") == ["思想文化宣传薄弱", "内生动力不足"]
+
+
+def test_found_problems_in_a_list_with_found_prefix():
+    text = "监督发现的产业奖补资金兑现存在监管漏洞、危房改造资金发放不精准等问题得到了及时整改。"
+    assert problems(text) == ["产业奖补资金兑现存在监管漏洞", "危房改造资金发放不精准"]
+
+
+def test_quoted_feedback_split_at_semicolons():
+    text = "“对年轻干部谈心谈话未经常性开展；落实主体责任的举措还不够有力……”近日，区纪委监委当场反馈。"
+    assert problems(text) == ["对年轻干部谈心谈话未经常性开展", "落实主体责任的举措还不够有力"]
+
+
+def test_report_style_findings():
+    text = ("巡察发现，该局党组落实主体责任不到位，“三重一大”制度执行不严、监督检查流于形式；"
+            "违规发放津贴补贴；干部档案管理存在漏洞。")
+    assert problems(text) == ["该局党组落实主体责任不到位", "“三重一大”制度执行不严", "监督检查流于形式",
+                              "违规发放津贴补贴", "干部档案管理存在漏洞"]
+
+
+def test_exhortations_hypotheticals_and_conditionals_are_not_problems():
+    text = ("要坚决防止形式主义、官僚主义。如果整改不到位，将严肃问责。对整改责任不落实、整改不力的，严肃追责。"
+            "既指出履行责任的差距，也指出推动发展方面的不足。使监督不失位、支持不缺位。"
+            "发现责任落实不到位的及时约谈。追回违纪资金256.8万元。")
+    assert problems(text) == []
+
+
+def test_generic_mentions_of_problems_are_not_problems():
+    assert problems("谈话结束后，谈话问题将被纳入台账管理，当场反馈存在的问题。") == []
