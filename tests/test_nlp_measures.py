@@ -53,3 +53,9 @@ def test_spans_and_sentence():
         assert text[m.start:m.end] == m.name
         assert m.name in m.sentence and m.sentence in text
     assert measures(text) == {"履责记录本": "carrier", "一本通": "carrier"}
+
+
+def test_national_campaigns_and_hotlines_are_not_measures():
+    found = measures("开展“以案促改”专项行动，使用“学习强国”平台，拨打“12388”举报平台，建立“三色预警”机制，"
+                     "建立“一人一档”廉政档案。")
+    assert found == {"三色预警": "mechanism", "一人一档": "mechanism"}

@@ -56,3 +56,8 @@ def test_author_field():
 def test_byline_with_other_words_is_not_parsed():
     assert parse_byline("本文来源于网络转载") == []
     assert parse_byline("宁波市江北区纪委监委") == []
+
+
+def test_disciplinary_notice_people_and_former_roles():
+    found = people("1.城关镇党委书记张某某违规收受礼金问题。2.县住建局原副局长李某公车私用问题。王魁臣同志讲话。")
+    assert found == {"张某某": "城关镇党委书记", "李某": "县住建局原副局长", "王魁臣": None}

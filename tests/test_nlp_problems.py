@@ -42,3 +42,10 @@ def test_exhortations_hypotheticals_and_conditionals_are_not_problems():
 
 def test_generic_mentions_of_problems_are_not_problems():
     assert problems("谈话结束后，谈话问题将被纳入台账管理，当场反馈存在的问题。") == []
+
+
+def test_enumerated_findings_and_notice_headlines():
+    text = ("关于3起违反中央八项规定精神典型问题的通报\n1.城关镇党委书记张某某违规收受礼金问题。\n"
+            "一是党组会议研究党风廉政建设工作次数偏少；二是发展党员程序不规范。")
+    assert problems(text) == ["城关镇党委书记张某某违规收受礼金问题", "党组会议研究党风廉政建设工作次数偏少",
+                              "发展党员程序不规范"]

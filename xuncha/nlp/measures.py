@@ -84,8 +84,8 @@ def _clause_before(text: str, pos: int) -> str:
 def _classify(text: str, b: Bracket, v: _Vocab) -> str | None:
     """The kind of measure bracket `b` names, or None if it names none."""
     name = b.content(text).strip()
-    if not name or name in v.stop or "、" in name or len(name) < 2:
-        return None
+    if not name or name in v.stop or "、" in name or len(name) < 2 or not re.search(r"[\u4e00-\u9fff]", name):
+        return None  # slogans, enumerations, hotlines (“12388”)
     bare = TRAILING_NOTE.sub("", name)
     if b.open == "《":
         if bare.startswith(NATIONAL) or len(bare) < 3:

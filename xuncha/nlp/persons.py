@@ -21,6 +21,8 @@ BYLINE_SPLIT = re.compile(r"[\s、，,；;/|：:]+")
 PAREN_RE = re.compile(r"[（(]([^（）()\n]{2,40})[)）]")
 LINE_RE = re.compile(r"^[ \t]*([^\n]{2,40})$", re.M)
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+ANONYMISED = re.compile(r"[\u4e00-\u9fff]{1,2}某某?")
+FORMER = "原前"
 
 
 @dataclass
@@ -87,6 +89,9 @@ def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
 
 def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
     """The name starting at `pos`, preferring three characters where the text allows."""
+    anonymised = ANONYMISED.match(text, pos)
+    if anonymised and (text[pos] in v.surnames or text.startswith(v.compound, pos)):
+        return anonymised.group(0)  # 张某某, 李某: the people of disciplinary notices
     for length in (3, 2, 4):
         cand = text[pos : pos + length]
         if len(cand) == length and looks_like_name(cand, v) and _ends_name(text, pos + length, v):
@@ -119,6 +124,8 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> i
         if title is None:
             return start
         start -= len(title)
+        if start > 0 and text[start - 1] in FORMER:
+            start -= 1  # 原副局长
         if start in body_ends:
             start = body_ends[start]
         if start > 0 and text[start - 1] == "、":
@@ -153,7 +160,8 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
             before = _name_before(text, m.start(), v)
             if before is not None:
                 start, name = before
-                found.append(Person(name=name, role=title, start=start, end=m.start()))
+                role = None if title == "同志" else title  # 同志 names a person, not a role
+                found.append(Person(name=name, role=role, start=start, end=m.start()))
     found.extend(_text_bylines(text, v))
     if author:
         found.extend(_author_byline(author, text, v))

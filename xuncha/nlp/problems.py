@@ -20,6 +20,8 @@ from xuncha.nlp.sentences import CLAUSE_RE
 TRIM = "“”‘’\"'《》（）()【】 \t…—-·.。"
 MIN_LEN = 4
 MAX_LEN = 80
+ENUMERATOR = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.、．]|[①-⑳])\s*")
+TITLE_START = ("关于",)  # 关于3起违反…问题的通报 is a headline, not a finding
 FOUND_PREFIX = re.compile(r"^(?:.{0,12}?(?:发现|反馈|指出|存在)的|(?:巡察组?|巡视组?|检查|监督|审计|督查|调研|核查)?(?:发现|反馈|指出)[，,:：]?)")
 
 
@@ -102,6 +104,9 @@ def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
                 start += len(word)
                 changed = True
                 break
+    m = ENUMERATOR.match(text, start, end)
+    if m and end - m.end() >= MIN_LEN:
+        start = m.end()
     start = _after_framing_preposition(text, start, end)
     m = FOUND_PREFIX.match(text[start:end])
     if m and end - start - m.end() >= MIN_LEN:
@@ -157,7 +162,7 @@ def extract_problems(text: str) -> list[Problem]:
     for cm in CLAUSE_RE.finditer(text):
         cs, ce = cm.span()
         clause = text[cs:ce]
-        if len(clause) < MIN_LEN or len(clause) > 400:
+        if len(clause) < MIN_LEN or len(clause) > 400 or clause.lstrip().startswith(TITLE_START):
             continue
         lm = v.list_re.search(clause)
         if lm is not None:
