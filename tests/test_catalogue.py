@@ -213,3 +213,20 @@ def test_migration_steps_run_in_order_and_keep_data(tmp_path, monkeypatch):
     # the failed step left neither its column nor a new version behind
     assert schema.schema_version(conn) == SCHEMA_VERSION + 1
     assert "other" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
+
+
+def test_earlier_copy_becomes_the_original(tmp_path):
+    with Catalogue(tmp_path / "c.db") as cat:
+        later = make_doc("/a/repost.txt", date="2023-04-19", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])
+        first = make_doc("/b/original.txt", date="2023-04-18", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])
+        third = make_doc("/c/another.txt", date="2023-05-01")
+        assert cat.store(later, "h1").status == "new"
+        out = cat.store(first, "h2")
+        assert out.status == "new" and out.demoted == "/a/repost.txt"
+        assert cat.store(third, "h3").duplicate_of == "/b/original.txt"
+        rows = dict(cat.conn.execute("SELECT path, duplicate_of FROM documents").fetchall())
+        assert rows == {"/a/repost.txt": "/b/original.txt", "/b/original.txt": None, "/c/another.txt": "/b/original.txt"}
+        assert table_rows(cat, "problems") == 1 and table_rows(cat, "fts_problems") == 1
+        assert table_rows(cat, "fts_documents") == 1
+        doc_of_problem = cat.conn.execute("SELECT d.path FROM problems p JOIN documents d ON d.id = p.doc_id").fetchone()
+        assert doc_of_problem[0] == "/b/original.txt"

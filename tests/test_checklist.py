@@ -67,6 +67,8 @@ def test_clean_statement_strips_list_marks():
     assert clean_statement("一是违规发放津补贴问题突出；") == "违规发放津补贴问题突出"
     assert clean_statement("（三）选人用人不规范。") == "选人用人不规范"
     assert clean_statement("2、 公车私用") == "公车私用"
+    assert clean_statement("三重一大”事项未经集体研究；") == "“三重一大”事项未经集体研究"
+    assert clean_statement('落实“两个责任') == "落实“两个责任”"
 
 
 def test_merge_joins_variants_and_keeps_distinct_apart():

@@ -213,6 +213,7 @@ def ingest(
             # each worker pays seconds of start-up (segmenter, classifier), so small batches are read
             # in this process; bigger ones get one more worker per FILES_PER_WORKER files
             workers = min(workers, 1 + len(jobs) // FILES_PER_WORKER)
+        stored_new: set[str] = set()
         with _progress(progress, len(jobs)) as advance:
             while jobs:
                 orphans: list[str] = []
@@ -227,6 +228,13 @@ def ingest(
                             summary.duplicates += 1
                         else:
                             setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
+                            if outcome.status == "new":
+                                stored_new.add(path)
+                        if outcome.demoted:  # an original stored earlier is now counted as a repost
+                            summary.duplicates += 1
+                            if outcome.demoted in stored_new:
+                                stored_new.discard(outcome.demoted)
+                                summary.new -= 1
                         orphans.extend(outcome.orphans)
                     advance()
                 # Reposts whose original changed are read again, as documents in their own right.

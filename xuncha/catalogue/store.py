@@ -73,12 +73,15 @@ class StoreOutcome:
     """What storing one file did: new, updated, unchanged or duplicate (with the original's path).
 
     `orphans` are reposts that pointed at this path's previous content and were removed, so the
-    caller can process them again.
+    caller can process them again. Of two copies, the one with the earlier date is the original
+    (on equal or unknown dates, the one stored first), so `demoted` names a stored original that
+    this document displaced.
     """
 
     status: str
     duplicate_of: str | None = None
     orphans: list[str] = field(default_factory=list)
+    demoted: str | None = None  # a stored original that turned out to be a later repost of this one
 
 
 class Catalogue:
@@ -129,13 +132,19 @@ class Catalogue:
             if old is not None:
                 orphans = self._delete(old["id"], path, key)
             original = None
+            demoted = None
             if key is not None:
                 row = c.execute(
-                    "SELECT path FROM documents WHERE near_key = ? AND duplicate_of IS NULL AND path != ? "
+                    "SELECT id, path, date FROM documents WHERE near_key = ? AND duplicate_of IS NULL AND path != ? "
                     "ORDER BY id LIMIT 1",
                     (key, path),
                 ).fetchone()
-                original = row["path"] if row else None
+                if row is not None and doc.date and row["date"] and doc.date < row["date"]:
+                    # this copy was published first: it becomes the original, the stored one its repost
+                    self._demote(row["id"], row["path"], path)
+                    demoted = row["path"]
+                elif row is not None:
+                    original = row["path"]
             if original is None and doc.duplicate_of:
                 row = c.execute("SELECT path FROM documents WHERE path = ? AND duplicate_of IS NULL",
                                 (doc.duplicate_of,)).fetchone()
@@ -147,7 +156,18 @@ class Catalogue:
             c.execute("ROLLBACK")
             raise
         status = "duplicate" if original else ("updated" if old is not None else "new")
-        return StoreOutcome(status, original, orphans)
+        return StoreOutcome(status, original, orphans, demoted)
+
+    def _demote(self, doc_id: int, old_path: str, new_path: str) -> None:
+        """Turn a stored original into a repost of `new_path`: its findings and index rows go."""
+        c = self.conn
+        for kind in FTS_KINDS[1:]:
+            c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
+            c.execute(f"DELETE FROM {kind} WHERE doc_id = ?", (doc_id,))
+        c.execute("DELETE FROM persons WHERE doc_id = ?", (doc_id,))
+        c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
+        c.execute("UPDATE documents SET text = '', duplicate_of = ? WHERE id = ?", (new_path, doc_id))
+        c.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (new_path, old_path))
 
     def rename(self, old: str, new: str) -> None:
         """A stored file seen under a new path with the same bytes (a moved folder): keep it, re-pointed."""

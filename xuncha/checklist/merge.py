@@ -20,10 +20,24 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 
 
 def clean_statement(text: str) -> str:
-    """A statement as shown: list markers, spaces and end punctuation removed."""
+    """A statement as shown: list markers, spaces and end punctuation removed, quotes paired."""
     text = " ".join(text.split())
     text = _LEADING_MARKS.sub("", text)
-    return text.rstrip("。；;，,、 .")
+    text = text.rstrip("。；;，,、 .")
+    return _pair_quotes(text)
+
+
+def _pair_quotes(text: str) -> str:
+    """Restore a quote mark cut off at a clause boundary: 三重一大”事项… → “三重一大”事项…"""
+    for open_, close in (("“", "”"), ("‘", "’")):
+        first_open = text.find(open_) if open_ in text else len(text)
+        if text.count(close) > text.count(open_) and text.find(close) < first_open:
+            text = open_ + text
+        elif text.count(open_) > text.count(close):
+            text = text + close
+    if text.count('"') % 2 == 1:
+        text = '"' + text if not text.startswith('"') else text + '"'
+    return text
 
 
 def bigrams(text: str) -> frozenset[str]:
