@@ -82,3 +82,11 @@ def test_not_counts(text):
 def test_counts_beside_non_counts():
     text = "2022年5月，第二巡察组进驻15个工作日，谈话126人次，发现问题13个"
     assert found(text) == [(126, "人次", False, "126人次"), (13, "个", False, "13个")]
+
+
+def test_shared_segmentation_gives_the_same_counts():
+    from xuncha.nlp.segment import cut
+
+    text = "三番五次强调纪律，谈话126人次，从五个方面用力，两任主要领导，一名县委常委，发现问题13个"
+    assert extract_counts(text, cut(text)) == extract_counts(text)
+    assert extract_counts(text, ["wrong", "tokens"]) == extract_counts(text)  # stale tokens ignored

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from xuncha.document import Document
 
+SHARED_SEGMENTATION_MAX = 300_000  # characters
+
 
 def annotate(doc: Document) -> Document:
     """Fill doc.counts, bodies, persons, measures and problems from doc.text (and doc.author/region).
@@ -22,9 +24,14 @@ def annotate(doc: Document) -> Document:
     from xuncha.nlp.persons import extract_persons
     from xuncha.nlp.problems import extract_problems
 
+    from xuncha.nlp.segment import doc_tokens
+
     text = doc.text or ""
+    # One segmentation per document, cached on it for the classifier and the search index too;
+    # giant texts are left to the extractors' local look-ups (segmenting them would dominate).
+    tokens = doc_tokens(doc) if len(text) <= SHARED_SEGMENTATION_MAX else doc.tokens
     doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region)
-    doc.counts = _safe(doc, "counts", extract_counts, text)
+    doc.counts = _safe(doc, "counts", extract_counts, text, tokens)
     doc.persons = _safe(doc, "persons", extract_persons, text, doc.author, doc.bodies)
     doc.measures = _safe(doc, "measures", extract_measures, text)
     doc.problems = _safe(doc, "problems", extract_problems, text)

@@ -65,7 +65,7 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return False
 
 
-def _is_noncount(text: str, m: re.Match) -> bool:
+def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool:
     start, unit_start = m.start(), m.start("unit")
     num = m.group("num")
     before = text[max(0, start - 4) : start]
@@ -85,7 +85,7 @@ def _is_noncount(text: str, m: re.Match) -> bool:
             return True  # article, not a count: 一名县委常委
         if after and after in CN_DIGITS:
             return True  # a numbered name: 六个一, 四个一
-        if not _starts_word(text, start if not m.group("pre") else m.start("num"), m.end()):
+        if not _starts_word(text, start if not m.group("pre") else m.start("num"), m.end(), bounds):
             return True  # inside an idiom or word: 三番五次, 一次性
     else:
         digits = re.sub(r"\D", "", num)
@@ -94,10 +94,16 @@ def _is_noncount(text: str, m: re.Match) -> bool:
     return False
 
 
-def _starts_word(text: str, start: int, end: int) -> bool:
-    """True if segmentation of the surroundings has word boundaries at the numeral's edges."""
+def _starts_word(text: str, start: int, end: int, bounds: set[int] | None = None) -> bool:
+    """True if the segmentation has a word boundary where the numeral starts (not 三番|五次).
+
+    `bounds` are the document's word boundaries when it was segmented already; otherwise the
+    surroundings are segmented here.
+    """
     from xuncha.nlp.segment import cut
 
+    if bounds is not None:
+        return start in bounds
     lo = max(0, start - 6)
     hi = min(len(text), end + 6)
     pos = lo
@@ -121,17 +127,23 @@ def _value(m: re.Match) -> tuple[int | float | None, bool]:
     return first, approx
 
 
-def extract_counts(text: str, tags: list[tuple[str, str]] | None = None) -> list[Count]:
-    """Every count in `text`, in order, with text[c.start:c.end] == c.surface. Never raises."""
+def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
+    """Every count in `text`, in order, with text[c.start:c.end] == c.surface. Never raises.
+
+    `tokens`: the text's segmentation if already made (Document.tokens), shared instead of
+    segmenting around each Chinese numeral again.
+    """
     if not isinstance(text, str) or not text:
         return []
-    try:
-        return _extract(text)
-    except RecursionError:
-        return []
+    bounds = None
+    if tokens is not None and sum(map(len, tokens)) == len(text):
+        from xuncha.nlp.segment import boundaries
+
+        bounds = boundaries(tokens)
+    return _extract(text, bounds)
 
 
-def _extract(text: str) -> list[Count]:
+def _extract(text: str, bounds: set[int] | None) -> list[Count]:
     pattern = _pattern()
     masked = None
     out: list[Count] = []
@@ -141,7 +153,7 @@ def _extract(text: str) -> list[Count]:
             masked = _masked(text)
         if _inside(masked, m.start("num"), m.end("unit")):
             continue
-        if _is_noncount(text, m):
+        if _is_noncount(text, m, bounds):
             continue
         value, approx = _value(m)
         if value is None:

@@ -71,6 +71,11 @@ def bracket_spans(text: str) -> list[Bracket]:
     return found
 
 
-def name_spans(text: str) -> list[tuple[int, int]]:
-    """Inner spans of the bracketed names (not speech) in `text`, outermost first."""
-    return [b.inner for b in bracket_spans(text) if b.is_name(text)]
+def name_spans(text: str, max_len: int | None = None) -> list[tuple[int, int]]:
+    """Inner spans of the bracketed names (not speech) in `text`, outermost first.
+
+    `max_len` keeps only names up to that many characters (long document titles are better
+    segmented into words than kept whole).
+    """
+    return [b.inner for b in bracket_spans(text)
+            if b.is_name(text) and (max_len is None or b.end - b.start - 2 <= max_len)]

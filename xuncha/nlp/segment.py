@@ -47,6 +47,7 @@ def tokenizer():
 
 
 _posseg = None
+PROTECT_MAX = 12  # bracketed names up to this length stay one token (两卡一书, 1统7分2平台, 廉政提示卡)
 
 
 def _pieces(text: str):
@@ -54,7 +55,7 @@ def _pieces(text: str):
     from xuncha.nlp.protect import name_spans
 
     pos = 0
-    for start, end in name_spans(text):
+    for start, end in name_spans(text, max_len=PROTECT_MAX):
         if start < pos:  # nested inside a name already yielded
             continue
         if start > pos:
@@ -68,7 +69,7 @@ def _pieces(text: str):
 def cut(text: str) -> list[str]:
     """Segment `text` into words (precise mode, no HMM guessing of unknown words).
 
-    A short name in quotes or book-title marks (“两卡一书”, 《履责记录本》) is kept as one token,
+    A short name (≤ PROTECT_MAX) in quotes or book-title marks (“两卡一书”, 《履责记录本》) is one token,
     since jieba's dictionary cannot hold words with brackets; "".join(cut(t)) == t always.
     """
     tok = tokenizer()
@@ -109,3 +110,12 @@ def doc_tokens(doc: Document) -> list[str]:
     if doc.tokens is None:
         doc.tokens = cut(doc.text)
     return doc.tokens
+
+
+def boundaries(tokens: list[str]) -> set[int]:
+    """Character offsets where words start or end in the text the tokens were cut from."""
+    pos, out = 0, {0}
+    for tok in tokens:
+        pos += len(tok)
+        out.add(pos)
+    return out
