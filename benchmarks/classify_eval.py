@@ -1,6 +1,6 @@
 """Cross-validated accuracy of the problem classifier on the labelled corpus (a regression guard).
 
-    python3 benchmarks/classify_eval.py [--folds 5] [--data extra.jsonl ...]
+    python3 benchmarks/classify_eval.py [--folds 5] [--data extra.jsonl ...] [--by-domain]
 
 Prints category accuracy and macro-F1 (stratified k-fold over corpora/statements plus any extra
 labelled files), F1 per category, aspect accuracy, the most confused category pairs, domain
@@ -48,6 +48,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--data", action="append", default=[], help="extra labelled JSONL file(s)")
+    ap.add_argument("--by-domain", action="store_true",
+                    help="also train without each domain and test on it (transfer to unfamiliar wording)")
     args = ap.parse_args()
 
     import numpy as np
@@ -97,6 +99,16 @@ def main() -> None:
     print(f"domain from statement words: says something for {len(given) / len(records):.0%} of statements, "
           f"right for {np.mean([a == b for a, b in given]):.0%} of those")
     print(f"CV time {secs:.1f}s for {args.folds} fits")
+    if args.by_domain:
+        parts = []
+        for domain in tax.domains:
+            test = [r for r in records if r["domain"] == domain]
+            if not test:
+                continue
+            model = CategoryModel.fit([r for r in records if r["domain"] != domain])
+            got = np.array(model.classes)[model.predict_proba([r["text"] for r in test]).argmax(axis=1)]
+            parts.append(f"{domain} {f1_score([r['category'] for r in test], got, average='macro', zero_division=0):.2f}")
+        print("macro-F1 on a domain left out of training: " + "  ".join(parts))
 
 
 if __name__ == "__main__":
