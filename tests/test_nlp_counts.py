@@ -49,6 +49,11 @@ def test_approximations_and_ranges():
         (7, "人", True, "5至7人"), (30, "家", True, "超过30家")]
 
 
+def test_approximate_money_and_chinese_ranges():
+    assert found("挽回损失20余万元，查处30多个，每组三至五人") == [
+        (20, "万元", True, "20余万元"), (30, "个", True, "30多个"), (5, "人", True, "三至五人")]
+
+
 def test_thousands_separators_and_spaces():
     assert found("参学党员21 602人，覆盖1,250户") == [(21602, "人", False, "21 602人"), (1250, "户", False, "1,250户")]
 
@@ -74,6 +79,10 @@ def test_thousands_separators_and_spaces():
     "运用监督执纪四种形态",                 # set phrase with a counting word
     "竹溪县纪委向一名县委常委发出提醒卡",   # 一 as an article
     "三番五次强调纪律",                     # idiom
+    "数十人参加，上百人旁听",               # vague quantities
+    "开展第三、四轮巡察",                   # enumerated ordinals
+    "考核排名前3名",                        # rank
+    "党的二十大报告，十四五规划",           # numbered names
 ])
 def test_not_counts(text):
     assert found(text) == []

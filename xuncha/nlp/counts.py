@@ -18,6 +18,8 @@ from xuncha.nlp.protect import bracket_spans
 
 APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
 APPROX_AFTER = ("余", "多")
+VAGUE_BEFORE = "数几上成好若"
+ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，和及至到\-－]$")
 MAX_DIGITS = 9  # a longer bare digit string is a phone, ID or serial number
 NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
 
@@ -69,8 +71,10 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
     start, unit_start = m.start(), m.start("unit")
     num = m.group("num")
     before = text[max(0, start - 4) : start]
-    if before.endswith("第") or before.rstrip().endswith("第"):
-        return True  # ordinal: 第四轮, 第2期
+    if before.endswith("第") or before.rstrip().endswith("第") or ORDINAL_LIST.search(text, max(0, start - 8), start):
+        return True  # ordinal: 第四轮, 第2期, 第三、四轮
+    if before.endswith(("前", "后")) and m.group("unit") in ("名", "位"):
+        return True  # rank: 排名前3名
     if before.endswith(("百分之", "千分之", "万分之")):
         return True
     for tail in lexicon.words("noncount_after.txt"):
@@ -80,6 +84,8 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
     if after in ("%", "％", "‰"):
         return True
     chinese = num[0] in CN_DIGITS
+    if chinese and before.endswith(tuple(VAGUE_BEFORE)):
+        return True  # 数十人, 上百人, 几十家: no number is stated
     if chinese:
         if num == "一" and not m.group("num2"):
             return True  # article, not a count: 一名县委常委
