@@ -66,3 +66,9 @@ def test_spans_index_the_text():
     for b in extract_bodies(text):
         assert text[b.start:b.end] == b.name
     assert "中共岳阳市委第三巡察组" in names(text)
+
+
+def test_everyday_words_and_generic_levels_are_not_bodies():
+    text = ("形成工作格局，打开局面，提高政治站位，规范政府采购，委托第三方，全市各级纪检监察机关，县直各部门，"
+            "各乡镇党委，组织部门，相关职能部门，市县两级纪委监委，由县委办牵头，市委组织部配合。")
+    assert set(names(text)) == {"县委办", "市委组织部"}

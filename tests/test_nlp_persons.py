@@ -61,3 +61,9 @@ def test_byline_with_other_words_is_not_parsed():
 def test_disciplinary_notice_people_and_former_roles():
     found = people("1.城关镇党委书记张某某违规收受礼金问题。2.县住建局原副局长李某公车私用问题。王魁臣同志讲话。")
     assert found == {"张某某": "城关镇党委书记", "李某": "县住建局原副局长", "王魁臣": None}
+
+
+def test_words_after_titles_that_start_with_a_surname_are_not_names():
+    text = ("县委书记高度重视，县长常务会研究，党委书记向全体党员作报告，书记任期内，书记管党，"
+            "纪委书记金光明说，区长李强、副区长王伟出席会议。")
+    assert people(text) == {"金光明": "纪委书记", "李强": "区长", "王伟": "副区长"}

@@ -58,7 +58,7 @@ def _ends_name(text: str, pos: int, v: _Vocab) -> bool:
         return True
     if not ("\u4e00" <= text[pos] <= "\u9fff"):
         return True
-    return any(text.startswith(w, pos) for w in v.after_name) or bool(v.title_re.match(text, pos))
+    return any(text.startswith(w, pos) for w in v.after_name) or text.startswith(TITLES_AFTER_NAME, pos)
 
 
 def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
@@ -88,19 +88,29 @@ def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
 
 
 def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
-    """The name starting at `pos`, preferring three characters where the text allows."""
+    """The name starting at `pos`, or None.
+
+    The statistical tagger decides first: a name it tags nr is taken (张建国|通报), and a word it
+    knows starting here is no name (常务|会, 任期|内, 高度重视). Only when it sees single
+    characters do the rules choose three or two characters before a word that follows names.
+    """
+    from xuncha.nlp.segment import tag
+
     anonymised = ANONYMISED.match(text, pos)
     if anonymised and (text[pos] in v.surnames or text.startswith(v.compound, pos)):
         return anonymised.group(0)  # 张某某, 李某: the people of disciplinary notices
+    window = tag(text[pos : pos + 8], hmm=True)
+    if not window:
+        return None
+    first, flag = window[0]
+    if flag.startswith("nr") and 2 <= len(first) <= 4:
+        return first if looks_like_name(first, v) else None
+    if len(first) >= 2:
+        return None
     for length in (3, 2, 4):
         cand = text[pos : pos + length]
         if len(cand) == length and looks_like_name(cand, v) and _ends_name(text, pos + length, v):
             return cand
-    from xuncha.nlp.segment import tag
-
-    window = tag(text[pos : pos + 8], hmm=True)  # the statistical model knows where names end
-    if window and window[0][1] == "nr" and looks_like_name(window[0][0], v):
-        return window[0][0]
     return None
 
 
