@@ -35,6 +35,7 @@ class _Vocab:
     list_re: re.Pattern
     exclusions: frozenset[str]
     leads: tuple[str, ...]
+    vague: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -53,6 +54,7 @@ def _vocab() -> _Vocab:
         list_re=re.compile(lexicon.alternation(lists)),
         exclusions=frozenset(lexicon.words("problem_exclusions.txt")),
         leads=lexicon.words("problem_lead_words.txt"),
+        vague=frozenset(lexicon.words("problem_vague_objects.txt")),
     )
 
 
@@ -80,8 +82,8 @@ def _has_cue(text: str, v: _Vocab) -> bool:
         rest = text[i + 2 :]
         for cue in v.exists:
             j = rest.find(cue)
-            if j > 0 and rest[:j].strip("的") and not rest[:j].endswith("的"):
-                return True  # 存在监管漏洞
+            if j > 0 and rest[:j].strip("的") and not rest[:j].endswith("的") and rest[:j] not in v.vague:
+                return True  # 存在监管漏洞 (not 存在以下问题)
             if j == 0 and len(text[:i].strip(TRIM)) >= 2:
                 return True  # 档案管理存在漏洞
         i = text.find("存在", i + 2)
@@ -145,11 +147,20 @@ def _opens_inside(text: str, start: int, end: int) -> bool:
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of text[start:end] split at 、 outside brackets (“重表面、轻实效” stays whole)."""
     out = []
+    depth = 0
     pos = start
-    for part in text[start:end].split("、"):
-        out.append((pos, pos + len(part)))
-        pos += len(part) + 1
+    for i in range(start, end):
+        ch = text[i]
+        if ch in PAIRS:
+            depth += 1
+        elif ch in CLOSING:
+            depth = max(0, depth - 1)
+        elif ch == "、" and depth == 0:
+            out.append((pos, i))
+            pos = i + 1
+    out.append((pos, end))
     return out
 
 
