@@ -21,7 +21,8 @@ def test_roles_joined_by_enumeration_comma():
 
 
 def test_name_followed_by_a_verb():
-    assert people("巡察组组长张建国通报了巡察发现的问题。") == {"张建国": "组长"}
+    assert people("巡察组组长张建国通报了巡察发现的问题。党组书记李明华说。") == {"张建国": "巡察组组长",
+                                                                          "李明华": "党组书记"}
 
 
 def test_honorific_after_name():

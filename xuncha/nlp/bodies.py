@@ -308,6 +308,20 @@ def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
     return start, _kind(text, start, he, types, v)
 
 
+def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
+    """Start of the longest organisation head (巡察组, 党组, 纪委) ending at `pos`, or None.
+
+    Used for roles whose organisation is only a head (巡察组组长, 党组书记).
+    """
+    v = _vocab()
+    best = None
+    for word in v.heads:
+        if len(word) >= min_len and pos - len(word) >= 0 and text.startswith(word, pos - len(word)):
+            if best is None or pos - len(word) < best:
+                best = pos - len(word)
+    return best
+
+
 def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep the longest of overlapping mentions (滨州市委巡察办 over 滨州市委)."""
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))

@@ -138,6 +138,12 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> i
             start -= 1  # 原副局长
         if start in body_ends:
             start = body_ends[start]
+        else:
+            from xuncha.nlp.bodies import head_ending_at
+
+            head = head_ending_at(text, start)
+            if head is not None:
+                start = head  # 巡察组组长, 党组书记
         if start > 0 and text[start - 1] == "、":
             prev = next((t for t in v.titles if text.startswith(t, start - 1 - len(t))), None)
             if prev is not None:
