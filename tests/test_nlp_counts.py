@@ -99,3 +99,7 @@ def test_shared_segmentation_gives_the_same_counts():
     text = "三番五次强调纪律，谈话126人次，从五个方面用力，两任主要领导，一名县委常委，发现问题13个"
     assert extract_counts(text, cut(text)) == extract_counts(text)
     assert extract_counts(text, ["wrong", "tokens"]) == extract_counts(text)  # stale tokens ignored
+
+
+def test_full_width_digits():
+    assert found("谈话１５人次，发现问题１３个") == [(15, "人次", False, "１５人次"), (13, "个", False, "１３个")]

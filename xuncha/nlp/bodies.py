@@ -20,6 +20,7 @@ from xuncha.nlp import lexicon
 
 LEVEL_CHARS = "省市县区州旗盟"
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
+ORDINAL_AT = re.compile(r"第[一二三四五六七八九十\d]{1,3}")
 CONNECTORS = ("和", "与")
 MAX_NAME = 40  # characters before the last head; no organisation name is longer
 NAME_STOP_CHARS = set("全各该本每我其此这那在对向和与及的等了是从到为将被由于或并且把让给跟同就都也还又再已曾")
@@ -187,7 +188,7 @@ def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
                 return start
             start += len(word) if word else 1
         else:
-            start = _skip_element(text, start, first)
+            start = _skip_ordinal(text, start)
         types = types[1:]
     return None
 
@@ -223,9 +224,9 @@ def _head_at(text: str, start: int, v: _Vocab) -> str | None:
     return m.group(0) if m else None
 
 
-def _skip_element(text: str, start: int, kind: str) -> int:
-    m = re.match(r"第[一二三四五六七八九十\d]{1,3}", text[start:])
-    return start + (m.end() if m else 1)
+def _skip_ordinal(text: str, start: int) -> int:
+    m = ORDINAL_AT.match(text, start)
+    return m.end() if m else start + 1
 
 
 def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:

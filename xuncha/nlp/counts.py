@@ -60,7 +60,7 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """True if [start, end) lies within one of `spans` (sorted by start)."""
     import bisect
 
-    i = bisect.bisect_right(spans, (start, len(spans) and 1 << 62)) - 1
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
     for s, e in reversed(spans[max(0, i - 32) : i + 1]):
         if s <= start and end <= e:
             return True
@@ -68,6 +68,7 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool:
+    """True if the match is a date, duration, ordinal, rank, rate, phone number or part of a name."""
     start, unit_start = m.start(), m.start("unit")
     num = m.group("num")
     before = text[max(0, start - 4) : start]
@@ -121,10 +122,9 @@ def _starts_word(text: str, start: int, end: int, bounds: set[int] | None = None
 
 
 def _value(m: re.Match) -> tuple[int | float | None, bool]:
+    """The value (the upper bound of a range) and whether the text gives it as approximate."""
     first = parse_number(m.group("num"))
-    approx = bool(m.group("pre") and m.group("pre") not in ("超过", "超") or m.group("post"))
-    if m.group("pre") in ("超过", "超", "逾"):
-        approx = True
+    approx = bool(m.group("pre") or m.group("post"))  # 近, 约, 超过 … / 余, 多
     if m.group("num2"):
         second = parse_number(m.group("num2"))
         if first is None or second is None:

@@ -58,19 +58,3 @@ def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
 def sentences(text: str) -> list[str]:
     """The sentences of `text` as strings."""
     return [text[s:e] for s, e in sentence_spans(text)]
-
-
-def clause_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans of the clauses (split at ，；。：！？ and line breaks) within text[start:end]."""
-    end = len(text) if end is None else end
-    return [(m.start(), m.end()) for m in CLAUSE_RE.finditer(text, start, end)]
-
-
-def sentence_at(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
-    """The sentence span containing character `pos` (spans as returned by sentence_spans)."""
-    import bisect
-
-    i = bisect.bisect_right([s for s, _ in spans], pos) - 1
-    if i >= 0 and spans[i][0] <= pos < spans[i][1]:
-        return spans[i]
-    return None
