@@ -103,3 +103,8 @@ def test_shared_segmentation_gives_the_same_counts():
 
 def test_full_width_digits():
     assert found("谈话１５人次，发现问题１３个") == [(15, "人次", False, "１５人次"), (13, "个", False, "１３个")]
+
+
+def test_rates_are_not_counts_and_wan_before_yuan_is_money():
+    assert found("接待标准500元/人，挽回损失3万多元，覆盖1.5万余人") == [
+        (3, "万元", True, "3万多元"), (15000, "人", True, "1.5万余人")]

@@ -68,3 +68,7 @@ def test_words_after_titles_that_start_with_a_surname_are_not_names():
     text = ("县委书记高度重视，县长常务会研究，党委书记向全体党员作报告，书记任期内，书记管党，"
             "纪委书记金光明说，区长李强、副区长王伟出席会议。")
     assert people(text) == {"金光明": "纪委书记", "李强": "区长", "王伟": "副区长"}
+
+
+def test_concurrent_roles_joined_by_jian():
+    assert people("桃园村党支部书记兼村委会主任刘某违规收受礼金。") == {"刘某": "桃园村党支部书记兼村委会主任"}

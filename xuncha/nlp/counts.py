@@ -82,8 +82,8 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
         if text.startswith(tail, unit_start):
             return True  # duration or rate: 15个工作日, 3个月, 2个百分点
     after = text[m.end() : m.end() + 1]
-    if after in ("%", "％", "‰"):
-        return True
+    if after in ("%", "％", "‰", "/", "／"):
+        return True  # percentage or rate: 95%, 500元/人
     chinese = num[0] in CN_DIGITS
     if chinese and before.endswith(tuple(VAGUE_BEFORE)):
         return True  # 数十人, 上百人, 几十家: no number is stated
@@ -133,6 +133,11 @@ def _value(m: re.Match) -> tuple[int | float | None, bool]:
     return first, approx
 
 
+def _round(value: float) -> int | float:
+    value = round(value, 6)
+    return int(value) if value == int(value) else value
+
+
 def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
     """Every count in `text`, in order, with text[c.start:c.end] == c.surface. Never raises.
 
@@ -165,6 +170,8 @@ def _extract(text: str, bounds: set[int] | None) -> list[Count]:
         if value is None:
             continue
         unit = m.group("unit")
+        if unit == "元" and m.group("num").endswith("万") and isinstance(value, (int, float)):
+            unit, value = "万元", _round(value / 10_000)  # 3万多元 → 3 万元, like 3万元
         start = m.start()
         surface = text[start : m.end()]
         subject = _subject(text, m, out[-1] if out and prev_end == start else None)

@@ -23,6 +23,7 @@ LINE_RE = re.compile(r"^[ \t]*([^\n]{2,40})$", re.M)
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 ANONYMISED = re.compile(r"[\u4e00-\u9fff]{1,2}某某?")
 FORMER = "原前"
+ROLE_JOINERS = "、兼"  # 县委常委、纪委书记; 村党支部书记兼村委会主任
 
 
 @dataclass
@@ -144,7 +145,7 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> i
             head = head_ending_at(text, start)
             if head is not None:
                 start = head  # 巡察组组长, 党组书记
-        if start > 0 and text[start - 1] == "、":
+        if start > 0 and text[start - 1] in ROLE_JOINERS:
             prev = next((t for t in v.titles if text.startswith(t, start - 1 - len(t))), None)
             if prev is not None:
                 start -= 1
