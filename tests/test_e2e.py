@@ -20,6 +20,7 @@ from docx.oxml.ns import qn
 
 from render_formats import Article, render_docx, render_html, render_pdf, render_text
 from xuncha.catalogue.ingest import CatalogueLock
+from xuncha.catalogue.search import search
 from xuncha.catalogue.store import Catalogue, connect, snapshot
 from xuncha.classify.taxonomy import load_taxonomy
 from xuncha.document import Document, Problem
@@ -105,9 +106,15 @@ def xuncha(*args, timeout=300, **kw):
 
 
 def search_names(db, *args) -> list[str]:
+    """File names of the hits of `xuncha search ARGS --json` (all of them)."""
     r = xuncha("search", *args, "--db", db, "--json", "--limit", 100)
     assert r.returncode == 0, r.stderr
     return sorted(Path(json.loads(x)["path"]).name for x in r.stdout.splitlines())
+
+
+def found(conn, query, **filters) -> list[str]:
+    """The same through the library (each CLI call pays the segmenter's start-up)."""
+    return sorted(Path(h["path"]).name for h in search(conn, query, limit=100, **filters))
 
 
 def test_ingest_search_checklist_reingest(tmp_path):
@@ -123,27 +130,27 @@ def test_ingest_search_checklist_reingest(tmp_path):
     assert set(stats["documents_by_format"]) >= {"txt", "html", "docx", "pdf"}
 
     # two-character terms, in every format (Big5 text is stored in simplified script)
+    conn = connect(db, create=False)
     originals = {name for name, f in facts.items() if not f.get("repost")}
     assert search_names(db, "巡察") == sorted(originals)
     want_yuetan = sorted(name for name, f in facts.items() if f["yuetan"] and not f.get("repost"))
-    assert search_names(db, "约谈") == want_yuetan
+    assert found(conn, "约谈") == want_yuetan
     assert {facts[n]["format"] for n in want_yuetan} >= {"txt", "html"}
-    assert search_names(db, "低保") == sorted(n for n in originals if facts[n]["domain"] == "village")
+    assert found(conn, "低保") == sorted(n for n in originals if facts[n]["domain"] == "village")
 
     # filters agree with what the catalogue holds
-    conn = connect(db, create=False)
     dates = {Path(p).name: d for p, d in conn.execute("SELECT path, date FROM documents WHERE duplicate_of IS NULL")}
     assert sum(1 for d in dates.values() if d) >= 8, dates  # metadata found dates in most formats
     since = search_names(db, "巡察", "--since", "2022-06")
     assert since == sorted(n for n, d in dates.items() if d and d[:7] >= "2022-06") and 0 < len(since) < 12
-    until = search_names(db, "巡察", "--until", "2021")
+    until = found(conn, "巡察", until="2021")
     assert until == sorted(n for n, d in dates.items() if d and d[:4] <= "2021") and 0 < len(until) < 12
     regions = {Path(p).name: f"{r or ''} {s or ''}" for p, r, s in
                conn.execute("SELECT path, region, source FROM documents WHERE duplicate_of IS NULL")}
-    in_sanming = search_names(db, "巡察", "--region", "三明")
+    in_sanming = found(conn, "巡察", region="三明")
     assert in_sanming == sorted(n for n, r in regions.items() if "三明" in r) and in_sanming
     for domain in {d for (d,) in conn.execute("SELECT DISTINCT domain FROM problems WHERE domain IS NOT NULL")}:
-        hits = search_names(db, "巡察", "--domain", domain)
+        hits = found(conn, "巡察", domain=domain)
         with_domain = {Path(p).name for (p,) in conn.execute(
             "SELECT DISTINCT d.path FROM problems p JOIN documents d ON d.id = p.doc_id WHERE p.domain = ?", (domain,))}
         assert set(hits) == with_domain
