@@ -71,6 +71,8 @@ def test_two_character_terms_found(conn):
     assert set(paths(search(conn, "巡察"))) == {"lanxi.txt", "yuhang.txt", "school.txt"}
     assert paths(search(conn, "约谈")) == ["sanming.txt"]
     assert paths(search(conn, "低保")) == ["yuhang.txt"]
+    assert paths(search(conn, "約談")) == ["sanming.txt"]  # a traditional-script query, simplified text
+    assert paths(search(conn, "４２０余户")) == ["yuhang.txt"]  # full-width digits
 
 
 def test_bm25_ranks_denser_match_first(conn):

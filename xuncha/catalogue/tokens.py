@@ -55,9 +55,21 @@ def fts_text(text: str | None, tokens: list[str] | None = None) -> str:
     return " ".join(index_tokens(tokens)).lower()
 
 
+def normalise_query(text: str) -> str:
+    """A query in the documents' form: half-width digits and letters, simplified script (約談 → 约谈)."""
+    try:
+        from xuncha.ingest.normalize import to_simplified, unify_width
+
+        return to_simplified(unify_width(text))
+    except ImportError:  # ingestion's normaliser not there: OpenCC alone
+        import opencc
+
+        return opencc.OpenCC("t2s").convert(text)
+
+
 def query_words(text: str) -> list[str]:
     """The indexable words of a piece of a user's query, segmented like the documents."""
-    return [t.strip().lower() for t in cut(text) if t.strip() and is_wordy(t)]
+    return [t.strip().lower() for t in cut(normalise_query(text)) if t.strip() and is_wordy(t)]
 
 
 @dataclass
