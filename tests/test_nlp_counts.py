@@ -108,3 +108,10 @@ def test_full_width_digits():
 def test_rates_are_not_counts_and_wan_before_yuan_is_money():
     assert found("接待标准500元/人，挽回损失3万多元，覆盖1.5万余人") == [
         (3, "万元", True, "3万多元"), (15000, "人", True, "1.5万余人")]
+
+
+def test_subjects_of_chained_and_quoted_counts():
+    counts = extract_counts("对20名“一把手”进行画像，梳理8个方面30项监督重点，列出86条232种问题表现，从两任主要领导说起")
+    assert [(c.surface, c.subject) for c in counts] == [
+        ("20名", "一把手"), ("8个方面", "监督重点"), ("30项", "监督重点"), ("86条", "问题"),
+        ("232种", "问题"), ("两任", "主要领导")]

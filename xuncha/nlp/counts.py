@@ -158,7 +158,7 @@ def _extract(text: str, bounds: set[int] | None) -> list[Count]:
     pattern = _pattern()
     masked = None
     out: list[Count] = []
-    prev_end = -1
+    chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
     for m in pattern.finditer(text):
         if masked is None:
             masked = _masked(text)
@@ -172,51 +172,62 @@ def _extract(text: str, bounds: set[int] | None) -> list[Count]:
         unit = m.group("unit")
         if unit == "元" and m.group("num").endswith("万") and isinstance(value, (int, float)):
             unit, value = "万元", _round(value / 10_000)  # 3万多元 → 3 万元, like 3万元
-        start = m.start()
-        surface = text[start : m.end()]
-        subject = _subject(text, m, out[-1] if out and prev_end == start else None)
-        out.append(Count(value=value, unit=unit, approx=approx, subject=subject,
-                         surface=surface, start=start, end=m.end()))
-        prev_end = m.end()
+        count = Count(value=value, unit=unit, approx=approx, subject=None,
+                      surface=text[m.start() : m.end()], start=m.start(), end=m.end())
+        if out and out[-1].end == count.start:
+            chains[-1].append(count)
+        else:
+            chains.append([count])
+        out.append(count)
+    for chain in chains:
+        subject = _subject_after(text, chain[-1].end) or _subject_before(text, chain[0].start)
+        for count in chain:
+            count.subject = subject
     return out
 
 
 CLAUSE_STOP = set("，,；;。！？!?：:\n、（）()")
+OPEN_QUOTES = {"“": "”", "‘": "’", "《": "》", '"': '"', "「": "」"}
 
 
-def _subject(text: str, m: re.Match, previous: Count | None) -> str | None:
-    """The thing counted: the noun after the unit (7名副市长) or the work before it (谈话15人次)."""
+def _subject_after(text: str, end: int) -> str | None:
+    """The noun the unit classifies: 7名|副市长, 20名|“一把手”, 两任|主要领导."""
     from xuncha.nlp.segment import tag
 
-    if previous is not None:
-        return previous.subject  # compound count: 集体约谈2次33人
-    end = m.end()
+    if end < len(text) and text[end] in OPEN_QUOTES:
+        close = text.find(OPEN_QUOTES[text[end]], end + 1, end + 14)
+        return (text[end + 1 : close] or None) if close > end else None
     stop = end
     while stop < len(text) and stop - end < 12 and text[stop] not in CLAUSE_STOP:
         stop += 1
-    following = tag(text[end:stop]) if stop > end else []
     words: list[str] = []
-    for word, flag in following:
-        if word in ("的",) and not words:
+    for word, flag in (tag(text[end:stop]) if stop > end else []):
+        if word == "的" and not words:
             continue
-        if flag.startswith(NOUN_FLAGS) and not _is_number(word):
+        if (flag.startswith(NOUN_FLAGS) or (flag == "b" and not words)) and not _is_number(word):
             words.append(word)
         else:
             break
-    if words:
-        return "".join(words)
-    begin = m.start()
+    if all(len(w) == 1 for w in words):
+        return None  # single characters after a unit are rarely the thing counted
+    return "".join(words)
+
+
+def _subject_before(text: str, begin: int) -> str | None:
+    """The work counted, written before the number: 谈心谈话|15人次, 发放“两卡一书”|24份, 约谈|2次."""
+    from xuncha.nlp.segment import tag
+
     lo = begin
     while lo > 0 and begin - lo < 16 and text[lo - 1] not in CLAUSE_STOP:
         lo -= 1
     preceding = tag(text[lo:begin]) if begin > lo else []
-    words = []
+    words: list[str] = []
     quoted = False
     for word, flag in reversed(preceding):
-        if word in ("”", "’", "》", '"'):
+        if word in ("”", "’", "》", '"', "」"):
             quoted = True
             continue
-        if word in ("“", "‘", "《", '"'):
+        if word in ("“", "‘", "《", '"', "「"):
             break
         if quoted or (flag.startswith(NOUN_FLAGS) and not _is_number(word)):
             words.insert(0, word)

@@ -23,7 +23,8 @@ LINE_RE = re.compile(r"^[ \t]*([^\n]{2,40})$", re.M)
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 ANONYMISED = re.compile(r"[\u4e00-\u9fff]{1,2}某某?")
 FORMER = "原前"
-ROLE_JOINERS = "、兼"  # 县委常委、纪委书记; 村党支部书记兼村委会主任
+ROLE_JOINERS = "、兼"
+NAME_WINDOW = 12  # characters after a title that decide the name written there  # 县委常委、纪委书记; 村党支部书记兼村委会主任
 
 
 @dataclass
@@ -167,9 +168,13 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
 
         bodies = extract_bodies(text) if text else []
     body_ends = _body_ends(text, bodies)
+    names: dict[str, str | None] = {}  # the name after a title depends only on the next few characters
     for m in v.title_re.finditer(text):
         title = m.group(0)
-        name = _name_at(text, m.end(), v)
+        window = text[m.end() : m.end() + NAME_WINDOW]
+        if window not in names:
+            names[window] = _name_at(text, m.end(), v)
+        name = names[window]
         if name is not None:
             role_start = _role_before(text, m.end(), v, body_ends)
             found.append(Person(name=name, role=text[role_start : m.end()], start=m.end(), end=m.end() + len(name)))
