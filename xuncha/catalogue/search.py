@@ -176,7 +176,8 @@ _SELECT = {
     "documents": ("d.text AS text", "d.id"),
     "problems": ("x.text AS text, x.category, x.category_name, x.aspect, x.domain, x.confidence", "x.id"),
     "measures": ("x.name, x.kind, x.sentence AS text", "x.id"),
-    "counts": ("x.value, x.unit, x.subject, x.surface AS text", "x.id"),
+    "counts": ("x.value, x.unit, x.subject, x.surface, trim(coalesce(x.subject, '') || ' ' || x.surface) AS text",
+               "x.id"),
     "bodies": ("x.name AS text, x.kind, x.resolved", "x.id"),
 }
 
