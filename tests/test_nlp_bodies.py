@@ -79,3 +79,7 @@ def test_offices_centres_and_committees():
                   "推动重点中心工作，理论学习中心组学习。")
     assert set(found) == {"县委编办", "县教体局", "县经济开发区管委会", "市公共资源交易中心", "县政务服务中心",
                           "县疾病预防控制中心"}
+
+
+def test_coordinated_and_unit_level_generic_commissions():
+    assert names("党委纪委在处理监督与支持的关系中更加融合，在选配基层单位纪委书记时严格把关。") == {}
