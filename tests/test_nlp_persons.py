@@ -26,7 +26,7 @@ def test_name_followed_by_a_verb():
 
 
 def test_honorific_after_name():
-    assert people("深入学习贯彻习近平总书记重要讲话精神") == {"习近平": "总书记"}
+    assert people("深入学习贯彻习近平总书记重要讲话精神，向王伟同志学习") == {"习近平": "总书记", "王伟": None}
 
 
 def test_titles_without_names_give_nobody():

@@ -117,7 +117,12 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
 
 
 def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
-    """The name ending at `pos` (习近平|总书记), three characters first."""
+    """The name ending at `pos` (习近平|总书记): the tagger's name if it sees one, else three or two characters."""
+    from xuncha.nlp.segment import tag
+
+    window = tag(text[max(0, pos - 6) : pos], hmm=True)
+    if window and window[-1][1].startswith("nr") and looks_like_name(window[-1][0], v):
+        return pos - len(window[-1][0]), window[-1][0]
     for length in (3, 2):
         start = pos - length
         if start < 0:
