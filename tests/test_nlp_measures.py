@@ -59,3 +59,8 @@ def test_national_campaigns_and_hotlines_are_not_measures():
     found = measures("开展“以案促改”专项行动，使用“学习强国”平台，拨打“12388”举报平台，建立“三色预警”机制，"
                      "建立“一人一档”廉政档案。")
     assert found == {"三色预警": "mechanism", "一人一档": "mechanism"}
+
+
+def test_carriers_named_by_what_follows():
+    found = measures("依托“宣州清风”微信公众号开设“廉政微课堂”栏目，探索“室组地”联动监督机制。")
+    assert found == {"宣州清风": "carrier", "廉政微课堂": "column", "室组地": "mechanism"}

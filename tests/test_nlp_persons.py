@@ -72,3 +72,7 @@ def test_words_after_titles_that_start_with_a_surname_are_not_names():
 
 def test_concurrent_roles_joined_by_jian():
     assert people("桃园村党支部书记兼村委会主任刘某违规收受礼金。") == {"刘某": "桃园村党支部书记兼村委会主任"}
+
+
+def test_role_keeps_the_whole_organisation():
+    assert people("宣州区纪委书记、监委主任吴海燕表示，要持续深化。") == {"吴海燕": "宣州区纪委书记、监委主任"}

@@ -137,9 +137,11 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> i
     """Start of the role ending at `pos`: titles, each optionally after an organisation, joined by 、."""
     start = pos
     while True:
-        title = next((t for t in v.titles if text.startswith(t, start - len(t)) and start - len(t) >= 0), None)
-        if title is None:
+        ending = [t for t in v.titles if start - len(t) >= 0 and text.startswith(t, start - len(t))]
+        if not ending:
             return start
+        # prefer the title that leaves a whole organisation before it: 宣州区纪委|书记, not 宣州区|纪委书记
+        title = next((t for t in ending if start - len(t) in body_ends), ending[0])
         start -= len(title)
         if start > 0 and text[start - 1] in FORMER:
             start -= 1  # 原副局长
