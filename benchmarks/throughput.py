@@ -1,0 +1,141 @@
+"""Throughput of the whole pipeline against plain jieba on the same text, and worker scaling.
+
+Builds a corpus of N MB of distinct documents (benchmarks/corpus.py), then measures in one run:
+  (a) plain `jieba.lcut` over every document's text,
+  (b) `xuncha ingest --workers 1` end to end (a fresh process: start-up, reading, analysis, SQLite),
+  (c) each stage alone, in this process: read, normalise, segment, extract, classify, index,
+  (d) `xuncha ingest --workers 2` on the same corpus (scaling).
+Prints MB/s for each and the ratios b/a (target ≤ 1.0) and w2/w1 speed-up (target ≥ 1.8).
+
+Run: python benchmarks/throughput.py [--mb 20] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import build  # noqa: E402
+
+
+def timed(label: str, mb: float, func) -> float:
+    start = time.perf_counter()
+    func()
+    elapsed = time.perf_counter() - start
+    print(f"  {label:<34} {elapsed:7.2f} s  {mb / elapsed:6.2f} MB/s", flush=True)
+    return elapsed
+
+
+def run_ingest(corpus: Path, db: Path, workers: int) -> float:
+    """Wall time of `xuncha ingest` in a fresh process (what a user waits for)."""
+    for stale in db.parent.glob(db.name + "*"):
+        stale.unlink()
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus), "--db", str(db),
+                           "--workers", str(workers)], capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise SystemExit(f"ingest failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    print(f"    {proc.stderr.strip().splitlines()[-1]}")
+    return elapsed
+
+
+def stages(paths: list[Path], mb: float, db: Path) -> None:
+    """Each stage alone over the corpus, the output of one feeding the next."""
+    from xuncha.catalogue.store import Catalogue
+    from xuncha.catalogue.tokens import index_text
+    from xuncha.classify import classify_document
+    from xuncha.document import Document
+    from xuncha.ingest.dedup import near_key
+    from xuncha.ingest.page import clean_page
+    from xuncha.ingest.readers.txt import read_txt
+    from xuncha.ingest.sniff import sniff_format
+    from xuncha.nlp import annotate
+    from xuncha.nlp.segment import cut
+
+    blobs = [(str(p), p.read_bytes()) for p in paths]
+    raws, docs = [], []
+
+    def read():
+        raws[:] = [(name, read_txt(data, name)) for name, data in blobs if sniff_format(data, name) == "txt"]
+
+    def normalise():
+        docs[:] = []
+        for name, raw in raws:
+            page = clean_page(raw.text)
+            doc = Document(path=name, format="txt", title=page.title, date=page.date, source=page.source,
+                           author=page.author, region=page.region, text=page.text)
+            doc.near_key = near_key(doc.text)
+            docs.append(doc)
+
+    def segment():
+        for doc in docs:
+            doc.tokens = cut(doc.text)
+
+    def extract():
+        for doc in docs:
+            annotate(doc)
+
+    def classify():
+        for doc in docs:
+            classify_document(doc)
+
+    def index():
+        with Catalogue(db) as cat:
+            for doc in docs:
+                cat.store(doc, hashlib.sha256(doc.path.encode()).hexdigest(), index_text(doc))
+
+    classify_document(annotate(Document(path="warm", text="县纪委监委对年轻干部谈心谈话未经常性开展。")))
+    total = 0.0
+    for label, func in (("read (decode)", read), ("normalise (clean page, metadata)", normalise),
+                        ("segment", segment), ("extract", extract), ("classify", classify),
+                        ("index (FTS + SQLite)", index)):
+        total += timed(label, mb, func)
+    print(f"  {'sum of stages':<34} {total:7.2f} s  {mb / total:6.2f} MB/s")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
+    ap.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    ap.add_argument("--no-stages", action="store_true", help="skip the per-stage timing")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
+    corpus = args.keep or tmp / "corpus"
+    try:
+        paths = build(corpus, args.mb)
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        print(f"corpus: {len(paths)} documents, {mb:.1f} MB, CPUs {os.cpu_count()}")
+
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        jieba.initialize()
+        texts = [p.read_text(encoding="utf-8") for p in paths]
+        a = timed("(a) plain jieba.lcut", mb, lambda: [jieba.lcut(t) for t in texts])
+        del texts
+        b = run_ingest(corpus, tmp / "w1.db", 1)
+        print(f"  {'(b) xuncha ingest --workers 1':<34} {b:7.2f} s  {mb / b:6.2f} MB/s")
+        if not args.no_stages:
+            print("  (c) stages alone:")
+            stages(paths, mb, tmp / "stages.db")
+        w2 = run_ingest(corpus, tmp / "w2.db", 2)
+        print(f"  {'(d) xuncha ingest --workers 2':<34} {w2:7.2f} s  {mb / w2:6.2f} MB/s")
+        print(f"ratio b/a = {b / a:.2f}  (target ≤ 1.0)")
+        print(f"speed-up 2 workers / 1 worker = {b / w2:.2f}×  (target ≥ 1.8)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
