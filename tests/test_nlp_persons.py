@@ -76,3 +76,10 @@ def test_concurrent_roles_joined_by_jian():
 
 def test_role_keeps_the_whole_organisation():
     assert people("宣州区纪委书记、监委主任吴海燕表示，要持续深化。") == {"吴海燕": "宣州区纪委书记、监委主任"}
+
+
+def test_byline_words_inside_a_dateline():
+    text = "本报讯 记者张三 通讯员 李四报道：近日，县委书记 王五说。"
+    assert people(text) == {"张三": "记者", "李四": "通讯员", "王五": "县委书记"}
+    for p in extract_persons(text):
+        assert text[p.start:p.end] == p.name

@@ -178,13 +178,14 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
     names: dict[str, str | None] = {}  # the name after a title depends only on the next few characters
     for m in v.title_re.finditer(text):
         title = m.group(0)
-        window = text[m.end() : m.end() + NAME_WINDOW]
+        at = m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u3000") else 0)  # 记者 张三
+        window = text[at : at + NAME_WINDOW]
         if window not in names:
-            names[window] = _name_at(text, m.end(), v)
+            names[window] = _name_at(text, at, v)
         name = names[window]
         if name is not None:
             role_start = _role_before(text, m.end(), v, body_ends)
-            found.append(Person(name=name, role=text[role_start : m.end()], start=m.end(), end=m.end() + len(name)))
+            found.append(Person(name=name, role=text[role_start : m.end()], start=at, end=at + len(name)))
         elif title in TITLES_AFTER_NAME:
             before = _name_before(text, m.start(), v)
             if before is not None:
