@@ -230,3 +230,24 @@ def test_earlier_copy_becomes_the_original(tmp_path):
         assert table_rows(cat, "fts_documents") == 1
         doc_of_problem = cat.conn.execute("SELECT d.path FROM problems p JOIN documents d ON d.id = p.doc_id").fetchone()
         assert doc_of_problem[0] == "/b/original.txt"
+
+
+def test_repost_with_edits_linked_through_simhash(tmp_path):
+    from xuncha.ingest.dedup import near_key
+
+    body = ("市委第二巡察组向市水务集团党委反馈巡察情况。巡察组指出，集团党委落实全面从严治党主体责任不到位，"
+            "工程项目招投标不规范，存在围标串标问题；业务招待费管理失控，超标准接待问题突出；"
+            "选人用人不规范，违规提拔任用干部；对上轮巡察指出的问题整改不彻底。巡察期间个别谈话72人次，"
+            "抽查工程项目19个，查阅合同1300余份，受理信访件21件，发现问题线索4件。集团党委书记表示诚恳接受。")
+    edited = body.replace("集团党委书记表示诚恳接受。", "集团党委书记表示将以此为契机抓好整改。") + "（来源：市纪委监委网站）"
+    other = ("县委第一巡察组向县教育局党组反馈巡察情况，指出学校食堂大宗食材采购不规范，违规收取教辅资料费，"
+             "个别教师违规有偿补课，学校基建项目管理不严，工程变更签证随意，干部队伍结构老化。")
+    docs = [make_doc(p, t) for p, t in (("/a.txt", body), ("/b.txt", edited), ("/c.txt", other))]
+    for d in docs:
+        d.near_key = near_key(d.text)
+    assert docs[0].near_key != docs[1].near_key  # not equal keys: the link needs the distance check
+    with Catalogue(tmp_path / "c.db") as cat:
+        assert cat.store(docs[0], "h1").status == "new"
+        out = cat.store(docs[1], "h2")
+        assert (out.status, out.duplicate_of) == ("duplicate", "/a.txt")
+        assert cat.store(docs[2], "h3").status == "new"

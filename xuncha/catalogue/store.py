@@ -50,6 +50,17 @@ def effective_near_key(doc: Document) -> str | None:
     return "text:" + hashlib.sha1(words.encode("utf-8")).hexdigest() if words else None
 
 
+def _is_simhash(key: str | None) -> bool:
+    return bool(key) and len(key) == 16 and all(ch in "0123456789abcdef" for ch in key)
+
+
+def _hamming(a: str | None, b: str | None) -> int:
+    """Bits that differ between two 16-hex-digit SimHash keys (64 when either is not one)."""
+    if not (_is_simhash(a) and _is_simhash(b)):
+        return 64
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
 def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     """Open a catalogue (WAL, foreign keys on) and bring its schema up to date."""
     path = Path(path)
@@ -58,6 +69,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
         conn.row_factory = sqlite3.Row
+        conn.create_function("xuncha_hamming", 2, _hamming, deterministic=True)
         conn.execute("PRAGMA busy_timeout = 60000")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -134,11 +146,7 @@ class Catalogue:
             original = None
             demoted = None
             if key is not None:
-                row = c.execute(
-                    "SELECT id, path, date FROM documents WHERE near_key = ? AND duplicate_of IS NULL AND path != ? "
-                    "ORDER BY id LIMIT 1",
-                    (key, path),
-                ).fetchone()
+                row = self._find_original(doc, key)
                 if row is not None and doc.date and row["date"] and doc.date < row["date"]:
                     # this copy was published first: it becomes the original, the stored one its repost
                     self._demote(row["id"], row["path"], path)
@@ -157,6 +165,35 @@ class Catalogue:
             raise
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans, demoted)
+
+    def _find_original(self, doc: Document, key: str) -> sqlite3.Row | None:
+        """The stored original this document repeats, if any.
+
+        Keys of the same kind that are equal match at once. SimHash keys (16 hex digits, from
+        ingestion) match when close in Hamming distance, confirmed by ingestion's DuplicateIndex
+        on the texts, so a repost with a changed caption or a trimmed paragraph is still linked.
+        """
+        c = self.conn
+        row = c.execute("SELECT id, path, date FROM documents WHERE near_key = ? AND duplicate_of IS NULL "
+                        "AND path != ? ORDER BY id LIMIT 1", (key, str(doc.path))).fetchone()
+        if row is not None or not _is_simhash(key):
+            return row
+        try:
+            from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex
+        except ImportError:
+            return None
+        candidates = c.execute(
+            "SELECT id, path, date, text, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
+            "AND length(near_key) = 16 AND xuncha_hamming(near_key, ?) <= ? ORDER BY id",
+            (str(doc.path), key, 2 * NEAR_BITS)).fetchall()
+        if not candidates:
+            return None
+        index = DuplicateIndex()
+        for cand in candidates:
+            index.check(Document(path=cand["path"], text=cand["text"], near_key=cand["near_key"]))
+        probe = Document(path=str(doc.path), text=doc.text, near_key=key)
+        match = index.check(probe)
+        return next((cand for cand in candidates if cand["path"] == match), None)
 
     def _demote(self, doc_id: int, old_path: str, new_path: str) -> None:
         """Turn a stored original into a repost of `new_path`: its findings and index rows go."""
