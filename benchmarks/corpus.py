@@ -1,7 +1,7 @@
 """Build a benchmark corpus of N MB of *distinct* documents from the project's own sample text.
 
-Sentences are drawn from the bundled samples and the labelled statements, recombined per document
-with fresh numbers, so that every document is different (no near-duplicate collapses them) while
+Sentences are drawn from the bundled samples (report prose) and the labelled statements (about one
+sentence in seven is an inspection finding), recombined per document with fresh numbers, so that every document is different (no near-duplicate collapses them) while
 reading like the real material. Deterministic for a given seed.
 """
 
@@ -23,40 +23,48 @@ UNITS = ["县纪委监委", "市委巡察办", "区纪委监委", "县委第二�
 PLACES = ["郧西", "竹溪", "房县", "江北", "滨城", "和平", "河西", "南开", "宣城", "丹江口", "安顺", "遵义", "平凉"]
 
 
-def sentence_pool() -> list[str]:
-    """Sentences from samples/ (text files) and from the labelled problem statements."""
-    pool: list[str] = []
-    for path in sorted((ROOT / "samples").rglob("*.txt")):
+def sentence_pools() -> tuple[list[str], list[str]]:
+    """(report sentences from the bundled samples, problem statements from the labelled corpus)."""
+    from xuncha.errors import IngestError
+    from xuncha.ingest import read_document
+    from xuncha.pipeline import iter_files
+
+    prose: list[str] = []
+    for path in iter_files([ROOT / "samples"]):
         try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
+            text = read_document(path).text
+        except IngestError:
             continue
         for line in text.splitlines():
-            if len(line) > 30:
-                pool.extend(s for s in SENTENCE_END.split(line.strip()) if len(s) > 10)
+            prose.extend(s for s in SENTENCE_END.split(line.strip()) if len(s) > 10)
+    problems: list[str] = []
     statements = resources.files("xuncha.corpora") / "statements"
     if statements.is_dir():
         for f in sorted(statements.iterdir(), key=lambda p: p.name):
             if f.name.endswith(".jsonl"):
                 for line in f.read_text(encoding="utf-8").splitlines():
                     if line.strip():
-                        pool.append(json.loads(line)["text"].rstrip("。") + "。")
-    if not pool:
-        raise SystemExit("no sample text found (samples/ and corpora/statements/ are empty)")
-    return pool
+                        problems.append(json.loads(line)["text"].rstrip("。") + "。")
+    if not prose or not problems:
+        raise SystemExit("no sample text found (samples/ or corpora/statements/ is empty)")
+    return prose, problems
 
 
-def make_document(rng: random.Random, pool: list[str], size: int) -> str:
-    """One distinct document of about `size` characters: headline, dateline, paragraphs."""
+def make_document(rng: random.Random, pools: tuple[list[str], list[str]], size: int,
+                  problem_share: float = 0.15) -> str:
+    """One distinct document of about `size` characters: headline, dateline, paragraphs of report
+    prose with inspection findings mixed in at `problem_share` of the sentences."""
+    prose, problems = pools
     place = rng.choice(PLACES)
     unit = place + rng.choice(UNITS)
-    title = f"{place}：{rng.choice(pool)[:18].rstrip('。，；')}"
+    title = f"{place}：{rng.choice(prose)[:18].rstrip('。，；')}"
     date = f"{rng.randint(2019, 2025)}年{rng.randint(1, 12):02d}月{rng.randint(1, 28):02d}日"
     lines = [title, f"{date} 来源：{unit}", ""]
     length = 0
     while length < size:
-        para = "".join(NUMBER.sub(lambda m: str(rng.randint(2, 99)), rng.choice(pool))
-                       for _ in range(rng.randint(3, 7)))
+        sentences = (rng.choice(problems if rng.random() < problem_share else prose)
+                     for _ in range(rng.randint(3, 7)))
+        para = "".join(NUMBER.sub(lambda m: str(rng.randint(2, 99)), s) for s in sentences)
         para = f"{unit}{para}" if rng.random() < 0.3 else para
         lines.append(para)
         length += len(para)
@@ -66,11 +74,11 @@ def make_document(rng: random.Random, pool: list[str], size: int) -> str:
 def build(out: Path, megabytes: float, seed: int = 7, doc_chars: int = 2500) -> list[Path]:
     """Write documents into `out` until their UTF-8 size reaches `megabytes`; return their paths."""
     rng = random.Random(seed)
-    pool = sentence_pool()
+    pools = sentence_pools()
     out.mkdir(parents=True, exist_ok=True)
     paths, total, i = [], 0, 0
     while total < megabytes * 1_000_000:
-        data = make_document(rng, pool, rng.randint(doc_chars // 2, doc_chars * 3 // 2)).encode("utf-8")
+        data = make_document(rng, pools, rng.randint(doc_chars // 2, doc_chars * 3 // 2)).encode("utf-8")
         path = out / f"doc{i:06d}.txt"
         path.write_bytes(data)
         paths.append(path)
