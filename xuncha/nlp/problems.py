@@ -124,7 +124,7 @@ def _after_framing_preposition(text: str, start: int, end: int) -> int:
     from xuncha.nlp.segment import cut
 
     pos = start
-    for i, word in enumerate(cut(text[start : min(end, start + 10)])[:4]):
+    for word in cut(text[start : min(end, start + 10)])[:4]:
         pos += len(word)
         if word in FRAMING and end - pos >= MIN_LEN:
             return pos
@@ -181,7 +181,7 @@ def extract_problems(text: str) -> list[Problem]:
             if _excluded(text[cs:head_end], v):
                 continue
             spans = _items(text, cs, head_end)
-            for i, (s, e) in enumerate(spans):
+            for s, e in spans:
                 s, e = _trim(text, s, e, v)
                 if MIN_LEN <= e - s <= MAX_LEN:
                     out.append(Problem(text=text[s:e], start=s, end=e))
