@@ -115,3 +115,7 @@ def test_subjects_of_chained_and_quoted_counts():
     assert [(c.surface, c.subject) for c in counts] == [
         ("20名", "一把手"), ("8个方面", "监督重点"), ("30项", "监督重点"), ("86条", "问题"),
         ("232种", "问题"), ("两任", "主要领导")]
+
+
+def test_numbered_lists_are_names_but_cards_are_counted():
+    assert found("建立六张清单，梳理五张责任清单，发放提醒卡300张") == [(300, "张", False, "300张")]

@@ -64,3 +64,8 @@ def test_national_campaigns_and_hotlines_are_not_measures():
 def test_carriers_named_by_what_follows():
     found = measures("依托“宣州清风”微信公众号开设“廉政微课堂”栏目，探索“室组地”联动监督机制。")
     assert found == {"宣州清风": "carrier", "廉政微课堂": "column", "室组地": "mechanism"}
+
+
+def test_numbered_lists_without_brackets():
+    found = measures("建立问题、举措、时限、责任四张清单，梳理五张责任清单，发放提醒卡300张。")
+    assert found == {"四张清单": "list", "五张责任清单": "list"}

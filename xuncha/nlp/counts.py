@@ -20,7 +20,8 @@ APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "�
 APPROX_AFTER = ("余", "多")
 VAGUE_BEFORE = "数几上成好若"
 ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，和及至到\-－]$")
-MAX_DIGITS = 9  # a longer bare digit string is a phone, ID or serial number
+MAX_DIGITS = 9
+NUMBERED_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?清单")  # a longer bare digit string is a phone, ID or serial number
 NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
 
 
@@ -81,6 +82,8 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
     for tail in lexicon.words("noncount_after.txt"):
         if text.startswith(tail, unit_start):
             return True  # duration or rate: 15个工作日, 3个月, 2个百分点
+    if m.group("unit") == "张" and NUMBERED_LIST_AFTER.match(text, m.end()):
+        return True  # the name of a set of lists: 四张清单, 五张责任清单
     after = text[m.end() : m.end() + 1]
     if after in ("%", "％", "‰", "/", "／"):
         return True  # percentage or rate: 95%, 500元/人

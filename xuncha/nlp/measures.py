@@ -117,6 +117,7 @@ def extract_measures(text: str) -> list[Measure]:
         start, end = b.inner
         found.append((text[start:end], kind, start, end))
         found.extend(_listed_beside(text, b, v))
+    found.extend(_numbered_lists(text, v))
     out: list[Measure] = []
     seen: set[str] = set()
     for name, kind, start, end in sorted(found, key=lambda f: f[2]):
@@ -128,6 +129,15 @@ def extract_measures(text: str) -> list[Measure]:
         sent = next(((s, e) for s, e in spans if s <= start < e), (start, end))
         out.append(Measure(name=name, kind=kind, sentence=text[sent[0] : sent[1]], start=start, end=end))
     return out
+
+
+NUMBERED_LIST = re.compile(r"(?<![\d一二两三四五六七八九十])[一二两三四五六七八九十]张[\u4e00-\u9fff]{0,4}?清单")
+
+
+def _numbered_lists(text: str, v: _Vocab) -> list[tuple[str, str, int, int]]:
+    """Numbered lists written without brackets: 建立问题、举措、时限、责任四张清单, 五张责任清单."""
+    return [(m.group(0), "list", m.start(), m.end()) for m in NUMBERED_LIST.finditer(text)
+            if m.group(0) not in v.stop]
 
 
 def _listed_beside(text: str, b: Bracket, v: _Vocab) -> list[tuple[str, str, int, int]]:
