@@ -119,3 +119,8 @@ def test_subjects_of_chained_and_quoted_counts():
 
 def test_numbered_lists_are_names_but_cards_are_counted():
     assert found("建立六张清单，梳理五张责任清单，发放提醒卡300张") == [(300, "张", False, "300张")]
+
+
+def test_spaces_left_by_pdf_extraction():
+    assert found("开展谈话 15 人次，第 2 期，2020 年，发现问题 13 个，整改 3 个月") == [
+        (15, "人次", False, "15 人次"), (13, "个", False, "13 个")]

@@ -37,7 +37,7 @@ def _pattern() -> re.Pattern:
         rf"(?P<num>{number})"
         rf"(?:\s*(?P<dash>[-－—–~～至到])\s*(?P<num2>{number}))?"
         rf"(?P<post>{'|'.join(APPROX_AFTER)})?"
-        rf"(?P<unit>{units})"
+        rf"[ \u00a0]?(?P<unit>{units})"
     )
 
 
