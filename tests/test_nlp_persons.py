@@ -83,3 +83,17 @@ def test_byline_words_inside_a_dateline():
     assert people(text) == {"张三": "记者", "李四": "通讯员", "王五": "县委书记"}
     for p in extract_persons(text):
         assert text[p.start:p.end] == p.name
+
+
+def test_editors_from_credit_lines_outside_the_text():
+    """A 责编 line is page furniture, so ingestion keeps it in Document.credits, not the text."""
+    from xuncha import extract_text
+
+    page = ("某县纪委监委推动监督落细落实\n\n2023年03月02日 来源：某某网\n\n"
+            "今年以来，该县纪委监委聚焦“关键少数”开展谈心谈话，督促各级党组织书记履行第一责任人职责，"
+            "推动全面从严治党主体责任落到实处。（李明远）\n\n(责编:王晓燕、陈丹)\n\n返回顶部\n")
+    doc = extract_text(page)
+    assert "责编" not in doc.text
+    roles = {p.name: p.role for p in doc.persons}
+    assert roles.get("王晓燕") == "责编" and roles.get("陈丹") == "责编"
+    assert "李明远" in roles

@@ -32,10 +32,16 @@ def annotate(doc: Document) -> Document:
     tokens = doc_tokens(doc) if len(text) <= SHARED_SEGMENTATION_MAX else doc.tokens
     doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region)
     doc.counts = _safe(doc, "counts", extract_counts, text, tokens)
-    doc.persons = _safe(doc, "persons", extract_persons, text, doc.author, doc.bodies)
+    doc.persons = _safe(doc, "persons", extract_persons, text, _byline(doc), doc.bodies)
     doc.measures = _safe(doc, "measures", extract_measures, text)
     doc.problems = _safe(doc, "problems", extract_problems, text)
     return doc
+
+
+def _byline(doc: Document) -> str | None:
+    """The byline plus the page's credit lines (责编：…) that ingestion kept outside the text."""
+    credits = [c.strip(" ()（）[]【】") for c in doc.credits]
+    return " ".join(filter(None, [doc.author, *credits])) or None
 
 
 def _safe(doc: Document, field: str, func, *args) -> list:
