@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from xuncha.document import Document
-from xuncha.nlp.segment import cut, doc_tokens, tokenizer
+from xuncha.nlp.segment import cut, doc_tokens, is_word
 
 # A token is indexable when it holds a letter, digit or CJK character (punctuation is not).
 _WORDY = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
@@ -22,28 +22,27 @@ def is_wordy(token: str) -> bool:
     return bool(_WORDY.search(token))
 
 
-def _subwords(word: str, freq: dict) -> list[str]:
+def _subwords(word: str) -> list[str]:
     """Dictionary words of two and three characters inside a longer word."""
     found = []
     for size in (2, 3):
         if len(word) > size:
             for i in range(len(word) - size + 1):
                 piece = word[i : i + size]
-                if freq.get(piece):
+                if is_word(piece):
                     found.append(piece)
     return found
 
 
 def index_tokens(tokens: list[str]) -> list[str]:
     """Tokens as stored in the index: each word preceded by the dictionary words inside it."""
-    freq = tokenizer().FREQ
     out: list[str] = []
     for tok in tokens:
         tok = tok.strip()
         if not tok or not is_wordy(tok):
             continue
         if len(tok) > 2:
-            out.extend(_subwords(tok, freq))
+            out.extend(_subwords(tok))
         out.append(tok)
     return out
 

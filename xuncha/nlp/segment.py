@@ -1,4 +1,4 @@
-"""Word segmentation: one jieba tokenizer per process, with the domain user dictionary.
+"""Word segmentation: one engine per process (rjieba, or jieba as reference), with the domain dictionary.
 
 Every stage that needs words (extractors, classifier features, the search index) calls `cut` or
 `doc_tokens`, so the dictionary is loaded once and each text is segmented once.
@@ -7,6 +7,7 @@ Every stage that needs words (extractors, classifier features, the search index)
 from __future__ import annotations
 
 import os
+import re
 import threading
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,9 @@ from pathlib import Path
 from xuncha.document import Document
 
 _lock = threading.RLock()
-_tokenizer = None
+_engine = None
+_ASCII_ALNUM = re.compile(r"[a-zA-Z0-9]+")
+ENGINES = ("rjieba", "jieba")
 
 
 def cache_dir() -> Path:
@@ -25,28 +28,123 @@ def cache_dir() -> Path:
     return path
 
 
+class JiebaEngine:
+    """The reference engine: jieba itself (pure Python), its dictionary cache in cache_dir()."""
+
+    name = "jieba"
+
+    def __init__(self, userdict: list[tuple[str, int | None, str | None]]):
+        import logging
+
+        import jieba
+        from jieba import posseg
+
+        jieba.setLogLevel(logging.WARNING)
+        self.tok = jieba.Tokenizer()
+        self.tok.tmp_dir = str(cache_dir())
+        self.tok.initialize()
+        for word, freq, flag in userdict:
+            self.tok.add_word(word, freq, flag)
+        self._posseg = posseg.POSTokenizer(self.tok)
+
+    def cut(self, text: str, hmm: bool = False) -> list[str]:
+        return self.tok.lcut(text, HMM=hmm)
+
+    def tag(self, text: str, hmm: bool = False) -> list[tuple[str, str]]:
+        return [(pair.word, pair.flag) for pair in self._posseg.lcut(text, HMM=hmm)]
+
+    def has_word(self, word: str) -> bool:
+        return bool(self.tok.FREQ.get(word))
+
+
+class RjiebaEngine:
+    """jieba-rs through rjieba: the same dictionary and algorithm, several times faster (Rust).
+
+    tests/test_segment_engines.py checks that it agrees with jieba on the project's texts.
+    """
+
+    name = "rjieba"
+
+    def __init__(self, userdict: list[tuple[str, int | None, str | None]]):
+        import rjieba
+
+        self.jieba = rjieba.Jieba()
+        for word, freq, flag in userdict:
+            self.jieba.add_word(word, freq, flag)
+        # jieba lets a user-dictionary tag replace the built-in one; jieba-rs keeps the old tag
+        self.user_tags = {word: flag for word, _, flag in userdict if flag}
+        self.userdict = userdict
+        self._reference: JiebaEngine | None = None
+
+    def cut(self, text: str, hmm: bool = False) -> list[str]:
+        return self.jieba.cut(text, hmm)
+
+    def tag(self, text: str, hmm: bool = False) -> list[tuple[str, str]]:
+        """jieba.posseg's tags: user-dictionary tags win, and without HMM jieba calls runs of
+        ASCII letters and digits 'eng' (jieba-rs says 'm' for digits).
+
+        With HMM, jieba's posseg guesses unknown words with a joint word/tag model that jieba-rs
+        does not have (张三说 → 张三/nr 说/v, not 张三说/nr); the extractors use it only on short
+        windows around names, so those go to jieba itself, loaded on first need.
+        """
+        if hmm:
+            if self._reference is None:
+                with _lock:
+                    if self._reference is None:
+                        self._reference = JiebaEngine(self.userdict)
+            return self._reference.tag(text, True)
+        user = self.user_tags
+        out = []
+        for word, flag in self.jieba.tag(text, hmm):
+            if word in user:
+                flag = user[word]
+            elif _ASCII_ALNUM.fullmatch(word):
+                flag = "eng"
+            out.append((word, flag))
+        return out
+
+    def has_word(self, word: str) -> bool:
+        return self.jieba.has_word(word)
+
+
+def user_dictionary() -> list[tuple[str, int | None, str | None]]:
+    """(word, frequency or None, part of speech or None) from corpora/userdict.txt (jieba's format)."""
+    path = resources.files("xuncha.corpora") / "userdict.txt"
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.strip().split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        flag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        entries.append((parts[0], freq, flag))
+    return entries
+
+
+def make_engine(name: str | None = None):
+    """A segmentation engine with the user dictionary loaded: rjieba unless XUNCHA_SEGMENTER=jieba
+    (or rjieba is not installed)."""
+    name = name or os.environ.get("XUNCHA_SEGMENTER", "rjieba")
+    if name not in ENGINES:
+        raise ValueError(f"unknown segmenter {name!r} (choose from {', '.join(ENGINES)})")
+    if name == "rjieba":
+        try:
+            return RjiebaEngine(user_dictionary())
+        except ImportError:
+            pass
+    return JiebaEngine(user_dictionary())
+
+
 def tokenizer():
-    """The process-wide jieba tokenizer, built on first use with the user dictionary added."""
-    global _tokenizer
-    if _tokenizer is None:
+    """The process-wide segmentation engine, built on first use with the user dictionary added."""
+    global _engine
+    if _engine is None:
         with _lock:
-            if _tokenizer is None:
-                import logging
-
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tok = jieba.Tokenizer()
-                tok.tmp_dir = str(cache_dir())
-                userdict = resources.files("xuncha.corpora") / "userdict.txt"
-                if userdict.is_file():
-                    with resources.as_file(userdict) as p:
-                        tok.load_userdict(str(p))
-                _tokenizer = tok
-    return _tokenizer
+            if _engine is None:
+                _engine = make_engine()
+    return _engine
 
 
-_posseg = None
 PROTECT_MAX = 12  # bracketed names up to this length stay one token (两卡一书, 1统7分2平台, 廉政提示卡)
 
 
@@ -72,13 +170,13 @@ def cut(text: str) -> list[str]:
     A short name (≤ PROTECT_MAX) in quotes or book-title marks (“两卡一书”, 《履责记录本》) is one token,
     since jieba's dictionary cannot hold words with brackets; "".join(cut(t)) == t always.
     """
-    tok = tokenizer()
+    engine = tokenizer()
     words: list[str] = []
     for piece, is_name in _pieces(text):
         if is_name:
             words.append(piece)
         else:
-            words.extend(tok.lcut(piece, HMM=False))
+            words.extend(engine.cut(piece, False))
     return words
 
 
@@ -88,21 +186,12 @@ def tag(text: str, hmm: bool = False) -> list[tuple[str, str]]:
     hmm=True lets the statistical model group unknown words, which recognises personal names
     (张建国|通报 → 张建国/nr); the default keeps to dictionary words.
     """
-    global _posseg
-    if _posseg is None:
-        with _lock:
-            if _posseg is None:
-                from jieba import posseg
-
-                _posseg = posseg.POSTokenizer(tokenizer())
-    return [(pair.word, pair.flag) for pair in _posseg.lcut(text, HMM=hmm)]
+    return tokenizer().tag(text, hmm)
 
 
 def is_word(word: str) -> bool:
     """True if `word` is in the segmentation dictionary (general or user dictionary)."""
-    tok = tokenizer()
-    tok.check_initialized()
-    return bool(tok.FREQ.get(word))
+    return tokenizer().has_word(word)
 
 
 def doc_tokens(doc: Document) -> list[str]:

@@ -1,0 +1,92 @@
+"""rjieba (the fast engine) must segment the project's texts as jieba (the reference) does."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEEDS
+from xuncha.classify.corpus import load_statements
+from xuncha.errors import IngestError
+from xuncha.ingest import read_document
+from xuncha.nlp.segment import JiebaEngine, RjiebaEngine, user_dictionary
+from xuncha.pipeline import iter_files
+
+pytest.importorskip("rjieba")
+
+
+def corpus_texts() -> list[str]:
+    """The bundled samples, the seeds (when present) and every labelled statement."""
+    from pathlib import Path
+
+    roots = [Path(__file__).resolve().parent.parent / "samples"]
+    if SEEDS.is_dir():
+        roots.append(SEEDS)
+    texts = []
+    for path in iter_files(roots):
+        try:
+            texts.append(read_document(path).text)
+        except IngestError:
+            continue
+    texts.extend(r["text"] for r in load_statements())
+    return texts
+
+
+def spans(tokens) -> set[tuple[int, int]]:
+    out, pos = set(), 0
+    for tok in tokens:
+        out.add((pos, pos + len(tok)))
+        pos += len(tok)
+    return out
+
+
+def agreement(a_docs, b_docs) -> float:
+    same = total = 0
+    for a, b in zip(a_docs, b_docs):
+        sa, sb = spans(a), spans(b)
+        same += len(sa & sb)
+        total += max(len(sa), len(sb))
+    return same / total
+
+
+@pytest.fixture(scope="module")
+def engines():
+    userdict = user_dictionary()
+    return JiebaEngine(userdict), RjiebaEngine(userdict)
+
+
+@pytest.fixture(scope="module")
+def texts():
+    found = corpus_texts()
+    assert len(found) > 1000
+    return found
+
+
+@pytest.mark.parametrize("hmm", [False, True])
+def test_engines_agree_on_words(engines, texts, hmm):
+    ref, fast = engines
+    ratio = agreement([ref.cut(t, hmm) for t in texts], [fast.cut(t, hmm) for t in texts])
+    assert ratio >= 0.995, f"rjieba agrees with jieba on {ratio:.4f} of tokens"
+
+
+def test_engines_agree_on_tags(engines, texts):
+    ref, fast = engines
+    same = total = 0
+    for t in texts[:400]:
+        a, b = ref.tag(t, False), fast.tag(t, False)
+        total += max(len(a), len(b))
+        same += len(set(enumerate(a)) & set(enumerate(b)))
+    assert same / total >= 0.99
+
+
+def test_user_dictionary_words_known_to_both(engines):
+    ref, fast = engines
+    words = [w for w, _, _ in user_dictionary()]
+    assert len(words) > 300
+    assert all(ref.has_word(w) and fast.has_word(w) for w in words)
+
+
+def test_engines_agree_on_hmm_tags_of_name_windows(engines):
+    """Person extraction tags short windows with HMM to find unknown names: both engines agree."""
+    ref, fast = engines
+    for window in ["县委书记 王五说。", "记者张三 通讯员 李四报道", "区委书记贺明远在会上", "王建国通报了情况"]:
+        assert fast.tag(window, True) == ref.tag(window, True)
