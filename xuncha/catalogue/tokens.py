@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from xuncha.document import Document
 from xuncha.nlp.segment import cut, doc_tokens, is_word
@@ -22,28 +23,29 @@ def is_wordy(token: str) -> bool:
     return bool(_WORDY.search(token))
 
 
-def _subwords(word: str) -> list[str]:
-    """Dictionary words of two and three characters inside a longer word."""
+@lru_cache(maxsize=200_000)
+def _expand(token: str) -> tuple[str, ...]:
+    """A token as indexed: the dictionary words of two and three characters inside it, then itself
+    (nothing for punctuation). Cached: a corpus repeats the same words over and over."""
+    token = token.strip()
+    if not token or not is_wordy(token):
+        return ()
     found = []
     for size in (2, 3):
-        if len(word) > size:
-            for i in range(len(word) - size + 1):
-                piece = word[i : i + size]
+        if len(token) > size:
+            for i in range(len(token) - size + 1):
+                piece = token[i : i + size]
                 if is_word(piece):
                     found.append(piece)
-    return found
+    found.append(token)
+    return tuple(found)
 
 
 def index_tokens(tokens: list[str]) -> list[str]:
     """Tokens as stored in the index: each word preceded by the dictionary words inside it."""
     out: list[str] = []
     for tok in tokens:
-        tok = tok.strip()
-        if not tok or not is_wordy(tok):
-            continue
-        if len(tok) > 2:
-            out.extend(_subwords(tok))
-        out.append(tok)
+        out.extend(_expand(tok))
     return out
 
 
