@@ -38,6 +38,7 @@ class Head:
 @dataclass
 class _Vocab:
     heads: dict[str, Head]
+    head_lengths: tuple[int, ...]  # distinct lengths of head words, longest first
     head_re: re.Pattern
     places: frozenset[str]
     place_max: int
@@ -58,6 +59,7 @@ def _vocab() -> _Vocab:
     fields = frozenset(lexicon.words("org_fields.txt"))
     return _Vocab(
         heads=heads,
+        head_lengths=tuple(sorted({len(w) for w in heads}, reverse=True)),
         head_re=re.compile(lexicon.alternation(heads)),
         places=places,
         place_max=max(map(len, places), default=0),
@@ -93,10 +95,11 @@ def _element_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[i
                 if best is None or pos - length < best[0]:
                     best = (pos - length, "field")
                 break
-        for word, head in v.heads.items():
-            if text.startswith(word, pos - len(word)) and pos - len(word) >= 0:
-                if best is None or pos - len(word) < best[0]:
-                    best = (pos - len(word), "head")
+        for length in v.head_lengths:  # the longest head ending here starts earliest
+            if length <= pos and text[pos - length : pos] in v.heads:
+                if best is None or pos - length < best[0]:
+                    best = (pos - length, "head")
+                break
         m = ORDINAL_RE.search(text, max(0, pos - 4), pos)
         if m and m.end() == pos and (best is None or m.start() < best[0]):
             best = (m.start(), "ordinal")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -180,13 +181,24 @@ def cut(text: str) -> list[str]:
     return words
 
 
+SHORT_TAG_CACHE = 1 << 16  # short texts tagged, remembered (candidate names and their windows recur)
+
+
 def tag(text: str, hmm: bool = False) -> list[tuple[str, str]]:
     """Segment `text` with a part-of-speech flag per word (jieba's tag set: n, v, vn, nr, m, q …).
 
     hmm=True lets the statistical model group unknown words, which recognises personal names
-    (张建国|通报 → 张建国/nr); the default keeps to dictionary words.
+    (张建国|通报 → 张建国/nr); the default keeps to dictionary words. The extractors tag many short
+    pieces (a candidate name, the few characters after a title), so those are memoised.
     """
+    if len(text) <= 16:
+        return list(_tag_short(text, hmm))
     return tokenizer().tag(text, hmm)
+
+
+@lru_cache(maxsize=SHORT_TAG_CACHE)
+def _tag_short(text: str, hmm: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(tokenizer().tag(text, hmm))
 
 
 def is_word(word: str) -> bool:
