@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -251,3 +252,22 @@ def test_repost_with_edits_linked_through_simhash(tmp_path):
         out = cat.store(docs[1], "h2")
         assert (out.status, out.duplicate_of) == ("duplicate", "/a.txt")
         assert cat.store(docs[2], "h3").status == "new"
+
+
+def test_file_names_that_are_not_utf8(tmp_path):
+    from xuncha.catalogue.ingest import ingest
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    odd = os.path.join(os.fsencode(folder), b"report-\xff\xfe.txt")
+    with open(odd, "wb") as fh:
+        fh.write(ARTICLE.encode("utf-8"))
+    with open(os.path.join(os.fsencode(folder), b"empty-\xff.txt"), "wb"):
+        pass
+    db = tmp_path / "c.db"
+    s = ingest([folder], db, workers=1, progress=False)
+    assert (s.new, s.failed) == (1, 1)
+    assert ingest([folder], db, workers=1, progress=False).unchanged == 1
+    with Catalogue(db) as cat:
+        assert [r[0] for r in cat.conn.execute("SELECT path FROM documents")] == [str(folder / "report-\\xff\\xfe.txt")]
+        assert [r[0] for r in cat.conn.execute("SELECT path FROM errors")] == [str(folder / "empty-\\xff.txt")]

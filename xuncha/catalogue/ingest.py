@@ -124,6 +124,16 @@ def process_file(path: str):
 
 # ---- parent side ---------------------------------------------------------------------------
 
+def stored_name(path: str) -> str:
+    """The path as the catalogue keeps it: a file name that is not valid UTF-8 (bytes from another
+    system's encoding) is written with backslash escapes, \\xff, instead of failing the batch."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _ordered_results(paths: list[str], workers: int):
     """Yield process_file results in the order of `paths`, a bounded window ahead.
 
@@ -178,8 +188,10 @@ def ingest(
     files = [str(Path(p).resolve()) for p in iter_files(inputs)]
     files = list(dict.fromkeys(files))  # the same file named twice is one file
     summary.seen = len(files)
+    real = {stored_name(p): p for p in files}  # catalogue name → path on disk
 
     def failed(err: IngestError, cat: Catalogue, sha: str | None) -> None:
+        err = IngestError(stored_name(err.path), stored_name(err.reason))
         summary.failed += 1
         summary.errors.append(err)
         cat.record_error(err.path, err.reason, sha)
@@ -199,12 +211,13 @@ def ingest(
             try:
                 shas[path] = file_sha256(path)
             except OSError as err:
-                failed(IngestError(path, f"cannot read: {err.strerror or err}"), cat, None)
+                failed(IngestError(stored_name(path), f"cannot read: {err.strerror or err}"), cat, None)
                 continue
-            if known.get(path) == shas[path]:
+            name = stored_name(path)
+            if known.get(name) == shas[path]:
                 summary.unchanged += 1
-            elif path not in known and gone.get(shas[path]):
-                cat.rename(gone[shas[path]].pop(0), path)
+            elif name not in known and gone.get(shas[path]):
+                cat.rename(gone[shas[path]].pop(0), name)
                 summary.unchanged += 1
             else:
                 jobs.append(path)
@@ -219,8 +232,9 @@ def ingest(
                 orphans: list[str] = []
                 for path, doc, index in _ordered_results(jobs, min(workers, len(jobs))):
                     if doc is None:
-                        failed(IngestError(path, index), cat, shas.get(path))
+                        failed(IngestError(stored_name(path), index), cat, shas.get(path))
                     else:
+                        doc.path = stored_name(path)
                         outcome = cat.store(doc, shas[path], index)
                         if outcome.status == "unchanged":
                             summary.unchanged += 1
@@ -229,7 +243,7 @@ def ingest(
                         else:
                             setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
                             if outcome.status == "new":
-                                stored_new.add(path)
+                                stored_new.add(doc.path)
                         if outcome.demoted:  # an original stored earlier is now counted as a repost
                             summary.duplicates += 1
                             if outcome.demoted in stored_new:
@@ -238,7 +252,7 @@ def ingest(
                         orphans.extend(outcome.orphans)
                     advance()
                 # Reposts whose original changed are read again, as documents in their own right.
-                jobs = [p for p in dict.fromkeys(orphans) if p in shas]
+                jobs = [real[n] for n in dict.fromkeys(orphans) if n in real]
                 for p in jobs:
                     shas[p] = file_sha256(p) if os.path.exists(p) else shas[p]
     return summary
