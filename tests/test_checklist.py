@@ -87,6 +87,12 @@ def test_merge_joins_variants_and_keeps_distinct_apart():
     assert items[1].statement.startswith("公务用车")
 
 
+def test_framing_words_do_not_keep_statements_apart():
+    items = merge_statements([Statement(t, "soe", "B2") for t in
+                              ("超标准接待", "存在超标准接待问题", "有的单位超标准接待现象突出", "违规发放购物卡")])
+    assert sorted(len(i.variants) for i in items) == [0, 2]
+
+
 def test_ranked_by_documents_then_units():
     src = lambda f: Source(f, None, f, "/" + f)  # noqa: E731
     items = merge_statements([

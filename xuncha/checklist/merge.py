@@ -40,8 +40,15 @@ def _pair_quotes(text: str) -> str:
     return text
 
 
+# Framing words that say nothing about which problem it is: 存在超标准接待问题 ≈ 超标准接待.
+_FRAME_START = re.compile(r"^(?:存在|有的单位|有的|个别单位|个别|部分单位|部分|一些|少数|仍然|仍)+")
+_FRAME_END = re.compile(r"(?:的)?(?:问题|现象|情况|情形)?(?:突出|较多|时有发生|仍有发生)?$")
+
+
 def bigrams(text: str) -> frozenset[str]:
+    """Character bigrams of a statement's core (framing words and punctuation left out)."""
     core = _NOT_WORDS.sub("", text)
+    core = _FRAME_END.sub("", _FRAME_START.sub("", core)) or core
     if len(core) < 2:
         return frozenset([core]) if core else frozenset()
     return frozenset(core[i : i + 2] for i in range(len(core) - 1))
