@@ -38,8 +38,12 @@ def _t2s(text: str) -> str:
     return _converter.convert(text)
 
 
+@lru_cache(maxsize=16384)
 def normalize(text: str) -> str:
-    """Simplified script, no whitespace or leading enumerator, digits folded to a single 0."""
+    """Simplified script, no whitespace or leading enumerator, digits folded to a single 0.
+
+    Memoised: classifying a statement asks for its normal form three times (features, cues, top words).
+    """
     text = _SPACE.sub("", _t2s(text or ""))
     return _DIGITS.sub("0", _LEAD.sub("", text) or text)
 
@@ -62,9 +66,35 @@ def category_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((cid, tuple(dict.fromkeys(normalize(c) for c in cat.cues if c))) for cid, cat in tax.categories.items())
 
 
+@lru_cache(maxsize=1)
+def _cue_index() -> tuple[dict[str, list[tuple[int, str]]], tuple[int, ...]]:
+    """cue → [(rank, category id)] (rank = position in taxonomy order), and the distinct cue lengths."""
+    index: dict[str, list[tuple[int, str]]] = {}
+    rank = 0
+    for cid, cues in category_cues():
+        for c in cues:
+            index.setdefault(c, []).append((rank, cid))
+            rank += 1
+    return index, tuple(sorted({len(c) for c in index}))
+
+
+def _present_cues(text: str) -> set[str]:
+    """The cue words occurring in `text`: one dictionary look-up per substring of a cue's length
+    instead of one substring search per cue."""
+    index, lengths = _cue_index()
+    n = len(text)
+    return {text[i : i + size] for size in lengths if size <= n for i in range(n - size + 1)
+            if text[i : i + size] in index}
+
+
+@lru_cache(maxsize=8192)
 def matched_cues(text: str) -> dict[str, list[str]]:
-    """Cue words found in a normalised text, per category id (only categories with a match)."""
-    hits = [(cid, c) for cid, cues in category_cues() for c in cues if c in text]
+    """Cue words found in a normalised text, per category id (only categories with a match).
+
+    Memoised (the result is shared: callers must not modify it).
+    """
+    index, _ = _cue_index()
+    hits = [(cid, c) for _, cid, c in sorted((r, cid, c) for c in _present_cues(text) for r, cid in index[c])]
     words = {c for _, c in hits}
     found: dict[str, list[str]] = {}
     for cid, c in hits:
