@@ -47,6 +47,12 @@ class _Vocab:
     levels: tuple[str, ...]
     units: dict[str, str]
     stop_before: tuple[str, ...]
+    # Derived for look-ups by length instead of scans over the lists (same answers, fewer steps).
+    place_lengths: tuple[int, ...] = ()  # distinct lengths, longest first
+    field_lengths: tuple[int, ...] = ()
+    stop_set: frozenset[str] = frozenset()
+    stop_lengths: tuple[int, ...] = ()
+    lookback: int = 0  # characters before a position that decide the name part ending there
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +63,11 @@ def _vocab() -> _Vocab:
         heads[word] = Head(word, kind, alone == "yes", not_before)
     places = frozenset(_division_names())
     fields = frozenset(lexicon.words("org_fields.txt"))
+    levels = lexicon.words("org_levels.txt")
+    units = {row[0]: row[1] for row in lexicon.table("org_named_units.tsv")}
+    stop_before = lexicon.words("org_stop_before.txt")
+    lookback = max([4, *map(len, heads), *map(len, places), *map(len, fields), *map(len, levels),
+                    *(len(u) + 2 for u in units)])
     return _Vocab(
         heads=heads,
         head_lengths=tuple(sorted({len(w) for w in heads}, reverse=True)),
@@ -65,10 +76,19 @@ def _vocab() -> _Vocab:
         place_max=max(map(len, places), default=0),
         fields=fields,
         field_max=max(map(len, fields), default=0),
-        levels=lexicon.words("org_levels.txt"),
-        units={row[0]: row[1] for row in lexicon.table("org_named_units.tsv")},
-        stop_before=lexicon.words("org_stop_before.txt"),
+        levels=levels,
+        units=units,
+        stop_before=stop_before,
+        place_lengths=_lengths(places),
+        field_lengths=_lengths(fields),
+        stop_set=frozenset(stop_before),
+        stop_lengths=_lengths(stop_before),
+        lookback=lookback,
     )
+
+
+def _lengths(words) -> tuple[int, ...]:
+    return tuple(sorted({len(w) for w in words if w}, reverse=True))
 
 
 def _division_names() -> set[str]:
@@ -83,15 +103,33 @@ def _division_names() -> set[str]:
 
 
 def _element_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, str] | None:
-    """The longest name part ending at `pos`: (its start, its type), or None."""
+    """The longest name part ending at `pos`: (its start, its type), or None.
+
+    It depends only on the `v.lookback` characters before `pos`, so it is decided once per
+    distinct window (organisation names recur across documents).
+    """
+    found = _element_ending(text[max(0, pos - v.lookback) : pos], prev)
+    return None if found is None else (pos + found[0], found[1])
+
+
+@lru_cache(maxsize=1 << 16)
+def _element_ending(window: str, prev: str | None) -> tuple[int, str] | None:
+    """_element_before at the end of `window`, its start given relative to that end (≤ 0)."""
+    v = _vocab()
+    pos = len(window)
+    best = _element_at(window, pos, v, prev)
+    return None if best is None else (best[0] - pos, best[1])
+
+
+def _element_at(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, str] | None:
     best: tuple[int, str] | None = None
-    for length in range(min(v.place_max, pos), 2, -1):
-        if text[pos - length : pos] in v.places:
+    for length in v.place_lengths:
+        if 2 < length <= pos and text[pos - length : pos] in v.places:
             best = (pos - length, "place")
             break
     if prev in (None, "head", "field", "ordinal", "unit"):
-        for length in range(min(v.field_max, pos), 0, -1):
-            if text[pos - length : pos] in v.fields:
+        for length in v.field_lengths:
+            if length <= pos and text[pos - length : pos] in v.fields:
                 if best is None or pos - length < best[0]:
                     best = (pos - length, "field")
                 break
@@ -202,17 +240,11 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
     The name must begin at a word boundary of the segmented surroundings; a level character
     glued to 该/本 (该县纪委) is fine. Otherwise the first element is dropped and the rest checked.
     """
-    from xuncha.nlp.segment import cut
-
     while start is not None and start < end:
         if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
             return start
         lo = max(0, start - 4)
-        pos, bounds = lo, {lo}
-        for tok in cut(text[lo : min(end, start + 6)]):
-            pos += len(tok)
-            bounds.add(pos)
-        if start in bounds:
+        if start - lo in _cut_bounds(text[lo : min(end, start + 6)]):
             return start
         nxt = start + 1  # drop one character and look again (进驻|市交通运输委 → 市交通运输委)
         types = ["head"] if _head_at(text, nxt, v) else ["field"]
@@ -220,6 +252,18 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
             return _valid(text, nxt, types, v)
         start = nxt
     return None
+
+
+@lru_cache(maxsize=1 << 16)
+def _cut_bounds(piece: str) -> frozenset[int]:
+    """Offsets of the word boundaries when `piece` is segmented on its own."""
+    from xuncha.nlp.segment import cut
+
+    pos, bounds = 0, {0}
+    for tok in cut(piece):
+        pos += len(tok)
+        bounds.add(pos)
+    return frozenset(bounds)
 
 
 def _head_at(text: str, start: int, v: _Vocab) -> str | None:
@@ -234,8 +278,9 @@ def _skip_ordinal(text: str, start: int) -> int:
 
 def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
     name = text[start:end]
-    for word in sorted(v.heads, key=len, reverse=True):
-        if name.endswith(word):
+    for length in v.head_lengths:  # the longest head the name ends with
+        word = name[-length:]
+        if len(word) == length and word in v.heads:
             head = v.heads[word]
             if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
                 return "party"  # 县委, 和平区委
@@ -246,10 +291,12 @@ def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
 def _generic(text: str, start: int, v: _Vocab) -> bool:
     """True if a modifier right before the name makes it generic (上级纪委, 各级党委, 全县纪委)."""
     before = text[max(0, start - 5) : start]
-    if any(before.endswith(word) for word in v.stop_before):
+    if any(before[-n:] in v.stop_set for n in v.stop_lengths if n <= len(before)):
         return True
-    longest_field = max((len(f) for f in v.fields if text.startswith(f, start)), default=0)
-    return any(text.startswith(word, start) and len(word) >= longest_field for word in v.stop_before)
+    longest_field = next((n for n in v.field_lengths if text[start : start + n] in v.fields
+                          and start + n <= len(text)), 0)
+    return any(text[start : start + n] in v.stop_set for n in v.stop_lengths
+               if n >= longest_field and start + n <= len(text))
 
 
 def extract_bodies(text: str, region: str | None = None) -> list[Body]:
@@ -261,21 +308,15 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
         return []
     v = _vocab()
     found: list[tuple[int, int, str]] = []
-    memo: dict[str, tuple[int, str] | None] = {}
+    before = MAX_NAME + 2 * v.lookback + 10  # see _decide_window
+    after = v.head_lengths[0] if v.head_lengths else 1
     for m in v.head_re.finditer(text):
         head = v.heads[m.group(0)]
         nxt = text[m.end() : m.end() + 1]
         if nxt and nxt in head.not_before:
             continue
-        # Everything decided about a mention depends on the text just before it (names are at most
-        # MAX_NAME characters), so identical surroundings are decided once: repetitive input stays fast.
-        lo = max(0, m.start() - MAX_NAME - 10)
-        key = text[lo : m.end() + 1]
-        if key not in memo:
-            memo[key] = _decide(text, m.start(), m.end(), v)
-            if memo[key] is not None:
-                memo[key] = (memo[key][0] - lo, memo[key][1])
-        decided = memo[key]
+        lo = max(0, m.start() - before)
+        decided = _decide_window(text[lo : m.end() + after], m.start() - lo, m.end() - lo)
         if decided is not None:
             found.append((decided[0] + lo, m.end(), decided[1]))
     found = _drop_contained(found)
@@ -296,6 +337,18 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
                 resolved = place + name[1:]
         out.append(Body(name=name, kind=kind, start=start, end=end, resolved=resolved))
     return out
+
+
+@lru_cache(maxsize=1 << 15)
+def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
+    """_decide on the characters around one mention, remembered: names recur in and across documents.
+
+    The window holds everything _decide reads: growth stops MAX_NAME characters before the head,
+    the last part and the checks around it (_element_before, _word_aligned, _generic) look at most
+    2 × lookback + 10 characters further back, and heads read forward at most one head's length.
+    So the answer equals _decide on the whole text.
+    """
+    return _decide(window, hs, he, _vocab())
 
 
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:

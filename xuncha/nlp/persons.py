@@ -89,6 +89,11 @@ def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
     return True
 
 
+def _surname_at(text: str, pos: int, v: _Vocab) -> bool:
+    """True if a surname (single or compound) starts at `pos`: the cheap test before tagging."""
+    return pos < len(text) and (text[pos] in v.surnames or text.startswith(v.compound, pos))
+
+
 def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
     """The name starting at `pos`, or None.
 
@@ -98,8 +103,10 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
     """
     from xuncha.nlp.segment import tag
 
+    if not _surname_at(text, pos, v):
+        return None  # every name found below passes looks_like_name, which needs a surname first
     anonymised = ANONYMISED.match(text, pos)
-    if anonymised and (text[pos] in v.surnames or text.startswith(v.compound, pos)):
+    if anonymised:
         return anonymised.group(0)  # 张某某, 李某: the people of disciplinary notices
     window = tag(text[pos : pos + 8], hmm=True)
     if not window:
@@ -120,6 +127,8 @@ def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
     """The name ending at `pos` (习近平|总书记): the tagger's name if it sees one, else three or two characters."""
     from xuncha.nlp.segment import tag
 
+    if not any(_surname_at(text, start, v) for start in range(max(0, pos - 4), pos - 1)):
+        return None  # a name of two to four characters ending here must open with a surname
     window = tag(text[max(0, pos - 6) : pos], hmm=True)
     if window and window[-1][1].startswith("nr") and looks_like_name(window[-1][0], v):
         return pos - len(window[-1][0]), window[-1][0]

@@ -34,6 +34,7 @@ class _Vocab:
     lists: tuple[str, ...]
     list_re: re.Pattern
     exclusions: frozenset[str]
+    exclusion_re: re.Pattern | None  # any exclusion as a substring: no match means no excluded word
     leads: tuple[str, ...]
     vague: frozenset[str]
 
@@ -53,14 +54,22 @@ def _vocab() -> _Vocab:
         lists=lists,
         list_re=re.compile(lexicon.alternation(lists)),
         exclusions=frozenset(lexicon.words("problem_exclusions.txt")),
+        exclusion_re=_alternation_re(lexicon.words("problem_exclusions.txt")),
         leads=lexicon.words("problem_lead_words.txt"),
         vague=frozenset(lexicon.words("problem_vague_objects.txt")),
     )
 
 
+def _alternation_re(words) -> re.Pattern | None:
+    return re.compile(lexicon.alternation(words)) if words else None
+
+
 def _excluded(text: str, v: _Vocab) -> bool:
+    """True if a word of `text` is an exclusion (要, 防止 …); segmented only when one occurs in it."""
     from xuncha.nlp.segment import cut
 
+    if v.exclusion_re is None or not v.exclusion_re.search(text):
+        return False  # a word can only be an exclusion if its characters are there
     return any(tok in v.exclusions for tok in cut(text))
 
 
@@ -117,14 +126,18 @@ def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
 
 
 FRAMING = ("就", "针对", "对于", "围绕")
+FRAMING_RE = re.compile("|".join(FRAMING))
 
 
 def _after_framing_preposition(text: str, start: int, end: int) -> int:
     """Skip a request's framing up to its preposition: 请你就|思想文化宣传薄弱 (words, not characters)."""
     from xuncha.nlp.segment import cut
 
+    piece = text[start : min(end, start + 10)]
+    if not FRAMING_RE.search(piece):
+        return start  # no framing word can be among its words
     pos = start
-    for word in cut(text[start : min(end, start + 10)])[:4]:
+    for word in cut(piece)[:4]:
         pos += len(word)
         if word in FRAMING and end - pos >= MIN_LEN:
             return pos

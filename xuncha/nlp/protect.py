@@ -7,12 +7,14 @@ text so that segmentation keeps short names whole and extractors can tell names 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # opening mark → closing mark; ASCII " and ' toggle (paired within one line).
 PAIRS = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "〈": "〉", "【": "】", "〔": "〕"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
 TOGGLES = {'"'}
+MARKS_RE = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSERS) + "".join(TOGGLES)) + "\n]")
 SENTENCE_PUNCT = set("。！？!?；;，,：:\n")
 NAME_MAX = 24  # quoted text longer than this, or holding sentence punctuation, is speech
 
@@ -48,7 +50,8 @@ def bracket_spans(text: str) -> list[Bracket]:
     found: list[Bracket] = []
     stack: list[tuple[str, int]] = []
     toggle_open: int | None = None
-    for i, ch in enumerate(text):
+    for m in MARKS_RE.finditer(text):  # only the marks and line breaks matter; jump between them
+        i, ch = m.start(), m.group()
         if ch == "\n":
             stack.clear()
             toggle_open = None

@@ -11,6 +11,7 @@ import re
 ENDERS = set("。！？!?…")
 OPENERS = set("“‘「『《（(【")
 CLOSERS = set("”’」』》）)】")
+MARKS_RE = re.compile("[" + re.escape("".join(sorted(ENDERS | OPENERS | CLOSERS))) + "\n]")
 CLAUSE_RE = re.compile(r"[^，,；;。！？!?：:\n…]+")
 
 
@@ -22,6 +23,10 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     n = len(text)
     i = 0
     while i < n:
+        m = MARKS_RE.search(text, i)  # other characters change nothing: jump to the next mark
+        if m is None:
+            break
+        i = m.start()
         ch = text[i]
         if ch == "\n":
             _add(text, start, i, spans)
