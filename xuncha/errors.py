@@ -14,3 +14,7 @@ class IngestError(XunchaError):
         super().__init__(f"{path}: {reason}")
         self.path = str(path)
         self.reason = reason
+
+    def __reduce__(self):
+        """Picklable, so worker processes can send it back to the parent as it is."""
+        return (type(self), (self.path, self.reason))
