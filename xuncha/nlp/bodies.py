@@ -20,6 +20,7 @@ from xuncha.nlp import lexicon
 
 LEVEL_CHARS = "省市县区州旗盟"
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
+ORDINAL_LAST = frozenset("一二三四五六七八九十")
 ORDINAL_AT = re.compile(r"第[一二三四五六七八九十\d]{1,3}")
 CONNECTORS = ("和", "与")
 MAX_NAME = 40  # characters before the last head; no organisation name is longer
@@ -53,6 +54,13 @@ class _Vocab:
     stop_set: frozenset[str] = frozenset()
     stop_lengths: tuple[int, ...] = ()
     lookback: int = 0  # characters before a position that decide the name part ending there
+    level_set: frozenset[str] = frozenset()
+    level_lengths: tuple[int, ...] = ()
+    place_last: frozenset[str] = frozenset()  # last characters of the words of each kind
+    field_last: frozenset[str] = frozenset()
+    head_last: frozenset[str] = frozenset()
+    unit_last: frozenset[str] = frozenset()
+    level_last: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -84,7 +92,18 @@ def _vocab() -> _Vocab:
         stop_set=frozenset(stop_before),
         stop_lengths=_lengths(stop_before),
         lookback=lookback,
+        level_set=frozenset(levels),
+        level_lengths=_lengths(levels),
+        place_last=_last_chars(places),
+        field_last=_last_chars(fields),
+        head_last=_last_chars(heads),
+        unit_last=_last_chars(units),
+        level_last=_last_chars(levels),
     )
+
+
+def _last_chars(words) -> frozenset[str]:
+    return frozenset(w[-1] for w in words if w)
 
 
 def _lengths(words) -> tuple[int, ...]:
@@ -122,33 +141,41 @@ def _element_ending(window: str, prev: str | None) -> tuple[int, str] | None:
 
 
 def _element_at(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, str] | None:
+    if pos == 0:
+        return None
+    last = text[pos - 1]  # each kind of part ends in a known character: test that before the words
     best: tuple[int, str] | None = None
-    for length in v.place_lengths:
-        if 2 < length <= pos and text[pos - length : pos] in v.places:
-            best = (pos - length, "place")
-            break
+    if last in v.place_last:
+        for length in v.place_lengths:
+            if 2 < length <= pos and text[pos - length : pos] in v.places:
+                best = (pos - length, "place")
+                break
     if prev in (None, "head", "field", "ordinal", "unit"):
-        for length in v.field_lengths:
-            if length <= pos and text[pos - length : pos] in v.fields:
+        if last in v.field_last:
+            for length in v.field_lengths:
+                if length <= pos and text[pos - length : pos] in v.fields:
+                    if best is None or pos - length < best[0]:
+                        best = (pos - length, "field")
+                    break
+        if last in v.head_last:
+            for length in v.head_lengths:  # the longest head ending here starts earliest
+                if length <= pos and text[pos - length : pos] in v.heads:
+                    if best is None or pos - length < best[0]:
+                        best = (pos - length, "head")
+                    break
+        if last in ORDINAL_LAST or last.isdigit():
+            m = ORDINAL_RE.search(text, max(0, pos - 4), pos)
+            if m and m.end() == pos and (best is None or m.start() < best[0]):
+                best = (m.start(), "ordinal")
+        if last in v.unit_last:
+            unit = _named_unit_before(text, pos, v)
+            if unit is not None and (best is None or unit < best[0]):
+                best = (unit, "unit")
+    if (best is None or best[1] == "field") and last in v.level_last:
+        for length in v.level_lengths:  # the longest level word ending here
+            if length <= pos and text[pos - length : pos] in v.level_set:
                 if best is None or pos - length < best[0]:
-                    best = (pos - length, "field")
-                break
-        for length in v.head_lengths:  # the longest head ending here starts earliest
-            if length <= pos and text[pos - length : pos] in v.heads:
-                if best is None or pos - length < best[0]:
-                    best = (pos - length, "head")
-                break
-        m = ORDINAL_RE.search(text, max(0, pos - 4), pos)
-        if m and m.end() == pos and (best is None or m.start() < best[0]):
-            best = (m.start(), "ordinal")
-        unit = _named_unit_before(text, pos, v)
-        if unit is not None and (best is None or unit < best[0]):
-            best = (unit, "unit")
-    if best is None or best[1] == "field":
-        for level in v.levels:
-            if text.startswith(level, pos - len(level)) and pos - len(level) >= 0:
-                if best is None or pos - len(level) < best[0]:
-                    best = (pos - len(level), "level")
+                    best = (pos - length, "level")
                 break
     return best
 
@@ -371,12 +398,10 @@ def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
     Used for roles whose organisation is only a head (巡察组组长, 党组书记).
     """
     v = _vocab()
-    best = None
-    for word in v.heads:
-        if len(word) >= min_len and pos - len(word) >= 0 and text.startswith(word, pos - len(word)):
-            if best is None or pos - len(word) < best:
-                best = pos - len(word)
-    return best
+    for length in v.head_lengths:  # the longest head ending here starts earliest
+        if min_len <= length <= pos and text[pos - length : pos] in v.heads:
+            return pos - length
+    return None
 
 
 def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

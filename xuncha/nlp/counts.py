@@ -42,6 +42,13 @@ def _pattern() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
+def _noncount_after() -> re.Pattern | None:
+    """The words after a number that make it a duration or rate (corpora/noncount_after.txt)."""
+    tails = lexicon.words("noncount_after.txt")
+    return re.compile(lexicon.alternation(tails)) if tails else None
+
+
+@lru_cache(maxsize=None)
 def _name_pattern() -> re.Pattern | None:
     names = set(lexicon.words("numeral_names.txt")) | set(lexicon.words("measure_stoplist.txt"))
     names = {n for n in names if any(ch.isdigit() or ch in CN_DIGITS for ch in n)}
@@ -79,9 +86,9 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
         return True  # rank: 排名前3名
     if before.endswith(("百分之", "千分之", "万分之")):
         return True
-    for tail in lexicon.words("noncount_after.txt"):
-        if text.startswith(tail, unit_start):
-            return True  # duration or rate: 15个工作日, 3个月, 2个百分点
+    tails = _noncount_after()
+    if tails is not None and tails.match(text, unit_start):
+        return True  # duration or rate: 15个工作日, 3个月, 2个百分点
     if m.group("unit") == "张" and NUMBERED_LIST_AFTER.match(text, m.end()):
         return True  # the name of a set of lists: 四张清单, 五张责任清单
     after = text[m.end() : m.end() + 1]
@@ -151,9 +158,9 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
         return []
     bounds = None
     if tokens is not None and sum(map(len, tokens)) == len(text):
-        from xuncha.nlp.segment import boundaries
+        from itertools import accumulate
 
-        bounds = boundaries(tokens)
+        bounds = set(accumulate(map(len, tokens), initial=0))  # where words start or end
     return _extract(text, bounds)
 
 

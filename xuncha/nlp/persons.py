@@ -31,6 +31,8 @@ NAME_WINDOW = 12  # characters after a title that decide the name written there 
 class _Vocab:
     titles: tuple[str, ...]
     title_re: re.Pattern
+    title_set: frozenset[str]
+    title_lengths: tuple[int, ...]  # distinct lengths of titles, longest first
     surnames: frozenset[str]
     compound: tuple[str, ...]
     after_name: tuple[str, ...]
@@ -46,6 +48,8 @@ def _vocab() -> _Vocab:
     return _Vocab(
         titles=titles,
         title_re=re.compile(lexicon.alternation(titles)),
+        title_set=frozenset(titles),
+        title_lengths=tuple(sorted({len(t) for t in titles if t}, reverse=True)),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound=tuple(s for s in surnames if len(s) == 2),
         after_name=lexicon.words("person_after_name.txt"),
@@ -146,7 +150,9 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> i
     """Start of the role ending at `pos`: titles, each optionally after an organisation, joined by 、."""
     start = pos
     while True:
-        ending = [t for t in v.titles if start - len(t) >= 0 and text.startswith(t, start - len(t))]
+        # the titles ending here, longest first (as v.titles is ordered), looked up by length
+        ending = [text[start - n : start] for n in v.title_lengths
+                  if n <= start and text[start - n : start] in v.title_set]
         if not ending:
             return start
         # prefer the title that leaves a whole organisation before it: 宣州区纪委|书记, not 宣州区|纪委书记

@@ -37,6 +37,7 @@ class _Vocab:
     exclusion_re: re.Pattern | None  # any exclusion as a substring: no match means no excluded word
     leads: tuple[str, ...]
     vague: frozenset[str]
+    any_cue_re: re.Pattern | None = None  # every list, predicate and act cue, and 存在
 
 
 @lru_cache(maxsize=1)
@@ -57,6 +58,7 @@ def _vocab() -> _Vocab:
         exclusion_re=_alternation_re(lexicon.words("problem_exclusions.txt")),
         leads=lexicon.words("problem_lead_words.txt"),
         vague=frozenset(lexicon.words("problem_vague_objects.txt")),
+        any_cue_re=_alternation_re((*pred, *acts, *lists, "存在")),
     )
 
 
@@ -183,8 +185,18 @@ def extract_problems(text: str) -> list[Problem]:
         return []
     v = _vocab()
     out: list[Problem] = []
+    # A clause can state a problem only if a cue occurs in it, so clauses are looked at only from
+    # the first cue on (cue words hold no clause punctuation, so each occurrence starts in its clause).
+    cue_starts = [m.start() for m in v.any_cue_re.finditer(text)] if v.any_cue_re else []
+    k = 0
     for cm in CLAUSE_RE.finditer(text):
         cs, ce = cm.span()
+        while k < len(cue_starts) and cue_starts[k] < cs:
+            k += 1
+        if k == len(cue_starts):
+            break
+        if cue_starts[k] >= ce:
+            continue
         clause = text[cs:ce]
         if len(clause) < MIN_LEN or len(clause) > 400 or clause.lstrip().startswith(TITLE_START):
             continue
@@ -204,8 +216,9 @@ def extract_problems(text: str) -> list[Problem]:
         if clause.rstrip(TRIM).endswith("的") or _excluded(clause, v):
             continue
         pending: int | None = None
-        for s, e in _items(text, cs, ce):
-            if _has_cue(text[s:e], v):
+        items = _items(text, cs, ce)
+        for s, e in items:
+            if len(items) == 1 or _has_cue(text[s:e], v):  # a single item is the clause: it has a cue
                 s = pending if pending is not None else s
                 s, e = _trim(text, s, e, v)
                 if MIN_LEN <= e - s <= MAX_LEN:
