@@ -271,3 +271,28 @@ def test_file_names_that_are_not_utf8(tmp_path):
     with Catalogue(db) as cat:
         assert [r[0] for r in cat.conn.execute("SELECT path FROM documents")] == [str(folder / "report-\\xff\\xfe.txt")]
         assert [r[0] for r in cat.conn.execute("SELECT path FROM errors")] == [str(folder / "empty-\\xff.txt")]
+
+
+def test_repost_found_through_band_index_among_many_documents(tmp_path):
+    """The repost check looks at SimHash band neighbours only, and still links a lightly edited repost."""
+    from xuncha.catalogue.store import Catalogue
+    from xuncha.ingest import document_from_text
+
+    article = ("某县纪委监委推动“一把手”监督落细落实\n\n2023年05月12日 来源：某县纪委监委\n\n"
+               "今年以来，某县纪委监委聚焦“关键少数”，对全县32名乡镇党委书记开展谈心谈话，督促其履行第一责任人职责。"
+               "针对巡察发现的理论学习流于形式、“三重一大”事项集体决策执行不严格等问题，县纪委监委建立问题、"
+               "任务、责任三张清单，逐项销号管理，推动整改落实到位。截至目前，已督促整改问题46个，约谈干部19人次。\n")
+    with Catalogue(tmp_path / "c.db") as cat:
+        for i in range(60):  # unrelated documents the repost must not be linked to
+            other = document_from_text(
+                f"第{i}篇无关报道\n\n2022年01月{i % 28 + 1:02d}日\n\n" + "".join(
+                    f"{chr(0x4e00 + (i * 97 + k * 31) % 20000)}{chr(0x4e00 + (i * 13 + k * 7) % 20000)}，"
+                    for k in range(80)) + "。\n", path=f"/x/other{i}.txt")
+            cat.store(other)
+        first = document_from_text(article, path="/a/original.txt")
+        assert cat.store(first).status == "new"
+        repost = document_from_text("转载\n" + article.replace("2023年05月12日", "2023年05月14日"),
+                                    path="/b/repost.txt")
+        outcome = cat.store(repost)
+        assert outcome.status == "duplicate" and outcome.duplicate_of == "/a/original.txt"
+        assert len(cat._band_candidates(repost.near_key)) < 10

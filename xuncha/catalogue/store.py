@@ -54,6 +54,16 @@ def _is_simhash(key: str | None) -> bool:
     return bool(key) and len(key) == 16 and all(ch in "0123456789abcdef" for ch in key)
 
 
+def _key_bands(key: str) -> list[tuple[int, str]]:
+    """The eight 8-bit bands (hex-digit pairs) of a 64-bit SimHash key."""
+    return [(i, key[2 * i : 2 * i + 2]) for i in range(8)]
+
+
+def _add_bands(bands: dict, doc_id: int, key: str) -> None:
+    for band in _key_bands(key):
+        bands.setdefault(band, set()).add(doc_id)
+
+
 def _hamming(a: str | None, b: str | None) -> int:
     """Bits that differ between two 16-hex-digit SimHash keys (64 when either is not one)."""
     if not (_is_simhash(a) and _is_simhash(b)):
@@ -102,6 +112,7 @@ class Catalogue:
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
         self.conn = connect(self.path, create=create)
+        self._bands: dict[tuple[int, str], set[int]] | None = None  # SimHash band index, built on first need
 
     def close(self) -> None:
         self.conn.close()
@@ -166,6 +177,26 @@ class Catalogue:
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans, demoted)
 
+    def _band_candidates(self, key: str) -> set[int]:
+        """Ids of stored documents whose SimHash shares at least one 8-bit band with `key`.
+
+        Any key within 7 bits shares a band (8 bands, pigeonhole), and most within 16 do; so
+        a new document is compared with a handful of candidates instead of every stored one,
+        which keeps ingest linear in the number of documents. The index is built from the
+        catalogue on first need and kept up to date by _insert; stale ids are harmless, since
+        candidates are checked in SQL.
+        """
+        if self._bands is None:
+            self._bands = {}
+            for doc_id, near in self.conn.execute(
+                    "SELECT id, near_key FROM documents WHERE duplicate_of IS NULL AND length(near_key) = 16"):
+                if _is_simhash(near):
+                    _add_bands(self._bands, doc_id, near)
+        found: set[int] = set()
+        for band in _key_bands(key):
+            found |= self._bands.get(band, set())
+        return found
+
     def _find_original(self, doc: Document, key: str) -> sqlite3.Row | None:
         """The stored original this document repeats, if any.
 
@@ -182,10 +213,15 @@ class Catalogue:
             from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex
         except ImportError:
             return None
-        candidates = c.execute(
-            "SELECT id, path, date, text, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
-            "AND length(near_key) = 16 AND xuncha_hamming(near_key, ?) <= ? ORDER BY id",
-            (str(doc.path), key, 2 * NEAR_BITS)).fetchall()
+        ids = sorted(self._band_candidates(key))
+        candidates = []
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            candidates += c.execute(
+                "SELECT id, path, date, text, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
+                f"AND id IN ({','.join('?' * len(part))}) AND length(near_key) = 16 "
+                "AND xuncha_hamming(near_key, ?) <= ? ORDER BY id",
+                (str(doc.path), *part, key, 2 * NEAR_BITS)).fetchall()
         if not candidates:
             return None
         index = DuplicateIndex()
@@ -262,6 +298,8 @@ class Catalogue:
         doc_id = cur.lastrowid
         if original:
             return  # a repost: its content lives with the original
+        if self._bands is not None and _is_simhash(key):
+            _add_bands(self._bands, doc_id, key)
         if index is None:
             from xuncha.catalogue.tokens import index_text
 
