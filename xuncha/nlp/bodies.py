@@ -61,6 +61,7 @@ class _Vocab:
     head_last: frozenset[str] = frozenset()
     unit_last: frozenset[str] = frozenset()
     level_last: frozenset[str] = frozenset()
+    any_last: frozenset[str] = frozenset()  # all of the above and the ordinals' last characters
 
 
 @lru_cache(maxsize=1)
@@ -99,6 +100,8 @@ def _vocab() -> _Vocab:
         head_last=_last_chars(heads),
         unit_last=_last_chars(units),
         level_last=_last_chars(levels),
+        any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
+                                   _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
 
 
@@ -342,6 +345,8 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
         nxt = text[m.end() : m.end() + 1]
         if nxt and nxt in head.not_before:
             continue
+        if not head.alone and head.kind not in FREE_NAME_KINDS and not _may_end_part(text, m.start(), v):
+            continue  # a head that needs a name part before it, and no part can end here
         lo = max(0, m.start() - before)
         decided = _decide_window(text[lo : m.end() + after], m.start() - lo, m.end() - lo)
         if decided is not None:
@@ -364,6 +369,14 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
                 resolved = place + name[1:]
         out.append(Body(name=name, kind=kind, start=start, end=end, resolved=resolved))
     return out
+
+
+def _may_end_part(text: str, pos: int, v: _Vocab) -> bool:
+    """False if no name part (place, field, head, ordinal, unit, level) can end at `pos`."""
+    if pos == 0:
+        return False
+    last = text[pos - 1]
+    return last in v.any_last or last.isdigit()
 
 
 @lru_cache(maxsize=1 << 15)

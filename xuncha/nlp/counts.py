@@ -31,7 +31,11 @@ def _pattern() -> re.Pattern:
     # Repetitions are bounded so that a pathological input (a million digits) stays linear.
     arabic = r"\d{1,3}(?:[,，]\d{3}){1,5}(?:\.\d{1,6})?|\d{1,3}(?: \d{3}){1,5}(?![\d.])|\d{1,15}(?:\.\d{1,6})?"
     number = rf"(?:{arabic})(?:万(?!元))?|[{CN_DIGITS}]{{1,12}}"
+    # Every match opens with a digit, a Chinese numeral or an approximation word: the lookahead
+    # on those characters lets the engine skip everything else quickly (same matches, 3× faster).
+    first = re.escape("".join(sorted(set(CN_DIGITS) | {w[0] for w in APPROX_BEFORE})))
     return re.compile(
+        rf"(?=[\d{first}])"
         rf"(?<![\d.\-－:：/A-Za-z_])"
         rf"(?P<pre>{'|'.join(APPROX_BEFORE)})?"
         rf"(?P<num>{number})"

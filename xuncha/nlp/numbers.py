@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC_RE = re.compile(r"^\d+(?:\.\d+)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
+@lru_cache(maxsize=1 << 14)
 def parse_number(raw: str) -> int | float | None:
-    """The value of an Arabic or Chinese numeral (with 万/亿 multipliers), or None if it isn't one."""
+    """The value of an Arabic or Chinese numeral (with 万/亿 multipliers), or None if it isn't one.
+
+    Remembered per numeral: the same few numerals recur, and cn2an is slow to call.
+    """
     s = raw.translate(_FULLWIDTH).replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "")
     if not s:
         return None

@@ -38,6 +38,7 @@ class _Vocab:
     leads: tuple[str, ...]
     vague: frozenset[str]
     any_cue_re: re.Pattern | None = None  # every list, predicate and act cue, and 存在
+    lead_re: re.Pattern | None = None  # any lead word
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +60,7 @@ def _vocab() -> _Vocab:
         leads=lexicon.words("problem_lead_words.txt"),
         vague=frozenset(lexicon.words("problem_vague_objects.txt")),
         any_cue_re=_alternation_re((*pred, *acts, *lists, "存在")),
+        lead_re=_alternation_re(lexicon.words("problem_lead_words.txt")),
     )
 
 
@@ -112,6 +114,8 @@ def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
         while end > start and text[end - 1] in TRIM and not _opens_inside(text, start, end):
             end -= 1
             changed = True
+        if v.lead_re is None or not v.lead_re.match(text, start):
+            continue  # no lead word here: skip the look at each one
         for word in v.leads:
             if text.startswith(word, start) and end - start > len(word) + 2:
                 start += len(word)
@@ -148,6 +152,7 @@ def _after_framing_preposition(text: str, start: int, end: int) -> int:
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】"}
 CLOSING = {v: k for k, v in PAIRS.items()}
+ITEM_MARKS = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSING)) + "、]")
 
 
 def _closes_inside(text: str, start: int, end: int) -> bool:
@@ -166,8 +171,8 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     depth = 0
     pos = start
-    for i in range(start, end):
-        ch = text[i]
+    for m in ITEM_MARKS.finditer(text, start, end):  # other characters change nothing
+        i, ch = m.start(), m.group()
         if ch in PAIRS:
             depth += 1
         elif ch in CLOSING:
