@@ -62,6 +62,9 @@ class _Vocab:
     unit_last: frozenset[str] = frozenset()
     level_last: frozenset[str] = frozenset()
     any_last: frozenset[str] = frozenset()  # all of the above and the ordinals' last characters
+    field_re: re.Pattern = re.compile("(?!)")  # any field word, longest first
+    stop_re: re.Pattern = re.compile("(?!)")  # any generic modifier, longest first
+    stop_end_re: re.Pattern = re.compile("(?!)")  # a generic modifier ending where the search ends
 
 
 @lru_cache(maxsize=1)
@@ -100,9 +103,18 @@ def _vocab() -> _Vocab:
         head_last=_last_chars(heads),
         unit_last=_last_chars(units),
         level_last=_last_chars(levels),
+        field_re=_literal_re(fields),
+        stop_re=_literal_re(stop_before),
+        stop_end_re=_literal_re(stop_before, r"\Z"),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
+
+
+def _literal_re(words, suffix: str = "") -> re.Pattern:
+    """An alternation of the words, longest first (matches nothing if there are none)."""
+    alternation = lexicon.alternation(words)
+    return re.compile(f"(?:{alternation}){suffix}" if alternation else "(?!)")
 
 
 def _last_chars(words) -> frozenset[str]:
@@ -320,13 +332,12 @@ def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
 
 def _generic(text: str, start: int, v: _Vocab) -> bool:
     """True if a modifier right before the name makes it generic (上级纪委, 各级党委, 全县纪委)."""
-    before = text[max(0, start - 5) : start]
-    if any(before[-n:] in v.stop_set for n in v.stop_lengths if n <= len(before)):
+    if v.stop_end_re.search(text, max(0, start - 5), start):
         return True
-    longest_field = next((n for n in v.field_lengths if text[start : start + n] in v.fields
-                          and start + n <= len(text)), 0)
-    return any(text[start : start + n] in v.stop_set for n in v.stop_lengths
-               if n >= longest_field and start + n <= len(text))
+    # the longest field and the longest modifier written at the start (alternations: longest first)
+    field = v.field_re.match(text, start)
+    stop = v.stop_re.match(text, start)
+    return stop is not None and (field is None or len(stop.group()) >= len(field.group()))
 
 
 def extract_bodies(text: str, region: str | None = None) -> list[Body]:
