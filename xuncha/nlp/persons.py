@@ -98,6 +98,27 @@ def _surname_at(text: str, pos: int, v: _Vocab) -> bool:
     return pos < len(text) and (text[pos] in v.surnames or text.startswith(v.compound, pos))
 
 
+HAN_ONLY = re.compile(r"[\u4e00-\u9fd5]+")  # the characters jieba's tagger segments as one block
+
+
+def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[str, str], ...]:
+    """The piece tagged with the statistical name model (hmm=True), whose first (or last) word
+    is what the callers look at, computed the cheap way when it is known.
+
+    The model only regroups runs of single characters that the dictionary route leaves; a word of
+    two or more characters on that route comes out as it is, with its dictionary tag. So when the
+    route's first (last) word is such a word, the dictionary-only tagging gives the same word and
+    tag, without the slow model (a piece of Han characters only: one block for both taggers).
+    """
+    from xuncha.nlp.segment import tag
+
+    if piece and HAN_ONLY.fullmatch(piece):
+        plain = tag(piece)
+        if plain and len(plain[0 if first else -1][0]) >= 2:
+            return plain
+    return tag(piece, hmm=True)
+
+
 def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
     """The name starting at `pos`, or None.
 
@@ -105,14 +126,12 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
     knows starting here is no name (常务|会, 任期|内, 高度重视). Only when it sees single
     characters do the rules choose three or two characters before a word that follows names.
     """
-    from xuncha.nlp.segment import tag
-
     if not _surname_at(text, pos, v):
         return None  # every name found below passes looks_like_name, which needs a surname first
     anonymised = ANONYMISED.match(text, pos)
     if anonymised:
         return anonymised.group(0)  # 张某某, 李某: the people of disciplinary notices
-    window = tag(text[pos : pos + 8], hmm=True)
+    window = _tag_names(text[pos : pos + 8], first=True)
     if not window:
         return None
     first, flag = window[0]
@@ -129,11 +148,9 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
 
 def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
     """The name ending at `pos` (习近平|总书记): the tagger's name if it sees one, else three or two characters."""
-    from xuncha.nlp.segment import tag
-
     if not any(_surname_at(text, start, v) for start in range(max(0, pos - 4), pos - 1)):
         return None  # a name of two to four characters ending here must open with a surname
-    window = tag(text[max(0, pos - 6) : pos], hmm=True)
+    window = _tag_names(text[max(0, pos - 6) : pos], first=False)
     if window and window[-1][1].startswith("nr") and looks_like_name(window[-1][0], v):
         return pos - len(window[-1][0]), window[-1][0]
     for length in (3, 2):
