@@ -446,9 +446,9 @@ def _places_named(text: str, v: _Vocab, region: str | None) -> dict[str, str]:
     counts: dict[str, Counter] = {}
     for m in re.finditer(f"[{LEVEL_CHARS}]", text):
         end = m.end()
-        for length in range(min(v.place_max, end), 2, -1):
+        for length in v.place_lengths:  # the longest place ending here
             name = text[end - length : end]
-            if name in v.places:
+            if length <= end and name in v.places:
                 counts.setdefault(name[-1], Counter())[name] += 1
                 break
     places = {level: c.most_common(1)[0][0] for level, c in counts.items()}

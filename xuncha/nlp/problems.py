@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from xuncha.document import Problem
 from xuncha.nlp import lexicon
-from xuncha.nlp.sentences import CLAUSE_RE
+from xuncha.nlp.sentences import CLAUSE_PUNCT_RE
 
 TRIM = "“”‘’\"'《》（）()【】 \t…—-·.。"
 MIN_LEN = 4
@@ -184,24 +184,34 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+def _cue_clauses(text: str, v: _Vocab):
+    """(start, end) of each clause (sentences.CLAUSE_RE) holding a cue, in order.
+
+    Only those can state a problem; cue words hold no clause punctuation, so each occurrence lies
+    inside one clause, found between the punctuation marks around it.
+    """
+    import bisect
+
+    if v.any_cue_re is None:
+        return
+    marks = [m.start() for m in CLAUSE_PUNCT_RE.finditer(text)]
+    done = -1
+    for m in v.any_cue_re.finditer(text):
+        if m.start() < done:
+            continue  # another cue in the clause just yielded
+        i = bisect.bisect_right(marks, m.start())
+        start = marks[i - 1] + 1 if i else 0
+        done = marks[i] if i < len(marks) else len(text)
+        yield start, done
+
+
 def extract_problems(text: str) -> list[Problem]:
     """Problem statements in `text`, in order, with text[p.start:p.end] == p.text. Never raises."""
     if not isinstance(text, str) or not text:
         return []
     v = _vocab()
     out: list[Problem] = []
-    # A clause can state a problem only if a cue occurs in it, so clauses are looked at only from
-    # the first cue on (cue words hold no clause punctuation, so each occurrence starts in its clause).
-    cue_starts = [m.start() for m in v.any_cue_re.finditer(text)] if v.any_cue_re else []
-    k = 0
-    for cm in CLAUSE_RE.finditer(text):
-        cs, ce = cm.span()
-        while k < len(cue_starts) and cue_starts[k] < cs:
-            k += 1
-        if k == len(cue_starts):
-            break
-        if cue_starts[k] >= ce:
-            continue
+    for cs, ce in _cue_clauses(text, v):
         clause = text[cs:ce]
         if len(clause) < MIN_LEN or len(clause) > 400 or clause.lstrip().startswith(TITLE_START):
             continue

@@ -42,11 +42,27 @@ class Bracket:
         return not any(ch in SENTENCE_PUNCT for ch in inner)
 
 
+SHARED_MIN = 2000  # the pairs of the last text at least this long are kept for the next caller
+_last: tuple[str, tuple[Bracket, ...]] | None = None
+
+
 def bracket_spans(text: str) -> list[Bracket]:
     """All matched bracket pairs in `text` (nested ones included), in order of their opening mark.
 
-    Pairs never span a line break; an unmatched mark is ignored. Linear in len(text).
+    Pairs never span a line break; an unmatched mark is ignored. Linear in len(text). Several
+    extractors ask for the pairs of the same document text in turn, so the last long one is kept.
     """
+    global _last
+    last = _last
+    if last is not None and last[0] is text:
+        return list(last[1])
+    found = _pairs(text)
+    if len(text) >= SHARED_MIN:
+        _last = (text, tuple(found))
+    return found
+
+
+def _pairs(text: str) -> list[Bracket]:
     found: list[Bracket] = []
     stack: list[tuple[str, int]] = []
     toggle_open: int | None = None

@@ -12,7 +12,9 @@ ENDERS = set("。！？!?…")
 OPENERS = set("“‘「『《（(【")
 CLOSERS = set("”’」』》）)】")
 MARKS_RE = re.compile("[" + re.escape("".join(sorted(ENDERS | OPENERS | CLOSERS))) + "\n]")
-CLAUSE_RE = re.compile(r"[^，,；;。！？!?：:\n…]+")
+CLAUSE_PUNCT = "，,；;。！？!?：:\n…"
+CLAUSE_RE = re.compile(f"[^{CLAUSE_PUNCT}]+")  # a clause: a run of characters between clause punctuation
+CLAUSE_PUNCT_RE = re.compile(f"[{CLAUSE_PUNCT}]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
