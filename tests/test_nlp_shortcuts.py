@@ -1,0 +1,130 @@
+"""The extractors' speed shortcuts give the same answers as the slow paths they skip.
+
+Each shortcut (a cheap test before tagging, a window instead of the whole text, a regex jump over
+plain characters) is checked against the plain computation on report-like text.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from xuncha.nlp import bodies, persons, problems, protect, sentences
+from xuncha.nlp.segment import tag
+
+REPORT = (
+    "县委书记张建国主持召开会议，市纪委监委第二监督检查室主任李晓红通报了情况。"
+    "县委第三巡察组组长王立新指出，该局党组存在落实主体责任不到位、"
+    "监督管理薄弱等问题。副局长欧阳明远表示，将于三个月内完成整改。"
+    "习近平总书记强调，要坚持严的基调。郧西县城投集团有限公司和市实验小学党支部书记高度重视，"
+    "前江街道党工委、羊尾镇党委开展“两卡一书”廉政提醒谈话15人次，"
+    "各级党委要加强监督（记者 赵伟伟 刘美芳）。\n"
+    "巡察发现：部分村干部优亲厚友，惠民资金发放不规范；集体“三资”管理存在漏洞。"
+)
+
+
+def test_name_windows_tagged_the_cheap_way_agree_with_the_name_model():
+    v = persons._vocab()
+    checked = 0
+    for pos in range(len(REPORT)):
+        if not persons._surname_at(REPORT, pos, v):
+            continue
+        after = REPORT[pos : pos + 8]
+        before = REPORT[max(0, pos - 4) : pos + 2]
+        assert persons._tag_names(after, first=True)[0] == tag(after, hmm=True)[0], after
+        assert persons._tag_names(before, first=False)[-1] == tag(before, hmm=True)[-1], before
+        checked += 1
+    assert checked > 20
+
+
+def test_only_clauses_with_a_cue_are_read_and_all_of_them_are():
+    v = problems._vocab()
+    expected = [m.span() for m in sentences.CLAUSE_RE.finditer(REPORT) if v.any_cue_re.search(m.group())]
+    assert list(problems._cue_clauses(REPORT, v)) == expected
+    assert expected  # the text states problems
+
+
+def test_a_mention_decided_on_its_window_is_decided_as_on_the_whole_text():
+    v = bodies._vocab()
+    text = "据悉" * 60 + REPORT + "湖北省十堰市郧西县纪委监委驻县委办公室纪检监察组" + REPORT
+    before = bodies.MAX_NAME + 2 * v.lookback + 10
+    after = v.head_lengths[0]
+    decided = 0
+    for m in v.head_re.finditer(text):
+        lo = max(0, m.start() - before)
+        whole = bodies._decide(text, m.start(), m.end(), v)
+        windowed = bodies._decide_window(text[lo : m.end() + after], m.start() - lo, m.end() - lo)
+        assert (whole is None) == (windowed is None), text[lo : m.end()]
+        if whole is not None:
+            assert (windowed[0] + lo, windowed[1]) == whole
+            decided += 1
+    assert decided > 10
+
+
+def test_shared_bracket_pairs_are_copies():
+    text = REPORT * 20
+    first = protect.bracket_spans(text)
+    first.clear()
+    again = protect.bracket_spans(text)
+    assert again and again == protect.bracket_spans("".join(list(text)))  # equal text, other object
+
+
+def _reference_pairs(text: str) -> list[tuple[int, int, str]]:
+    """bracket_spans written as a plain loop over every character."""
+    found, stack, toggle = [], [], None
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack, toggle = [], None
+        elif ch in protect.PAIRS:
+            stack.append((ch, i))
+        elif ch in protect.CLOSERS:
+            for depth in range(len(stack) - 1, -1, -1):
+                if stack[depth][0] == protect.CLOSERS[ch]:
+                    found.append((stack[depth][1], i + 1, stack[depth][0]))
+                    del stack[depth:]
+                    break
+        elif ch in protect.TOGGLES:
+            if toggle is None:
+                toggle = i
+            else:
+                found.append((toggle, i + 1, ch))
+                toggle = None
+    return sorted(found, key=lambda b: (b[0], -b[1]))
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int]]:
+    """sentence_spans written as a plain loop over every character."""
+    spans, depth, start, i, n = [], 0, 0, 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\n":
+            sentences._add(text, start, i, spans)
+            start, depth = i + 1, 0
+        elif ch in sentences.OPENERS:
+            depth += 1
+        elif ch in sentences.CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch in sentences.ENDERS:
+            j = i + 1
+            while j < n and (text[j] in sentences.ENDERS or text[j] in sentences.CLOSERS):
+                if text[j] in sentences.CLOSERS:
+                    depth = max(0, depth - 1)
+                j += 1
+            if depth == 0:
+                sentences._add(text, start, j, spans)
+                start = j
+            i = j
+            continue
+        i += 1
+    sentences._add(text, start, n, spans)
+    return spans
+
+
+MARKS = "。！？!?…“”‘’「」『』《》（）()【】〈〉〔〕\"\n 纪委巡察，"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=MARKS, max_size=60))
+def test_jumping_to_the_marks_changes_nothing(text):
+    assert [(b.start, b.end, b.open) for b in protect.bracket_spans(text)] == _reference_pairs(text)
+    assert sentences.sentence_spans(text) == _reference_sentences(text)
