@@ -165,3 +165,26 @@ def test_cli_json_csv_and_errors(db):
         assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
     r = run("search", "巡察", "--db", str(db), "--domain", "mars")
     assert r.returncode == 2 and "mars" in r.stderr
+
+
+def test_rank_window_ranks_recent_matches_and_says_so(tmp_path, monkeypatch):
+    """A term found in more documents than the rank window is ranked among the most recent ones,
+    the hits say how many matched and how many were ranked, and filters that empty the window fall
+    back to ranking every match."""
+    from xuncha.catalogue import search as search_module
+    from xuncha.catalogue.store import Catalogue, connect
+    from xuncha.document import Document
+
+    with Catalogue(tmp_path / "w.db") as cat:
+        for i in range(12):
+            region = "甲县" if i < 2 else "乙县"
+            cat.store(Document(path=f"/w/{i:02d}.txt", title=f"第{i}篇", region=region,
+                               text=f"县委巡察组对第{i}个单位开展巡察，发现问题{i + 3}个。" * (1 + i % 3)))
+    monkeypatch.setattr(search_module, "RANK_WINDOW", 5)
+    conn = connect(tmp_path / "w.db", create=False)
+    hits = search_module.search(conn, "巡察", limit=3)
+    assert len(hits) == 3 and hits[0]["matches"] == 12 and hits[0]["ranked"] == 5
+    assert all(int(h["path"][3:5]) >= 7 for h in hits)  # from the five most recent documents
+    old = search_module.search(conn, "巡察", region="甲县", limit=3)  # only in the two oldest
+    assert sorted(h["path"] for h in old) == ["/w/00.txt", "/w/01.txt"]
+    assert old[0]["ranked"] == 12

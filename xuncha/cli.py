@@ -152,6 +152,9 @@ def search(
                           since=since, until=until, limit=limit)
     except XunchaError as e:
         fail_usage(str(e))
+    if hits and hits[0]["ranked"] < hits[0]["matches"]:
+        err.print(f"note: {hits[0]['matches']} matches; the {hits[0]['ranked']} most recent were ranked "
+                  "(add words or filters to rank them all)", markup=False)
     if as_json:
         for hit in hits:
             emit_json(hit)

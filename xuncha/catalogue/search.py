@@ -172,6 +172,9 @@ def check_date(value: str, option: str) -> str:
 
 # ---- search --------------------------------------------------------------------------------
 
+# Most matches ranked by bm25 for one query; beyond this, the most recent this many are ranked.
+RANK_WINDOW = 20_000
+
 _SELECT = {
     "documents": ("d.text AS text", "d.id"),
     "problems": ("x.text AS text, x.category, x.category_name, x.aspect, x.domain, x.confidence", "x.id"),
@@ -221,11 +224,35 @@ def search(
         until = check_date(until, "--until")
         where.append("substr(d.date, 1, ?) <= ?")
         args += [len(until), until]
-    sql = (f"SELECT {rowid} AS id, bm25(fts_{kind}) AS score, d.path, d.title, d.date, d.source, d.region, {fields} "
-           f"FROM fts_{kind} f {join}JOIN documents d ON {doc_on} "
-           f"WHERE {' AND '.join(where)} ORDER BY score, {rowid} LIMIT ?")
+    # Rank ids alone, then fetch the rows of the few hits: sorting every match with its text
+    # attached cost more than bm25 itself on a large catalogue.
+    rows_of = "JOIN documents d ON d.id = top.id" if kind == "documents" else \
+        f"JOIN {kind} x ON x.id = top.id JOIN documents d ON d.id = x.doc_id"
+
+    # the ranking joins only the tables its filters name (each join costs a look-up per match)
+    needs_d = any("d." in w for w in where)
+    needs_x = kind != "documents" and (needs_d or any("x." in w for w in where))
+    joins = (join if needs_x else "") + (f"JOIN documents d ON {doc_on}" if needs_d else "")
+
+    def run(bound: int | None) -> list:
+        conds = where + ([f"f.rowid >= {int(bound)}"] if bound is not None else [])
+        ranked = (f"SELECT f.rowid AS id, bm25(fts_{kind}) AS score FROM fts_{kind} f {joins} "
+                  f"WHERE {' AND '.join(conds)} ORDER BY score, f.rowid LIMIT ?")
+        sql = (f"SELECT top.id AS id, top.score AS score, d.path, d.title, d.date, d.source, d.region, {fields} "
+               f"FROM ({ranked}) AS top {rows_of} ORDER BY top.score, top.id")
+        return conn.execute(sql, (*args, max(1, int(limit)))).fetchall()
+
     try:
-        rows = conn.execute(sql, (*args, max(1, int(limit)))).fetchall()
+        matches = conn.execute(f"SELECT count(*) FROM fts_{kind} WHERE fts_{kind} MATCH ?", (parsed.fts,)).fetchone()[0]
+        bound = None
+        if matches > RANK_WINDOW:
+            # bm25 costs time in proportion to the matches: a term found in most of a large
+            # catalogue is ranked among its RANK_WINDOW most recent matches (the hits say so)
+            bound = conn.execute(f"SELECT rowid FROM fts_{kind} WHERE fts_{kind} MATCH ? ORDER BY rowid DESC "
+                                 "LIMIT 1 OFFSET ?", (parsed.fts, RANK_WINDOW - 1)).fetchone()[0]
+        rows = run(bound)
+        if bound is not None and len(rows) < limit:  # the filters left too few in the window: rank all
+            rows, bound = run(None), None
     except sqlite3.OperationalError as err:
         if "fts5" in str(err) or "syntax" in str(err) or "MATCH" in str(err):
             raise QuerySyntaxError(f"cannot parse query {query!r}: {err}") from None
@@ -234,6 +261,8 @@ def search(
     for r in rows:
         hit = {"kind": kind, **{k: r[k] for k in r.keys() if k not in ("id", "score", "text")}}
         hit["score"] = round(-r["score"], 4)
+        hit["matches"] = matches
+        hit["ranked"] = RANK_WINDOW if bound is not None else matches
         hit["text"] = r["text"] if kind != "documents" else None
         hit["snippet"] = snippet(r["text"], parsed.words)
         if kind == "documents":
