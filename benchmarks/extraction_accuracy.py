@@ -93,12 +93,11 @@ def prf(tp: int, npred: int, ngold: int) -> tuple[float, float, float]:
     return p, r, f
 
 
-def evaluate(seeds: Path, gold_path: Path, verbose: bool = False) -> dict[str, tuple[float, float, float]]:
+def score_all(seeds: Path, records: list[dict], verbose: bool = False) -> dict[str, list[int]]:
+    """field → [true positives, predicted, gold] summed over the gold records' files."""
     import xuncha
 
-    records = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     totals = {f: [0, 0, 0] for f in FIELDS}
-    started = time.perf_counter()
     for rec in records:
         doc = xuncha.extract_file(seeds / rec["file"])
         for field, (tp, npred, ngold, miss, false) in score(doc, rec).items():
@@ -107,6 +106,13 @@ def evaluate(seeds: Path, gold_path: Path, verbose: bool = False) -> dict[str, t
             totals[field][2] += ngold
             if verbose and (miss or false):
                 print(f"{rec['file'][:12]} {field:8} missed={miss} false={false}", file=sys.stderr)
+    return totals
+
+
+def evaluate(seeds: Path, gold_path: Path, verbose: bool = False) -> dict[str, tuple[float, float, float]]:
+    records = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    started = time.perf_counter()
+    totals = score_all(seeds, records, verbose)
     elapsed = time.perf_counter() - started
     results = {f: prf(*totals[f]) for f in FIELDS}
     print(f"{'field':10}{'P':>7}{'R':>7}{'F1':>7}{'tp':>5}{'pred':>6}{'gold':>6}")

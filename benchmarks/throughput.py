@@ -94,7 +94,7 @@ def stages(paths: list[Path], mb: float, db: Path) -> None:
             for doc in docs:
                 cat.store(doc, hashlib.sha256(doc.path.encode()).hexdigest(), index_text(doc))
 
-    classify_document(annotate(Document(path="warm", text="县纪委监委对年轻干部谈心谈话未经常性开展。")))
+    classify_document(annotate(Document(path="warm", text="县委书记王建国指出，县纪委监委对年轻干部谈心谈话未经常性开展。")))
     total = 0.0
     for label, func in (("read (decode)", read), ("normalise (clean page, metadata)", normalise),
                         ("segment", segment), ("extract", extract), ("classify", classify),

@@ -98,7 +98,7 @@ def _init_worker() -> None:
     try:
         from xuncha.pipeline import extract_text
 
-        extract_text("县纪委监委巡察组开展谈心谈话15人次。")
+        extract_text("县委书记王建国主持会议，县纪委监委巡察组开展谈心谈话15人次，发现问题落实不到位。")
     except Exception:
         pass  # a warm-up failure will show up, with its file, on the first real document
 
