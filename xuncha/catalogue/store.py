@@ -54,6 +54,9 @@ def _is_simhash(key: str | None) -> bool:
     return bool(key) and len(key) == 16 and all(ch in "0123456789abcdef" for ch in key)
 
 
+MAX_CONFIRM = 8  # near-duplicate candidates whose texts are compared, nearest SimHash first
+
+
 def _key_bands(key: str) -> list[tuple[int, str]]:
     """The eight 8-bit bands (hex-digit pairs) of a 64-bit SimHash key."""
     return [(i, key[2 * i : 2 * i + 2]) for i in range(8)]
@@ -214,14 +217,20 @@ class Catalogue:
         except ImportError:
             return None
         ids = sorted(self._band_candidates(key))
-        candidates = []
+        near = []
         for chunk in range(0, len(ids), 500):
             part = ids[chunk : chunk + 500]
-            candidates += c.execute(
-                "SELECT id, path, date, text, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
+            near += c.execute(
+                "SELECT id, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
                 f"AND id IN ({','.join('?' * len(part))}) AND length(near_key) = 16 "
-                "AND xuncha_hamming(near_key, ?) <= ? ORDER BY id",
+                "AND xuncha_hamming(near_key, ?) <= ?",
                 (str(doc.path), *part, key, 2 * NEAR_BITS)).fetchall()
+        # confirming a candidate means shingling its text: only the nearest few are worth it
+        nearest = sorted(r["id"] for r in sorted(near, key=lambda r: (_hamming(r["near_key"], key), r["id"]))
+                         [:MAX_CONFIRM])
+        candidates = c.execute(
+            f"SELECT id, path, date, text, near_key FROM documents WHERE id IN ({','.join('?' * len(nearest))}) "
+            "ORDER BY id", nearest).fetchall() if nearest else []
         if not candidates:
             return None
         index = DuplicateIndex()
@@ -320,16 +329,20 @@ class Catalogue:
             "bodies": 'name, kind, resolved, start, "end"',
         }
         for kind, values in rows.items():
+            if not values:
+                continue
             bodies = getattr(index, kind)
             marks = ",".join("?" * (columns[kind].count(",") + 1))
-            for i, row in enumerate(values):
-                rid = c.execute(f"INSERT INTO {kind}(doc_id, {columns[kind]}) VALUES (?, {marks})",
-                                (doc_id, *row)).lastrowid
-                c.execute(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)",
-                          (rid, bodies[i] if i < len(bodies) else ""))
-        for p in doc.persons:
-            c.execute('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
-                      (doc_id, p.name, p.role, p.start, p.end))
+            # ids given here (this process is the only writer) so that rows and their index
+            # entries go in as two batches, not two statements per finding
+            first = c.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {kind}").fetchone()[0]
+            ids = range(first, first + len(values))
+            c.executemany(f"INSERT INTO {kind}(id, doc_id, {columns[kind]}) VALUES (?, ?, {marks})",
+                          [(rid, doc_id, *row) for rid, row in zip(ids, values)])
+            c.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)",
+                          [(rid, bodies[i] if i < len(bodies) else "") for i, rid in enumerate(ids)])
+        c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
+                      [(doc_id, p.name, p.role, p.start, p.end) for p in doc.persons])
 
 
 def load_document(conn: sqlite3.Connection, path: str) -> Document | None:
