@@ -263,3 +263,12 @@ def test_model_build_is_reproducible():
     a = CategoryModel.fit(records).predict_proba(probe)
     b = CategoryModel.fit(records).predict_proba(probe)
     assert np.array_equal(a, b)
+
+
+def test_inspected_unit_named_with_numbers_gives_the_domain():
+    """“对某镇12个村（社区）开展巡察”: the inspected units are villages, whatever the town around them."""
+    from xuncha.classify.domains import inspected_unit, unit_domain
+
+    unit = inspected_unit("区委第一巡察组对东岭镇9个村（社区）开展提级交叉巡察")
+    assert unit is not None and unit_domain(unit).domain == "village"
+    assert unit_domain(inspected_unit("县委第2巡察组对城南街道党工委开展常规巡察")).domain == "township"

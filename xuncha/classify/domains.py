@@ -99,7 +99,7 @@ def text_domain(text: str | None) -> DomainGuess | None:
 
 
 # "对县人民医院党委开展巡察", "巡察城关镇党委情况反馈", "向XX村党支部反馈巡察情况".
-_UNIT = r"(?P<u>[\u4e00-\u9fff（）()]{2,30}?)"
+_UNIT = r"(?P<u>[\u4e00-\u9fff0-9（）()]{2,30}?)"
 _ORGAN = r"(?:党委|党组|党工委|党总支|党支部|领导班子)?"
 _INSPECTED = [
     re.compile(r"对" + _UNIT + _ORGAN + r"(?:开展|进行|实施)了?[^。，；]{0,8}?巡[察视]"),
