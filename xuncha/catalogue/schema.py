@@ -126,8 +126,17 @@ def _migrate_0_to_1(conn: sqlite3.Connection) -> None:
     _run_sql(conn, _V1)
 
 
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    """Covering indexes for search filters: joining the wide documents rows (text inline) once per
+    match cost more than ranking; these narrow ones answer date/region/source and category/domain."""
+    _run_sql(conn, """
+CREATE INDEX documents_meta ON documents(id, date, region, source);
+CREATE INDEX problems_doc_class ON problems(doc_id, category, domain);
+""")
+
+
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -232,7 +232,7 @@ def search(
     # the ranking joins only the tables its filters name (each join costs a look-up per match)
     needs_d = any("d." in w for w in where)
     needs_x = kind != "documents" and (needs_d or any("x." in w for w in where))
-    joins = (join if needs_x else "") + (f"JOIN documents d ON {doc_on}" if needs_d else "")
+    joins = (join if needs_x else "") + (f"JOIN documents d INDEXED BY documents_meta ON {doc_on}" if needs_d else "")
 
     def run(bound: int | None) -> list:
         conds = where + ([f"f.rowid >= {int(bound)}"] if bound is not None else [])
