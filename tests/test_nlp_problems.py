@@ -66,3 +66,12 @@ def test_more_ways_of_stating_a_problem():
             "变相发放福利；存在个人说了算现象；要不断提高监督质效，确保账实相符。")
     assert problems(text) == ["该区在落实意识形态工作责任制方面还有差距", "资产管理混乱", "账实不符",
                               "擅自调整项目资金用途", "变相发放福利", "存在个人说了算现象"]
+
+
+def test_ascii_quoted_name_at_clause_start_is_kept_whole():
+    """Pages often write ASCII quotes; a clause opening with a quoted name keeps both quotes."""
+    for text in ['有的党组议事决策不规范，"三重一大"事项未经集体研究即由主要负责人拍板。',
+                 '议事决策不规范，“三重一大”事项未经集体研究即由主要负责人拍板。']:
+        texts = [p.text for p in extract_problems(text)]
+        assert any(t.startswith(("\"三重一大\"", "“三重一大”")) for t in texts), texts
+        assert all(t.count('"') % 2 == 0 for t in texts), texts

@@ -152,17 +152,18 @@ def _after_framing_preposition(text: str, start: int, end: int) -> int:
 
 PAIRS = {"“": "”", "‘": "’", "《": "》", "（": "）", "(": ")", "【": "】"}
 CLOSING = {v: k for k, v in PAIRS.items()}
+SYMMETRIC_QUOTES = "\"'"  # ASCII quotes open and close alike (many pages write "三重一大")
 ITEM_MARKS = re.compile("[" + re.escape("".join(PAIRS) + "".join(CLOSING)) + "、]")
 
 
 def _closes_inside(text: str, start: int, end: int) -> bool:
     """True if text[start] opens a bracket that closes within the span (“三重一大”制度 …)."""
-    closer = PAIRS.get(text[start])
+    closer = PAIRS.get(text[start]) or (text[start] if text[start] in SYMMETRIC_QUOTES else None)
     return closer is not None and closer in text[start + 1 : end]
 
 
 def _opens_inside(text: str, start: int, end: int) -> bool:
-    opener = CLOSING.get(text[end - 1])
+    opener = CLOSING.get(text[end - 1]) or (text[end - 1] if text[end - 1] in SYMMETRIC_QUOTES else None)
     return opener is not None and opener in text[start : end - 1]
 
 
