@@ -296,3 +296,27 @@ def test_repost_found_through_band_index_among_many_documents(tmp_path):
         outcome = cat.store(repost)
         assert outcome.status == "duplicate" and outcome.duplicate_of == "/a/original.txt"
         assert len(cat._band_candidates(repost.near_key)) < 10
+
+
+def test_repost_outside_the_run_survives_its_original_changing(tmp_path):
+    """Ingest A/ and B/ (B holds a repost of A's article), then change A's file and re-ingest A/
+    only: the repost in B is read again as a document of its own, not silently dropped."""
+    from xuncha.catalogue.ingest import ingest
+
+    a, b = tmp_path / "A", tmp_path / "B"
+    a.mkdir()
+    b.mkdir()
+    (a / "a.txt").write_text(ARTICLE + "\n", encoding="utf-8")
+    (b / "b.txt").write_text("转载\n\n" + ARTICLE + "\n", encoding="utf-8")
+    db = tmp_path / "c.db"
+    s = ingest([a, b], db, workers=1, progress=False)
+    assert (s.new, s.duplicates) == (1, 1)
+    (a / "a.txt").write_text("县委第三巡察组向县教育局党组反馈巡察情况，指出该局校园安全管理责任落实不到位。\n",
+                             encoding="utf-8")
+    s = ingest([a], db, workers=1, progress=False)
+    assert s.failed == 0
+    with Catalogue(db) as cat:
+        rows = dict(cat.conn.execute("SELECT path, duplicate_of FROM documents").fetchall())
+        text_b = cat.conn.execute("SELECT text FROM documents WHERE path = ?", (str(b / "b.txt"),)).fetchone()[0]
+    assert rows == {str(a / "a.txt"): None, str(b / "b.txt"): None}
+    assert "水利局" in text_b

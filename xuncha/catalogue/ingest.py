@@ -251,10 +251,20 @@ def ingest(
                                 summary.new -= 1
                         orphans.extend(outcome.orphans)
                     advance()
-                # Reposts whose original changed are read again, as documents in their own right.
-                jobs = [real[n] for n in dict.fromkeys(orphans) if n in real]
-                for p in jobs:
-                    shas[p] = file_sha256(p) if os.path.exists(p) else shas[p]
+                # Reposts whose original changed are read again, as documents in their own right,
+                # also when they lie outside this run's folders (else they would silently vanish).
+                jobs = []
+                for name in dict.fromkeys(orphans):
+                    path = real.get(name) or (name if os.path.isfile(name) else None)
+                    if path is None:
+                        continue  # gone from disk: nothing left to store
+                    try:
+                        shas[path] = file_sha256(path)
+                    except OSError as err:
+                        failed(IngestError(name, f"cannot read: {err.strerror or err}"), cat, None)
+                        continue
+                    real.setdefault(name, path)
+                    jobs.append(path)
     return summary
 
 
