@@ -97,3 +97,10 @@ def test_editors_from_credit_lines_outside_the_text():
     roles = {p.name: p.role for p in doc.persons}
     assert roles.get("王晓燕") == "责编" and roles.get("陈丹") == "责编"
     assert "李明远" in roles
+
+
+def test_joiner_at_text_start_does_not_reach_round_to_the_end():
+    """A 兼 or 、 opening the text has no title before it; the lookup must not wrap to the text's end (县长)."""
+    for text in ("兼书记张明说要抓好落实。他是县长", "、书记张明说要抓好落实，县长"):
+        roles = {p.name: p.role for p in extract_persons(text, bodies=[])}
+        assert roles == {"张明": "书记"}

@@ -163,13 +163,17 @@ def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
     return None
 
 
+def _titles_ending_at(text: str, end: int, v: _Vocab) -> list[str]:
+    """The titles written right before `end`, longest first, looked up by length (never past the text's start)."""
+    return [text[end - n : end] for n in v.title_lengths
+            if n <= end and text[end - n : end] in v.title_set]
+
+
 def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> int:
     """Start of the role ending at `pos`: titles, each optionally after an organisation, joined by 、."""
     start = pos
     while True:
-        # the titles ending here, longest first (as v.titles is ordered), looked up by length
-        ending = [text[start - n : start] for n in v.title_lengths
-                  if n <= start and text[start - n : start] in v.title_set]
+        ending = _titles_ending_at(text, start, v)
         if not ending:
             return start
         # prefer the title that leaves a whole organisation before it: 宣州区纪委|书记, not 宣州区|纪委书记
@@ -186,8 +190,7 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> i
             if head is not None:
                 start = head  # 巡察组组长, 党组书记
         if start > 0 and text[start - 1] in ROLE_JOINERS:
-            prev = next((t for t in v.titles if text.startswith(t, start - 1 - len(t))), None)
-            if prev is not None:
+            if _titles_ending_at(text, start - 1, v):
                 start -= 1
                 continue
         return start
