@@ -37,3 +37,13 @@ def test_sentences_respect_quotes_and_lines():
     assert sentences(text) == ["他说：“要敢于发现问题。防止小问题变成大隐患”。", "第二句！", "“未闭合的引号", "下一行。"]
     for s, e in sentence_spans(text):
         assert text[s:e].strip() == text[s:e]
+
+
+def test_cache_dir_ignores_an_empty_override(monkeypatch, tmp_path):
+    from xuncha.nlp.segment import cache_dir
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XUNCHA_CACHE_DIR", "")
+    assert cache_dir() == tmp_path / "xdg" / "xuncha"
+    monkeypatch.setenv("XUNCHA_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine" and cache_dir().is_dir()

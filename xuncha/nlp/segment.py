@@ -23,8 +23,11 @@ ENGINES = ("rjieba", "jieba")
 
 def cache_dir() -> Path:
     """A per-user writable directory for jieba's dictionary cache and other derived files."""
-    base = os.environ.get("XUNCHA_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "xuncha" if "XUNCHA_CACHE_DIR" not in os.environ else Path(base)
+    override = os.environ.get("XUNCHA_CACHE_DIR")
+    if override:  # set and non-empty: used as is
+        path = Path(override)
+    else:
+        path = Path(os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")) / "xuncha"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
