@@ -272,3 +272,17 @@ def test_inspected_unit_named_with_numbers_gives_the_domain():
     unit = inspected_unit("区委第一巡察组对东岭镇9个村（社区）开展提级交叉巡察")
     assert unit is not None and unit_domain(unit).domain == "village"
     assert unit_domain(inspected_unit("县委第2巡察组对城南街道党工委开展常规巡察")).domain == "township"
+
+
+def test_model_key_depends_on_the_segmentation_engine(monkeypatch):
+    """Word features come from the segmenter, so a model built with one engine is not reused with another."""
+    from types import SimpleNamespace
+
+    from xuncha.classify import model
+    from xuncha.nlp import segment
+
+    keys = {}
+    for name in segment.ENGINES:
+        monkeypatch.setattr(segment, "_engine", SimpleNamespace(name=name))
+        keys[name] = model.base_key()
+    assert keys["rjieba"] != keys["jieba"]

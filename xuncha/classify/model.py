@@ -171,12 +171,27 @@ def _data_files() -> list[Path]:
     return [Path(str(folder / "taxonomy.json")), Path(str(folder / "userdict.txt"))]
 
 
+def _segmenter_tag() -> str:
+    """The segmentation engine and its version: word features (and so the model) depend on them."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from xuncha.nlp.segment import tokenizer
+
+    name = tokenizer().name
+    try:
+        return f"{name}{version(name)}"
+    except PackageNotFoundError:
+        return name
+
+
 def base_key() -> str:
-    """Hash of everything the built-in model depends on: corpus, taxonomy, dictionary, code, sklearn."""
+    """Hash of everything the built-in model depends on: corpus, taxonomy, dictionary, code, sklearn,
+    and the segmentation engine."""
     import sklearn
 
     paths = [*corpus.statement_files(), *_data_files(), *_code_files()]
-    return corpus.files_digest(paths, salt=f"v{MODEL_VERSION}/sklearn{sklearn.__version__}")
+    salt = f"v{MODEL_VERSION}/sklearn{sklearn.__version__}/{_segmenter_tag()}"
+    return corpus.files_digest(paths, salt=salt)
 
 
 def model_dir() -> Path:
