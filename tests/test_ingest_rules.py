@@ -99,6 +99,27 @@ def test_html_with_logo_h1_gbk_and_meta_date(tmp_path):
     assert doc.text.startswith("近日") and doc.text.endswith("已督促整改39个。")
 
 
+def _charset_page(charset: str) -> str:
+    return (f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+            "<title>王镕：巡察整改要见人见事_廉政网</title></head><body>"
+            "<h1>王镕：巡察整改要见人见事</h1><div>来源：某县纪委监委</div>"
+            "<div class='article'><p>近日，某县委书记王镕主持召开巡察整改专题会议，逐条研究巡察反馈的问题，"
+            "要求各责任单位明确整改时限。</p><p>县纪委监委派驻纪检组组长陈喆介绍，目前已督促整改问题27个，"
+            "建立完善制度9项，约谈相关负责人4人次。</p></div></body></html>")
+
+
+@pytest.mark.parametrize("charset, encoding", [("GB2312", "gb18030"), ("utf-8", "gbk")])
+def test_html_declared_charset_checked_against_bytes(charset, encoding, tmp_path):
+    """An upper-case GB2312 declaration still reads GBK-only name characters (镕 喆), and a GBK page
+    that claims UTF-8 is detected, with the head and the body read the same way."""
+    path = tmp_path / "page.html"
+    path.write_bytes(_charset_page(charset).encode(encoding))
+    doc = read_document(path)
+    assert doc.title == "王镕：巡察整改要见人见事" and doc.source == "某县纪委监委"
+    assert "县委书记王镕主持" in doc.text and "组长陈喆介绍" in doc.text and "\ufffd" not in doc.text
+    assert doc.text.endswith("约谈相关负责人4人次。")
+
+
 @pytest.mark.parametrize("raw, clean", [
     ("監(jiān)督", "監督"), ("15個(gè)", "15個"), ("黨委(黨組)", "黨委(黨組)"), ("記者(湯鴻鴿)", "記者(湯鴻鴿)"),
     ("意見(試行)", "意見(試行)"), ("同级监督（jiān dū）", "同级监督（jiān dū）"), ("平台（APP）", "平台（APP）"),

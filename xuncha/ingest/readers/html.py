@@ -1,8 +1,11 @@
-"""HTML pages: main text by trafilatura (fed raw bytes so its own charset detection works),
-headline and the 发布时间/来源 line read from the page itself."""
+"""HTML pages: main text by trafilatura, headline and the 发布时间/来源 line read from the page itself.
+
+The bytes are decoded once (declared charset if the bytes really are in it, else detected) and
+both the head and trafilatura read that one tree, so title and body can never disagree."""
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from xuncha.errors import IngestError
@@ -19,14 +22,36 @@ _SOURCE_META = ("source", "contentsource", "og:site_name")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|-)\s*")
 
 
-def decode_html(data: bytes, path: str) -> str:
+# Pages labelled with a legacy subset are read with the superset, as browsers do: GB2312/GBK pages
+# routinely hold GBK-only name characters (镕 喆), Big5 pages Hong Kong characters.
+_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The Python codec named by the page's <meta charset>, or None if absent or unknown."""
     m = _CHARSET.search(data[:4096])
-    if m:
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    return _SUPERSET.get(name, name)
+
+
+def decode_html(data: bytes, path: str, warnings: list[str] | None = None) -> str:
+    """The page as text. The declared charset is trusted only if the bytes decode in it strictly;
+    a page that lies about its charset (GBK labelled utf-8) is detected like a text file."""
+    declared = declared_charset(data)
+    if declared:
         try:
-            return data.decode(m.group(1).decode("ascii").replace("gb2312", "gb18030"), errors="replace")
-        except LookupError:
+            return data.decode(declared)
+        except UnicodeDecodeError:
             pass
-    return decode_text(data, path)[0]
+    text, encoding = decode_text(data, path, warnings)
+    if declared and warnings is not None:
+        warnings.append(f"page declares charset {declared} but is not valid in it; read as {encoding}")
+    return text
 
 
 def _visible_lines(tree) -> list[str]:
@@ -62,7 +87,8 @@ def read_html(data: bytes, path: str) -> RawPage:
     for name in ("trafilatura", "htmldate", "courlan", "justext"):  # stderr is for one line per bad file
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
-    markup = decode_html(data, path)
+    warnings: list[str] = []
+    markup = decode_html(data, path, warnings)
     try:
         tree = lxml.html.document_fromstring(markup.encode("utf-8"),
                                              parser=lxml.html.HTMLParser(encoding="utf-8"))
@@ -77,8 +103,9 @@ def read_html(data: bytes, path: str) -> RawPage:
     headings = [h for h in headings if h]
     title_tag = " ".join((tree.findtext(".//title") or "").split())
 
+    lines = _visible_lines(tree)  # before trafilatura, which works on the same tree
     try:
-        ex = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
+        ex = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
                                          include_tables=True, favor_precision=True)
     except Exception:
         ex = None
@@ -87,7 +114,6 @@ def read_html(data: bytes, path: str) -> RawPage:
     ex_title = ex.get("title")
     title = _choose_title(headings, title_tag, metas.get("og:title") or metas.get("articletitle"), ex_title)
 
-    lines = _visible_lines(tree)
     at = next((i for i, ln in enumerate(lines) if title and ln == title), 0)
     meta_lines = [ln for ln in lines[at:at + 30] if metadata.is_meta_line(ln)][:3]
     body = ex.get("text")
@@ -107,7 +133,7 @@ def read_html(data: bytes, path: str) -> RawPage:
     source_hint = next((metas[k] for k in _SOURCE_META[:2] if k in metas), None)
     author_hint = metas.get("author") or ex.get("author")
     return RawPage(text=head + "\n\n" + body, title_hint=title, date_hint=date_hint,
-                   source_hint=source_hint, author_hint=author_hint)
+                   source_hint=source_hint, author_hint=author_hint, warnings=warnings)
 
 
 def _choose_title(headings: list[str], title_tag: str, og: str | None, ex_title: str | None) -> str | None:
