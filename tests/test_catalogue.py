@@ -274,7 +274,7 @@ def test_file_names_that_are_not_utf8(tmp_path):
 
 
 def test_repost_found_through_band_index_among_many_documents(tmp_path):
-    """The repost check looks at SimHash band neighbours only, and still links a lightly edited repost."""
+    """The repost check compares texts with the nearest SimHash keys only, and still links a lightly edited repost."""
     from xuncha.catalogue.store import Catalogue
     from xuncha.ingest import document_from_text
 
@@ -295,7 +295,10 @@ def test_repost_found_through_band_index_among_many_documents(tmp_path):
                                     path="/b/repost.txt")
         outcome = cat.store(repost)
         assert outcome.status == "duplicate" and outcome.duplicate_of == "/a/original.txt"
-        assert len(cat._band_candidates(repost.near_key)) < 10
+        from xuncha.catalogue.store import MAX_CONFIRM
+        from xuncha.ingest.dedup import NEAR_BITS
+
+        assert len(cat._simhash_index().nearest(repost.near_key, 2 * NEAR_BITS, MAX_CONFIRM)) <= MAX_CONFIRM
 
 
 def test_repost_outside_the_run_survives_its_original_changing(tmp_path):

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
 from xuncha.catalogue.schema import FTS_KINDS, CatalogueError, migrate
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
@@ -57,21 +59,31 @@ def _is_simhash(key: str | None) -> bool:
 MAX_CONFIRM = 8  # near-duplicate candidates whose texts are compared, nearest SimHash first
 
 
-def _key_bands(key: str) -> list[tuple[int, str]]:
-    """The eight 8-bit bands (hex-digit pairs) of a 64-bit SimHash key."""
-    return [(i, key[2 * i : 2 * i + 2]) for i in range(8)]
+class SimhashIndex:
+    """Every stored original's SimHash in one array, so the nearest keys to a new document come
+    from one vectorised XOR and popcount: exact (no banding misses) and about a millisecond at
+    100,000 documents. Ids of documents deleted or demoted since are harmless: candidates are
+    checked against the catalogue."""
 
+    def __init__(self) -> None:
+        self.ids = np.empty(1024, dtype=np.int64)
+        self.keys = np.empty(1024, dtype=np.uint64)
+        self.size = 0
 
-def _add_bands(bands: dict, doc_id: int, key: str) -> None:
-    for band in _key_bands(key):
-        bands.setdefault(band, set()).add(doc_id)
+    def add(self, doc_id: int, key: str) -> None:
+        if self.size == len(self.ids):
+            self.ids = np.resize(self.ids, 2 * self.size)
+            self.keys = np.resize(self.keys, 2 * self.size)
+        self.ids[self.size] = doc_id
+        self.keys[self.size] = int(key, 16)
+        self.size += 1
 
-
-def _hamming(a: str | None, b: str | None) -> int:
-    """Bits that differ between two 16-hex-digit SimHash keys (64 when either is not one)."""
-    if not (_is_simhash(a) and _is_simhash(b)):
-        return 64
-    return (int(a, 16) ^ int(b, 16)).bit_count()
+    def nearest(self, key: str, max_bits: int, k: int) -> list[int]:
+        """Ids of at most k keys within max_bits of `key`, nearest first (then oldest)."""
+        distance = np.bitwise_count(self.keys[: self.size] ^ np.uint64(int(key, 16)))
+        hits = np.flatnonzero(distance <= max_bits)
+        hits = hits[np.argsort(distance[hits], kind="stable")[:k]]
+        return self.ids[hits].tolist()
 
 
 def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
@@ -82,7 +94,6 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(str(path), isolation_level=None, timeout=60)
         conn.row_factory = sqlite3.Row
-        conn.create_function("xuncha_hamming", 2, _hamming, deterministic=True)
         conn.execute("PRAGMA busy_timeout = 60000")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
@@ -115,7 +126,7 @@ class Catalogue:
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
         self.conn = connect(self.path, create=create)
-        self._bands: dict[tuple[int, str], set[int]] | None = None  # SimHash band index, built on first need
+        self._simhashes: SimhashIndex | None = None  # originals' SimHash keys, loaded on first need
 
     def close(self) -> None:
         self.conn.close()
@@ -176,29 +187,19 @@ class Catalogue:
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
+            self._simhashes = None  # it may hold changes that were rolled back: reload when next needed
             raise
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans, demoted)
 
-    def _band_candidates(self, key: str) -> set[int]:
-        """Ids of stored documents whose SimHash shares at least one 8-bit band with `key`.
-
-        Any key within 7 bits shares a band (8 bands, pigeonhole), and most within 16 do; so
-        a new document is compared with a handful of candidates instead of every stored one,
-        which keeps ingest linear in the number of documents. The index is built from the
-        catalogue on first need and kept up to date by _insert; stale ids are harmless, since
-        candidates are checked in SQL.
-        """
-        if self._bands is None:
-            self._bands = {}
+    def _simhash_index(self) -> SimhashIndex:
+        if self._simhashes is None:
+            self._simhashes = SimhashIndex()
             for doc_id, near in self.conn.execute(
                     "SELECT id, near_key FROM documents WHERE duplicate_of IS NULL AND length(near_key) = 16"):
                 if _is_simhash(near):
-                    _add_bands(self._bands, doc_id, near)
-        found: set[int] = set()
-        for band in _key_bands(key):
-            found |= self._bands.get(band, set())
-        return found
+                    self._simhashes.add(doc_id, near)
+        return self._simhashes
 
     def _find_original(self, doc: Document, key: str) -> sqlite3.Row | None:
         """The stored original this document repeats, if any.
@@ -216,21 +217,11 @@ class Catalogue:
             from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex
         except ImportError:
             return None
-        ids = sorted(self._band_candidates(key))
-        near = []
-        for chunk in range(0, len(ids), 500):
-            part = ids[chunk : chunk + 500]
-            near += c.execute(
-                "SELECT id, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
-                f"AND id IN ({','.join('?' * len(part))}) AND length(near_key) = 16 "
-                "AND xuncha_hamming(near_key, ?) <= ?",
-                (str(doc.path), *part, key, 2 * NEAR_BITS)).fetchall()
         # confirming a candidate means shingling its text: only the nearest few are worth it
-        nearest = sorted(r["id"] for r in sorted(near, key=lambda r: (_hamming(r["near_key"], key), r["id"]))
-                         [:MAX_CONFIRM])
+        nearest = self._simhash_index().nearest(key, 2 * NEAR_BITS, MAX_CONFIRM)
         candidates = c.execute(
-            f"SELECT id, path, date, text, near_key FROM documents WHERE id IN ({','.join('?' * len(nearest))}) "
-            "ORDER BY id", nearest).fetchall() if nearest else []
+            "SELECT id, path, date, text, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
+            f"AND id IN ({','.join('?' * len(nearest))}) ORDER BY id", (str(doc.path), *nearest)).fetchall()
         if not candidates:
             return None
         index = DuplicateIndex()
@@ -307,8 +298,8 @@ class Catalogue:
         doc_id = cur.lastrowid
         if original:
             return  # a repost: its content lives with the original
-        if self._bands is not None and _is_simhash(key):
-            _add_bands(self._bands, doc_id, key)
+        if self._simhashes is not None and _is_simhash(key):
+            self._simhashes.add(doc_id, key)
         if index is None:
             from xuncha.catalogue.tokens import index_text
 
