@@ -188,3 +188,18 @@ def test_rank_window_ranks_recent_matches_and_says_so(tmp_path, monkeypatch):
     old = search_module.search(conn, "巡察", region="甲县", limit=3)  # only in the two oldest
     assert sorted(h["path"] for h in old) == ["/w/00.txt", "/w/01.txt"]
     assert old[0]["ranked"] == 12
+
+
+def test_filtered_search_works_without_the_covering_index(tmp_path):
+    """documents_meta only speeds filters up: dropped by hand, filtered search still answers."""
+    from xuncha.catalogue.search import search
+    from xuncha.catalogue.store import Catalogue, connect
+    from xuncha.document import Document
+
+    with Catalogue(tmp_path / "i.db") as cat:
+        cat.store(Document(path="/i/a.txt", title="甲", region="甲县", date="2023-02-01",
+                           text="县委巡察组对县水利局开展巡察，发现问题8个。"))
+    conn = connect(tmp_path / "i.db", create=False)
+    conn.execute("DROP INDEX documents_meta")
+    hits = search(conn, "巡察", region="甲县", since="2023")
+    assert [h["path"] for h in hits] == ["/i/a.txt"]

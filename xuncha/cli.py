@@ -153,8 +153,9 @@ def search(
     except XunchaError as e:
         fail_usage(str(e))
     if hits and hits[0]["ranked"] < hits[0]["matches"]:
-        err.print(f"note: {hits[0]['matches']} matches; the {hits[0]['ranked']} most recent were ranked "
-                  "(add words or filters to rank them all)", markup=False)
+        err.print(f"note: {hits[0]['matches']} documents or findings contain these words; the "
+                  f"{hits[0]['ranked']} most recently stored were ranked (add words to narrow the query)",
+                  markup=False)
     if as_json:
         for hit in hits:
             emit_json(hit)

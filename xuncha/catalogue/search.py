@@ -172,7 +172,8 @@ def check_date(value: str, option: str) -> str:
 
 # ---- search --------------------------------------------------------------------------------
 
-# Most matches ranked by bm25 for one query; beyond this, the most recent this many are ranked.
+# Most matches ranked by bm25 for one query; beyond this, the most recently stored this many are
+# ranked. Hits carry "matches" (all matches of the words, before filters) and "ranked".
 RANK_WINDOW = 20_000
 
 _SELECT = {
@@ -232,22 +233,27 @@ def search(
     # the ranking joins only the tables its filters name (each join costs a look-up per match)
     needs_d = any("d." in w for w in where)
     needs_x = kind != "documents" and (needs_d or any("x." in w for w in where))
-    joins = (join if needs_x else "") + (f"JOIN documents d INDEXED BY documents_meta ON {doc_on}" if needs_d else "")
 
-    def run(bound: int | None) -> list:
+    def run(bound: int | None, hint: str = "INDEXED BY documents_meta") -> list:
+        joins = (join if needs_x else "") + (f"JOIN documents d {hint} ON {doc_on}" if needs_d else "")
         conds = where + ([f"f.rowid >= {int(bound)}"] if bound is not None else [])
         ranked = (f"SELECT f.rowid AS id, bm25(fts_{kind}) AS score FROM fts_{kind} f {joins} "
                   f"WHERE {' AND '.join(conds)} ORDER BY score, f.rowid LIMIT ?")
         sql = (f"SELECT top.id AS id, top.score AS score, d.path, d.title, d.date, d.source, d.region, {fields} "
                f"FROM ({ranked}) AS top {rows_of} ORDER BY top.score, top.id")
-        return conn.execute(sql, (*args, max(1, int(limit)))).fetchall()
+        try:
+            return conn.execute(sql, (*args, max(1, int(limit)))).fetchall()
+        except sqlite3.OperationalError as err:
+            if hint and "no such index" in str(err):  # dropped by hand: slower, still right
+                return run(bound, hint="")
+            raise
 
     try:
         matches = conn.execute(f"SELECT count(*) FROM fts_{kind} WHERE fts_{kind} MATCH ?", (parsed.fts,)).fetchone()[0]
         bound = None
         if matches > RANK_WINDOW:
             # bm25 costs time in proportion to the matches: a term found in most of a large
-            # catalogue is ranked among its RANK_WINDOW most recent matches (the hits say so)
+            # catalogue is ranked among its RANK_WINDOW most recently stored matches (hits say so)
             bound = conn.execute(f"SELECT rowid FROM fts_{kind} WHERE fts_{kind} MATCH ? ORDER BY rowid DESC "
                                  "LIMIT 1 OFFSET ?", (parsed.fts, RANK_WINDOW - 1)).fetchone()[0]
         rows = run(bound)
