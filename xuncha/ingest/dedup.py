@@ -10,6 +10,7 @@ batches (a catalogue can store them): `hamming(a, b) <= NEAR_BITS` means "probab
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
 from xuncha.document import Document
@@ -29,8 +30,12 @@ def _skeleton(text: str) -> str:
 _MULT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 
 
+@lru_cache(maxsize=8)
 def _shingle_hashes(text: str):
-    """64-bit hashes of every 4-character shingle, vectorised (numpy), stable across processes."""
+    """64-bit hashes of every 4-character shingle, vectorised (numpy), stable across processes.
+
+    Cached for the last few texts: ingestion computes `near_key(doc.text)` and the batch's
+    `DuplicateIndex.check(doc)` then needs the same shingles. The array is returned read-only."""
     import numpy as np
 
     s = _skeleton(text)
@@ -38,17 +43,20 @@ def _shingle_hashes(text: str):
     if len(cps) < SHINGLE:
         cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)]) if len(cps) else cps
     if not len(cps):
-        return np.zeros(0, dtype=np.uint64)
-    n = len(cps) - SHINGLE + 1
-    with np.errstate(over="ignore"):
-        h = cps[0:n] * np.uint64(_MULT[0]) + cps[1:n + 1] * np.uint64(_MULT[1]) \
-            + cps[2:n + 2] * np.uint64(_MULT[2]) + cps[3:n + 3]
-        # splitmix64 finaliser: spreads every input bit over all 64 output bits
-        h = h + np.uint64(0x9E3779B97F4A7C15)
-        h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        h = h ^ (h >> np.uint64(31))
-    return np.unique(h)
+        h = np.zeros(0, dtype=np.uint64)
+    else:
+        n = len(cps) - SHINGLE + 1
+        with np.errstate(over="ignore"):
+            h = cps[0:n] * np.uint64(_MULT[0]) + cps[1:n + 1] * np.uint64(_MULT[1]) \
+                + cps[2:n + 2] * np.uint64(_MULT[2]) + cps[3:n + 3]
+            # splitmix64 finaliser: spreads every input bit over all 64 output bits
+            h = h + np.uint64(0x9E3779B97F4A7C15)
+            h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+            h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+            h = h ^ (h >> np.uint64(31))
+        h = np.unique(h)
+    h.flags.writeable = False
+    return h
 
 
 def _shingles(text: str) -> set[int]:
