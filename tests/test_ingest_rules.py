@@ -276,3 +276,22 @@ def test_closing_bylines(tail, author, kept):
     body = "会议强调，要持续深化作风建设，推动全面从严治党向纵深发展，切实维护良好政治生态。"
     doc = document_from_text("县纪委监委召开警示教育大会\n" + body + tail)
     assert doc.author == author and doc.text == body + kept
+
+
+def test_document_to_dict_leaves_out_working_state():
+    """to_dict is the JSON shape: every field but the cached segmentation, records as plain dicts,
+    and the document keeps its tokens."""
+    import dataclasses
+    import json
+
+    from xuncha.document import Count
+
+    doc = document_from_text(CCDI_STYLE, "a.txt")
+    doc.tokens = list(doc.text)
+    doc.counts.append(Count(value=46, unit="个", approx=False, subject="问题", surface="46个", start=3, end=6))
+    data = doc.to_dict()
+    assert list(data) == [f.name for f in dataclasses.fields(doc) if f.name != "tokens"]
+    assert data["counts"] == [{"value": 46, "unit": "个", "approx": False, "subject": "问题", "surface": "46个",
+                               "start": 3, "end": 6}]
+    assert data["text"] == doc.text and doc.tokens == list(doc.text)
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data

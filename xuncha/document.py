@@ -8,7 +8,7 @@ stored in the catalogue. Extractor records are small, typed and carry character 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 
@@ -103,6 +103,6 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of `xuncha extract --json` (working state left out)."""
-        data = asdict(self)
-        data.pop("tokens", None)
+        data = asdict(replace(self, tokens=None))  # asdict would deep-copy thousands of tokens
+        del data["tokens"]
         return data
