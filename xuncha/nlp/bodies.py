@@ -44,15 +44,10 @@ class _Vocab:
     places: frozenset[str]
     place_max: int
     fields: frozenset[str]
-    field_max: int
-    levels: tuple[str, ...]
     units: dict[str, str]
-    stop_before: tuple[str, ...]
     # Derived for look-ups by length instead of scans over the lists (same answers, fewer steps).
     place_lengths: tuple[int, ...] = ()  # distinct lengths, longest first
     field_lengths: tuple[int, ...] = ()
-    stop_set: frozenset[str] = frozenset()
-    stop_lengths: tuple[int, ...] = ()
     lookback: int = 0  # characters before a position that decide the name part ending there
     level_set: frozenset[str] = frozenset()
     level_lengths: tuple[int, ...] = ()
@@ -87,14 +82,9 @@ def _vocab() -> _Vocab:
         places=places,
         place_max=max(map(len, places), default=0),
         fields=fields,
-        field_max=max(map(len, fields), default=0),
-        levels=levels,
         units=units,
-        stop_before=stop_before,
         place_lengths=_lengths(places),
         field_lengths=_lengths(fields),
-        stop_set=frozenset(stop_before),
-        stop_lengths=_lengths(stop_before),
         lookback=lookback,
         level_set=frozenset(levels),
         level_lengths=_lengths(levels),
@@ -215,7 +205,7 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
     return None
 
 
-def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]] | None:
+def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]]:
     """Extend the name whose last head is text[hs:he] to the left; returns (start, element types)."""
     pos = hs
     types = ["head"]
@@ -289,9 +279,8 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
         if start - lo in _cut_bounds(text[lo : min(end, start + 6)]):
             return start
         nxt = start + 1  # drop one character and look again (进驻|市交通运输委 → 市交通运输委)
-        types = ["head"] if _head_at(text, nxt, v) else ["field"]
-        if types == ["head"]:
-            return _valid(text, nxt, types, v)
+        if _head_at(text, nxt, v):
+            return _valid(text, nxt, ["head"], v)
         start = nxt
     return None
 
@@ -299,13 +288,9 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
 @lru_cache(maxsize=1 << 16)
 def _cut_bounds(piece: str) -> frozenset[int]:
     """Offsets of the word boundaries when `piece` is segmented on its own."""
-    from xuncha.nlp.segment import cut
+    from xuncha.nlp.segment import boundaries, cut
 
-    pos, bounds = 0, {0}
-    for tok in cut(piece):
-        pos += len(tok)
-        bounds.add(pos)
-    return frozenset(bounds)
+    return frozenset(boundaries(cut(piece)))
 
 
 def _head_at(text: str, start: int, v: _Vocab) -> str | None:
@@ -404,10 +389,7 @@ def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
 
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
     """(start, kind) of the body whose last head is text[hs:he], or None if it names no body."""
-    grown = _grow(text, hs, he, v)
-    if grown is None:
-        return None
-    start, types = grown
+    start, types = _grow(text, hs, he, v)
     start = _valid(text, start, types, v)
     if start is not None:
         start = _word_aligned(text, start, he, v)

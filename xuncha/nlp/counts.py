@@ -121,18 +121,13 @@ def _starts_word(text: str, start: int, end: int, bounds: set[int] | None = None
     `bounds` are the document's word boundaries when it was segmented already; otherwise the
     surroundings are segmented here.
     """
-    from xuncha.nlp.segment import cut
+    from xuncha.nlp.segment import boundaries, cut
 
     if bounds is not None:
         return start in bounds
     lo = max(0, start - 6)
     hi = min(len(text), end + 6)
-    pos = lo
-    bounds = {lo}
-    for tok in cut(text[lo:hi]):
-        pos += len(tok)
-        bounds.add(pos)
-    return start in bounds
+    return start - lo in boundaries(cut(text[lo:hi]))
 
 
 def _value(m: re.Match) -> tuple[int | float | None, bool]:
@@ -162,9 +157,9 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
         return []
     bounds = None
     if tokens is not None and sum(map(len, tokens)) == len(text):
-        from itertools import accumulate
+        from xuncha.nlp.segment import boundaries
 
-        bounds = set(accumulate(map(len, tokens), initial=0))  # where words start or end
+        bounds = boundaries(tokens)  # where words start or end
     return _extract(text, bounds)
 
 

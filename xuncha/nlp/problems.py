@@ -27,11 +27,9 @@ FOUND_PREFIX = re.compile(r"^(?:.{0,12}?(?:发现|反馈|指出|存在)的|(?:�
 
 @dataclass
 class _Vocab:
-    predicates: tuple[str, ...]
     predicate_re: re.Pattern
     act_re: re.Pattern
     exists: tuple[str, ...]
-    lists: tuple[str, ...]
     list_re: re.Pattern
     exclusions: frozenset[str]
     exclusion_re: re.Pattern | None  # any exclusion as a substring: no match means no excluded word
@@ -49,11 +47,9 @@ def _vocab() -> _Vocab:
     exist = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "exist")
     lists = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "list")
     return _Vocab(
-        predicates=pred,
         predicate_re=re.compile(lexicon.alternation(pred)),
         act_re=re.compile(lexicon.alternation(acts)),
         exists=exist,
-        lists=lists,
         list_re=re.compile(lexicon.alternation(lists)),
         exclusions=frozenset(lexicon.words("problem_exclusions.txt")),
         exclusion_re=_alternation_re(lexicon.words("problem_exclusions.txt")),
