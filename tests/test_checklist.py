@@ -216,3 +216,18 @@ def test_cli(db, tmp_path):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     r = run("checklist", "--db", str(tmp_path / "none.db"), "--out", str(tmp_path / "n.md"))
     assert r.returncode == 2 and "none.db" in r.stderr and not (tmp_path / "n.md").exists()
+
+
+def test_written_checklist_has_the_usual_file_permissions(tmp_path):
+    """Written through a temporary file, the list still gets the permissions the umask gives
+    (mkstemp's owner-only 0600 would stop colleagues from opening a shared list)."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "清单.md"
+        write_checklist(build_checklist(None, domains=["village"]), out)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o644

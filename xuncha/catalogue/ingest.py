@@ -115,7 +115,9 @@ def process_file(path: str):
     try:
         doc = extract_file(path)
         doc.path = path
-        return path, doc, index_text(doc)
+        index = index_text(doc)
+        doc.tokens = None  # the parent stores words through `index`: don't pickle them back
+        return path, doc, index
     except IngestError as err:
         return path, None, " ".join(str(err.reason).split())
     except Exception as err:  # a reader bug must not stop the batch

@@ -15,7 +15,6 @@ from xuncha.catalogue.schema import FTS_KINDS
 from xuncha.catalogue.tokens import query_words
 from xuncha.errors import XunchaError
 
-KINDS = FTS_KINDS
 OPERATORS = ("AND", "OR", "NOT")
 MARK_OPEN, MARK_CLOSE = "«", "»"  # around matched words in snippets
 
@@ -199,8 +198,8 @@ def search(
     limit: int = 20,
 ) -> list[dict]:
     """Hits for `query` best first (bm25), each a dict with a snippet and the row's fields."""
-    if kind not in KINDS:
-        raise SearchUsageError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    if kind not in FTS_KINDS:
+        raise SearchUsageError(f"unknown kind {kind!r}; choose one of: {', '.join(FTS_KINDS)}")
     parsed = parse_query(query)
     fields, rowid = _SELECT[kind]
     join = "" if kind == "documents" else f"JOIN {kind} x ON x.id = f.rowid "

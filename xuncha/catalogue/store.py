@@ -213,10 +213,8 @@ class Catalogue:
                         "AND path != ? ORDER BY id LIMIT 1", (key, str(doc.path))).fetchone()
         if row is not None or not _is_simhash(key):
             return row
-        try:
-            from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex
-        except ImportError:
-            return None
+        from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex
+
         # confirming a candidate means shingling its text: only the nearest few are worth it
         nearest = self._simhash_index().nearest(key, 2 * NEAR_BITS, MAX_CONFIRM)
         candidates = c.execute(

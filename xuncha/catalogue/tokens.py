@@ -58,14 +58,9 @@ def fts_text(text: str | None, tokens: list[str] | None = None) -> str:
 
 def normalise_query(text: str) -> str:
     """A query in the documents' form: half-width digits and letters, simplified script (約談 → 约谈)."""
-    try:
-        from xuncha.ingest.normalize import to_simplified, unify_width
+    from xuncha.ingest.normalize import to_simplified, unify_width
 
-        return to_simplified(unify_width(text))
-    except ImportError:  # ingestion's normaliser not there: OpenCC alone
-        import opencc
-
-        return opencc.OpenCC("t2s").convert(text)
+    return to_simplified(unify_width(text))
 
 
 def query_words(text: str) -> list[str]:

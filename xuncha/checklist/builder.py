@@ -6,10 +6,8 @@ domain → aspect → category order, and merged into items within each category
 
 from __future__ import annotations
 
-import json
 import os
 from datetime import date
-from importlib import resources
 from pathlib import Path
 
 from xuncha.catalogue.search import SearchUsageError, resolve_category, resolve_domain
@@ -49,18 +47,11 @@ def statements_from_catalogue(db: str | os.PathLike) -> tuple[list[Statement], i
 
 
 def builtin_statements() -> list[Statement]:
-    """The labelled corpus (xuncha.classify.corpus.load_statements, or its files read directly)."""
-    try:
-        from xuncha.classify.corpus import load_statements
+    """The labelled corpus (xuncha.classify.corpus.load_statements)."""
+    from xuncha.classify.corpus import load_statements
 
+    try:
         records = load_statements()
-    except ImportError:
-        records = []
-        folder = resources.files("xuncha.corpora") / "statements"
-        if folder.is_dir():
-            for f in sorted(folder.iterdir(), key=lambda p: p.name):
-                if f.name.endswith(".jsonl"):
-                    records += [json.loads(x) for x in f.read_text(encoding="utf-8").splitlines() if x.strip()]
     except Exception as err:
         raise ChecklistError(f"cannot read the labelled corpus: {err}") from None
     return [Statement(r["text"], r.get("domain"), r["category"]) for r in records if r.get("category")]

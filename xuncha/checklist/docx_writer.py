@@ -146,7 +146,7 @@ def _cell_text(cell, lines: list[tuple[str, bool]], size: float = 12) -> None:
         _run(para, text, FANGSONG, size, bold)
 
 
-def _item_lines(n: int, item: Item) -> list[tuple[str, bool]]:
+def _item_lines(item: Item) -> list[tuple[str, bool]]:
     lines = [(item.statement, True)]
     if item.variants:
         lines.append(("表现情形：", False))
@@ -197,7 +197,7 @@ def _items_table(doc, items: list[Item]) -> None:
             cell.width = width
         _cell_text(cells[0], [(str(n), False)])
         cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _cell_text(cells[1], _item_lines(n, item))
+        _cell_text(cells[1], _item_lines(item))
         _cell_text(cells[2], _source_lines(item), size=10.5)
         _cell_text(cells[3], [(line, False) for line in CHECK_BOXES.split("\n")])
 

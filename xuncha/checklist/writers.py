@@ -46,6 +46,9 @@ def write_checklist(checklist: Checklist, out: str | os.PathLike) -> None:
     suffix = out.suffix.lower()
     fd, tmp = tempfile.mkstemp(prefix=".checklist-", suffix=suffix, dir=out.parent if str(out.parent) else ".")
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # a list meant for sharing: the usual permissions, not mkstemp's 0600
     try:
         if suffix == ".docx":
             write_docx(checklist, tmp)
