@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-LEVELS = ("province", "city", "county")
-
 
 @dataclass(frozen=True)
 class Division:
