@@ -120,6 +120,21 @@ def test_html_declared_charset_checked_against_bytes(charset, encoding, tmp_path
     assert doc.text.endswith("约谈相关负责人4人次。")
 
 
+@pytest.mark.parametrize("source_line, source", [("", "清风廉政网"), ("<div>来源：某县纪委监委</div>", "某县纪委监委")])
+def test_html_site_name_is_the_last_source_fallback(source_line, source, tmp_path):
+    page = ('<html><head><meta charset="utf-8"><meta property="og:site_name" content="清风廉政网">'
+            "<title>某县开展巡察整改“回头看”_清风廉政网</title></head><body>"
+            f"<h1>某县开展巡察整改“回头看”</h1>{source_line}"
+            "<div class='article'><p>近日，某县巡察办对去年巡察的12个单位开展整改“回头看”，逐项核查整改台账，"
+            "督促整改问题31个。</p><p>对整改不到位的2个单位，县委巡察工作领导小组进行了约谈。</p></div>"
+            "</body></html>")
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("utf-8"))
+    doc = read_document(path)
+    assert doc.title == "某县开展巡察整改“回头看”" and doc.source == source
+    assert doc.text.startswith("近日") and "清风廉政网" not in doc.text
+
+
 @pytest.mark.parametrize("raw, clean", [
     ("監(jiān)督", "監督"), ("15個(gè)", "15個"), ("黨委(黨組)", "黨委(黨組)"), ("記者(湯鴻鴿)", "記者(湯鴻鴿)"),
     ("意見(試行)", "意見(試行)"), ("同级监督（jiān dū）", "同级监督（jiān dū）"), ("平台（APP）", "平台（APP）"),

@@ -18,6 +18,7 @@ _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "tab
           "header", "footer", "nav", "ul", "ol", "dd", "dt", "blockquote", "pre", "td", "th"}
 _DATE_META = ("publishdate", "pubdate", "article:published_time", "og:release_date", "firstpublishedtime",
               "publish_date", "date", "dc.date", "dc.date.issued", "weibo:article:create_at")
+# Publisher first; the site's own name is a fair last resort for a page that names no source.
 _SOURCE_META = ("source", "contentsource", "og:site_name")
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|--|—|-)\s*")
 
@@ -130,7 +131,7 @@ def read_html(data: bytes, path: str) -> RawPage:
     ex_date = ex.get("date")
     if not date_hint and isinstance(ex_date, str) and not ex_date.endswith("-01-01"):
         date_hint = metadata.parse_date(ex_date)  # htmldate's guess, unless it is its year-only fallback
-    source_hint = next((metas[k] for k in _SOURCE_META[:2] if k in metas), None)
+    source_hint = next((metas[k] for k in _SOURCE_META if k in metas), None)
     author_hint = metas.get("author") or ex.get("author")
     return RawPage(text=head + "\n\n" + body, title_hint=title, date_hint=date_hint,
                    source_hint=source_hint, author_hint=author_hint, warnings=warnings)
