@@ -8,10 +8,8 @@ reading like the real material. Deterministic for a given seed.
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
-from importlib import resources
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +23,7 @@ PLACES = ["郧西", "竹溪", "房县", "江北", "滨城", "和平", "河西", 
 
 def sentence_pools() -> tuple[list[str], list[str]]:
     """(report sentences from the bundled samples, problem statements from the labelled corpus)."""
+    from xuncha.classify.corpus import load_statements
     from xuncha.errors import IngestError
     from xuncha.ingest import read_document
     from xuncha.pipeline import iter_files
@@ -37,14 +36,7 @@ def sentence_pools() -> tuple[list[str], list[str]]:
             continue
         for line in text.splitlines():
             prose.extend(s for s in SENTENCE_END.split(line.strip()) if len(s) > 10)
-    problems: list[str] = []
-    statements = resources.files("xuncha.corpora") / "statements"
-    if statements.is_dir():
-        for f in sorted(statements.iterdir(), key=lambda p: p.name):
-            if f.name.endswith(".jsonl"):
-                for line in f.read_text(encoding="utf-8").splitlines():
-                    if line.strip():
-                        problems.append(json.loads(line)["text"].rstrip("。") + "。")
+    problems = [r["text"].rstrip("。") + "。" for r in load_statements()]
     if not prose or not problems:
         raise SystemExit("no sample text found (samples/ or corpora/statements/ is empty)")
     return prose, problems

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import random
 import statistics
 import sys
 import time
-from importlib import resources
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,25 +34,17 @@ QUERIES = [
 ]
 
 
-def labelled_statements() -> list[dict]:
-    folder = resources.files("xuncha.corpora") / "statements"
-    out = []
-    for f in sorted(folder.iterdir(), key=lambda p: p.name):
-        if f.name.endswith(".jsonl"):
-            out.extend(json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip())
-    return out
-
-
 def build_catalogue(db: Path, docs: int, seed: int = 11) -> None:
     from xuncha.catalogue.store import Catalogue
     from xuncha.catalogue.tokens import index_text
+    from xuncha.classify.corpus import load_statements
     from xuncha.classify.taxonomy import load_taxonomy
     from xuncha.document import Document, Problem
 
     tax = load_taxonomy()
     rng = random.Random(seed)
     pools = sentence_pools()
-    statements = labelled_statements()
+    statements = load_statements()
     regions = ["湖北省十堰市郧西县", "湖北省十堰市竹溪县", "浙江省宁波市江北区", "山东省滨州市", "天津市和平区",
                "福建省三明市", "浙江省金华市兰溪市", "湖南省长沙市"]
     tmp = db.with_suffix(".building")
