@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
 from xuncha.classify.features import normalize
+from xuncha.nlp import lexicon
 
 UNKNOWN = "unknown"
 
@@ -37,21 +36,14 @@ class _Lexicon:
 @lru_cache(maxsize=1)
 def _lexicon() -> _Lexicon:
     info = {}
-    text = (resources.files("xuncha.corpora") / "domain_cues.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        cue, domain, priority, scope = line.split("\t")[:4]
-        info[normalize(cue)] = (domain, int(priority), scope.strip())
-
-    def alternation(cues):
-        # longest first, so at each position the regex takes the longest cue (no overlaps)
-        return re.compile("|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)))
+    for cue, domain, priority, scope in (row[:4] for row in lexicon.table("domain_cues.tsv")):
+        info[normalize(cue)] = (domain, int(priority), scope)
 
     unit = [c for c, (_, _, scope) in info.items() if scope == "both"]
     # In running text single characters (局, 县, 镇...) are too ambiguous, except 村 (个别村).
     stmt = [c for c in info if len(c) > 1 or c == "村"]
-    return _Lexicon(alternation(unit), alternation(stmt), info)
+    # longest first, so at each position the regex takes the longest cue (no overlaps)
+    return _Lexicon(lexicon.literal_re(unit), lexicon.literal_re(stmt), info)
 
 
 def _best(matches, info) -> tuple[str, str] | None:

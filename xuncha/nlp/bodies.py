@@ -57,9 +57,9 @@ class _Vocab:
     unit_last: frozenset[str] = frozenset()
     level_last: frozenset[str] = frozenset()
     any_last: frozenset[str] = frozenset()  # all of the above and the ordinals' last characters
-    field_re: re.Pattern = re.compile("(?!)")  # any field word, longest first
-    stop_re: re.Pattern = re.compile("(?!)")  # any generic modifier, longest first
-    stop_end_re: re.Pattern = re.compile("(?!)")  # a generic modifier ending where the search ends
+    field_re: re.Pattern = re.compile(lexicon.NEVER)  # any field word, longest first
+    stop_re: re.Pattern = re.compile(lexicon.NEVER)  # any generic modifier, longest first
+    stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
 
 
 @lru_cache(maxsize=1)
@@ -78,7 +78,7 @@ def _vocab() -> _Vocab:
     return _Vocab(
         heads=heads,
         head_lengths=tuple(sorted({len(w) for w in heads}, reverse=True)),
-        head_re=re.compile(lexicon.alternation(heads)),
+        head_re=lexicon.literal_re(heads),
         places=places,
         place_max=max(map(len, places), default=0),
         fields=fields,
@@ -93,18 +93,12 @@ def _vocab() -> _Vocab:
         head_last=_last_chars(heads),
         unit_last=_last_chars(units),
         level_last=_last_chars(levels),
-        field_re=_literal_re(fields),
-        stop_re=_literal_re(stop_before),
-        stop_end_re=_literal_re(stop_before, r"\Z"),
+        field_re=lexicon.literal_re(fields),
+        stop_re=lexicon.literal_re(stop_before),
+        stop_end_re=lexicon.literal_re(stop_before, r"\Z"),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
-
-
-def _literal_re(words, suffix: str = "") -> re.Pattern:
-    """An alternation of the words, longest first (matches nothing if there are none)."""
-    alternation = lexicon.alternation(words)
-    return re.compile(f"(?:{alternation}){suffix}" if alternation else "(?!)")
 
 
 def _last_chars(words) -> frozenset[str]:

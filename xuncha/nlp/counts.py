@@ -46,25 +46,22 @@ def _pattern() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
-def _noncount_after() -> re.Pattern | None:
+def _noncount_after() -> re.Pattern:
     """The words after a number that make it a duration or rate (corpora/noncount_after.txt)."""
-    tails = lexicon.words("noncount_after.txt")
-    return re.compile(lexicon.alternation(tails)) if tails else None
+    return lexicon.literal_re(lexicon.words("noncount_after.txt"))
 
 
 @lru_cache(maxsize=None)
-def _name_pattern() -> re.Pattern | None:
+def _name_pattern() -> re.Pattern:
     names = set(lexicon.words("numeral_names.txt")) | set(lexicon.words("measure_stoplist.txt"))
     names = {n for n in names if any(ch.isdigit() or ch in CN_DIGITS for ch in n)}
-    return re.compile(lexicon.alternation(names)) if names else None
+    return lexicon.literal_re(names)
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
     """Spans whose numerals belong to a name: set phrases and short bracketed names."""
     spans = [b.inner for b in bracket_spans(text) if b.is_name(text) and len(b.content(text)) <= 12]
-    pat = _name_pattern()
-    if pat is not None:
-        spans.extend(m.span() for m in pat.finditer(text))
+    spans.extend(m.span() for m in _name_pattern().finditer(text))
     return sorted(spans)
 
 
@@ -90,8 +87,7 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
         return True  # rank: 排名前3名
     if before.endswith(("百分之", "千分之", "万分之")):
         return True
-    tails = _noncount_after()
-    if tails is not None and tails.match(text, unit_start):
+    if _noncount_after().match(text, unit_start):
         return True  # duration or rate: 15个工作日, 3个月, 2个百分点
     if m.group("unit") == "张" and NUMBERED_LIST_AFTER.match(text, m.end()):
         return True  # the name of a set of lists: 四张清单, 五张责任清单

@@ -6,6 +6,7 @@ not code. Lines starting with # are comments; blank lines are skipped.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -37,7 +38,15 @@ def table(name: str) -> tuple[tuple[str, ...], ...]:
 
 def alternation(items) -> str:
     """A regex alternation of literal words, longest first."""
-    import re
-
     ordered = sorted(set(items), key=lambda w: (-len(w), w))
     return "|".join(re.escape(w) for w in ordered if w)
+
+
+NEVER = "(?!)"  # a pattern that matches nowhere
+
+
+def literal_re(items, suffix: str = "") -> re.Pattern:
+    """Any of the literal words (longest first, so each match is the longest word there), then
+    `suffix`; with no words, a pattern that never matches (an empty alternation would match everywhere)."""
+    words = alternation(items)
+    return re.compile(f"(?:{words}){suffix}" if words else NEVER)

@@ -47,14 +47,14 @@ def _vocab() -> _Vocab:
     bylines = {row[0]: row[1] for row in lexicon.table("person_bylines.tsv")}
     return _Vocab(
         titles=titles,
-        title_re=re.compile(lexicon.alternation(titles)),
+        title_re=lexicon.literal_re(titles),
         title_set=frozenset(titles),
         title_lengths=tuple(sorted({len(t) for t in titles if t}, reverse=True)),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound=tuple(s for s in surnames if len(s) == 2),
         after_name=lexicon.words("person_after_name.txt"),
         bylines=bylines,
-        byline_re=re.compile(rf"(?:{lexicon.alternation(bylines)})\s*[:：]?\s*"),
+        byline_re=lexicon.literal_re(bylines, r"\s*[:：]?\s*"),
     )
 
 

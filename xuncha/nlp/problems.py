@@ -32,11 +32,11 @@ class _Vocab:
     exists: tuple[str, ...]
     list_re: re.Pattern
     exclusions: frozenset[str]
-    exclusion_re: re.Pattern | None  # any exclusion as a substring: no match means no excluded word
+    exclusion_re: re.Pattern  # any exclusion as a substring: no match means no excluded word
     leads: tuple[str, ...]
     vague: frozenset[str]
-    any_cue_re: re.Pattern | None = None  # every list, predicate and act cue, and 存在
-    lead_re: re.Pattern | None = None  # any lead word
+    any_cue_re: re.Pattern  # every list, predicate and act cue, and 存在
+    lead_re: re.Pattern  # any lead word
 
 
 @lru_cache(maxsize=1)
@@ -47,28 +47,24 @@ def _vocab() -> _Vocab:
     exist = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "exist")
     lists = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "list")
     return _Vocab(
-        predicate_re=re.compile(lexicon.alternation(pred)),
-        act_re=re.compile(lexicon.alternation(acts)),
+        predicate_re=lexicon.literal_re(pred),
+        act_re=lexicon.literal_re(acts),
         exists=exist,
-        list_re=re.compile(lexicon.alternation(lists)),
+        list_re=lexicon.literal_re(lists),
         exclusions=frozenset(lexicon.words("problem_exclusions.txt")),
-        exclusion_re=_alternation_re(lexicon.words("problem_exclusions.txt")),
+        exclusion_re=lexicon.literal_re(lexicon.words("problem_exclusions.txt")),
         leads=lexicon.words("problem_lead_words.txt"),
         vague=frozenset(lexicon.words("problem_vague_objects.txt")),
-        any_cue_re=_alternation_re((*pred, *acts, *lists, "存在")),
-        lead_re=_alternation_re(lexicon.words("problem_lead_words.txt")),
+        any_cue_re=lexicon.literal_re((*pred, *acts, *lists, "存在")),
+        lead_re=lexicon.literal_re(lexicon.words("problem_lead_words.txt")),
     )
-
-
-def _alternation_re(words) -> re.Pattern | None:
-    return re.compile(lexicon.alternation(words)) if words else None
 
 
 def _excluded(text: str, v: _Vocab) -> bool:
     """True if a word of `text` is an exclusion (要, 防止 …); segmented only when one occurs in it."""
     from xuncha.nlp.segment import cut
 
-    if v.exclusion_re is None or not v.exclusion_re.search(text):
+    if not v.exclusion_re.search(text):
         return False  # a word can only be an exclusion if its characters are there
     return any(tok in v.exclusions for tok in cut(text))
 
@@ -110,7 +106,7 @@ def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
         while end > start and text[end - 1] in TRIM and not _opens_inside(text, start, end):
             end -= 1
             changed = True
-        if v.lead_re is None or not v.lead_re.match(text, start):
+        if not v.lead_re.match(text, start):
             continue  # no lead word here: skip the look at each one
         for word in v.leads:
             if text.startswith(word, start) and end - start > len(word) + 2:
@@ -189,8 +185,6 @@ def _cue_clauses(text: str, v: _Vocab):
     """
     import bisect
 
-    if v.any_cue_re is None:
-        return
     marks = [m.start() for m in CLAUSE_PUNCT_RE.finditer(text)]
     done = -1
     for m in v.any_cue_re.finditer(text):
