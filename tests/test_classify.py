@@ -286,3 +286,19 @@ def test_model_key_depends_on_the_segmentation_engine(monkeypatch):
         monkeypatch.setattr(segment, "_engine", SimpleNamespace(name=name))
         keys[name] = model.base_key()
     assert keys["rjieba"] != keys["jieba"]
+
+
+def test_document_prefixes_stay_out_of_the_statement_cache():
+    """A document's prefix is normalised once, uncached; the inspected unit may lie past the first part."""
+    from xuncha.classify.domains import document_domain
+    from xuncha.classify.features import normalize
+
+    filler = "今年以来，该县坚持把全面从严治党主体责任扛在肩上，推动各项工作落实落细。\n" * 60
+    text = filler + "县委第二巡察组对城关镇中心小学党支部开展了常规巡察。" + filler
+    assert 2000 < text.index("县委第二巡察组") < 3900
+    doc = Document(path="<t>", title="工作动态", text=text)
+    guess = document_domain(doc)
+    assert guess.source == "unit" and guess.domain == "school"
+    before = normalize.cache_info()
+    normalize(text[:4000]), normalize(text[:2000])
+    assert normalize.cache_info().misses - before.misses == 2

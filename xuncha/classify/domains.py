@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from xuncha.classify.features import normalize
+from xuncha.classify.features import normal_form, normalize
 from xuncha.nlp import lexicon
 
 UNKNOWN = "unknown"
@@ -72,12 +72,17 @@ def unit_domain(name: str | None) -> DomainGuess | None:
 
 def text_domain(text: str | None) -> DomainGuess | None:
     """The domain a statement's own words point to (村干部 → village), or None if they don't."""
-    if not text:
+    return _text_domain_of(normalize(text)) if text else None
+
+
+def _text_domain_of(norm: str) -> DomainGuess | None:
+    """text_domain of a text already normalised."""
+    if not norm:
         return None
     lex = _lexicon()
     votes: dict[str, float] = {}
     cues: dict[str, str] = {}
-    for m in lex.text_re.finditer(normalize(text)):
+    for m in lex.text_re.finditer(norm):
         domain, prio, _ = lex.info[m.group()]
         if domain == "-":
             continue
@@ -103,27 +108,45 @@ _INSPECTOR_KINDS = {"discipline", "inspection"}  # Body.kind of 纪委监委 and
 _INSPECTORS = re.compile(r"纪委|监委|巡察|巡视|委员会第|巡察办|巡视办")
 
 
+INSPECTED_PREFIX = 4000  # characters of a document searched for the inspected unit
+TEXT_PREFIX = 2000  # characters of a document whose words vote for a domain when nothing else does
+
+
 def inspected_unit(text: str | None) -> str | None:
     """The unit a report says was inspected, if it says so in the usual phrasings."""
-    if not text:
-        return None
-    text = normalize(text[:4000])
+    found = _inspected_in(normal_form(text[:INSPECTED_PREFIX])) if text else None
+    return found[0] if found else None
+
+
+def _inspected_in(norm: str) -> tuple[str, DomainGuess] | None:
+    """(unit, its domain) for the inspected unit named in a normalised text."""
     for pattern in _INSPECTED:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(norm):
             unit = m.group("u")
             unit = re.split(r"[对向的]", unit)[-1]
-            if len(unit) >= 2 and not _INSPECTORS.search(unit) and unit_domain(unit):
-                return unit
+            if len(unit) >= 2 and not _INSPECTORS.search(unit):
+                guess = unit_domain(unit)
+                if guess:
+                    return unit, guess
     return None
 
 
 def document_domain(doc) -> DomainGuess | None:
     """The domain of the unit a document is about: the inspected unit it names, else its bodies,
-    else its title, else its text (None when nothing points anywhere)."""
-    for source in (doc.title, doc.text):
-        unit = inspected_unit(source)
-        if unit:
-            guess = unit_domain(unit)
+    else its title, else its text (None when nothing points anywhere).
+
+    The title and the text's prefix are normalised once each, uncached (a document prefix is
+    seen once and would only crowd normalize's cache of statements); the text's first
+    TEXT_PREFIX characters serve both the inspected-unit search and the vote on its words.
+    """
+    title = normal_form(doc.title) if doc.title else ""
+    text = doc.text or ""
+    head = normal_form(text[:TEXT_PREFIX]) if text else ""
+    prefix = head + normal_form(text[TEXT_PREFIX:INSPECTED_PREFIX], lead=False)
+    for norm in (title, prefix):
+        found = _inspected_in(norm)
+        if found:
+            guess = found[1]
             return DomainGuess(guess.domain, guess.confidence, guess.cue, "unit")
     votes: dict[str, float] = {}
     for body in doc.bodies or []:
@@ -137,5 +160,5 @@ def document_domain(doc) -> DomainGuess | None:
     if votes:
         domain = max(votes, key=votes.get)
         return DomainGuess(domain, round(0.5 + 0.3 * votes[domain] / sum(votes.values()), 3), source="bodies")
-    guess = text_domain(doc.title) or text_domain(doc.text[:2000] if doc.text else None)
+    guess = _text_domain_of(title) or _text_domain_of(head)
     return DomainGuess(guess.domain, guess.confidence, guess.cue, "text") if guess else None

@@ -38,14 +38,23 @@ def _t2s(text: str) -> str:
     return _converter.convert(text)
 
 
-@lru_cache(maxsize=16384)
-def normalize(text: str) -> str:
-    """Simplified script, no whitespace or leading enumerator, digits folded to a single 0.
+def normal_form(text: str, lead: bool = True) -> str:
+    """Simplified script, no whitespace or (if `lead`) leading enumerator, digits folded to a single 0.
 
-    Memoised: classifying a statement asks for its normal form three times (features, cues, top words).
+    Not memoised: for long texts such as document prefixes, which would only crowd the statements
+    out of normalize's cache. lead=False is for a piece that continues a text already normalised.
     """
     text = _SPACE.sub("", _t2s(text or ""))
-    return _DIGITS.sub("0", _LEAD.sub("", text) or text)
+    if lead:
+        text = _LEAD.sub("", text) or text
+    return _DIGITS.sub("0", text)
+
+
+@lru_cache(maxsize=16384)
+def normalize(text: str) -> str:
+    """normal_form of a statement, memoised: classifying one asks for it three times (features,
+    cues, top words)."""
+    return normal_form(text)
 
 
 @lru_cache(maxsize=4096)
