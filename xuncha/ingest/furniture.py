@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from xuncha.corpora import data_lines
 
 # Body paragraphs are long; furniture lines are short. Long lines are only dropped by tail cuts.
 MAX_FURNITURE_LINE = 100
@@ -22,19 +23,14 @@ _WORD = re.compile(r"\w")
 _CLAUSE = re.compile(r"[，,、：:“”\"]")
 
 
-def _patterns(name: str) -> list[str]:
-    text = resources.files("xuncha.corpora").joinpath(name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _line_re() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in _patterns("furniture_lines.txt")))
+    return re.compile("|".join(f"(?:{p})" for p in data_lines("furniture_lines.txt")))
 
 
 @lru_cache(maxsize=1)
 def _tail_re() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in _patterns("furniture_tail.txt")))
+    return re.compile("|".join(f"(?:{p})" for p in data_lines("furniture_tail.txt")))
 
 
 def is_link_list(line: str) -> bool:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from xuncha.corpora import data_lines
 
 # Full-width ASCII letters/digits and odd spaces → ASCII; zero-width marks → nothing.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
@@ -75,16 +76,11 @@ def _rare_han() -> re.Pattern:
     return re.compile(f"[{body}\uf900-\ufaff]")
 
 
-def _data_lines(name: str) -> list[str]:
-    text = resources.files("xuncha.corpora").joinpath(name).read_text(encoding="utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-
-
 @lru_cache(maxsize=1)
 def _spam_rules() -> tuple[list[str], list[tuple[list[str], re.Pattern]]]:
-    names = sorted({n.lower() for n in _data_lines("spam_names.txt")}, key=len, reverse=True)
+    names = sorted({n.lower() for n in data_lines("spam_names.txt")}, key=len, reverse=True)
     rules = []
-    for line in _data_lines("spam_patterns.txt"):
+    for line in data_lines("spam_patterns.txt"):
         triggers, _, pattern = line.partition("\t")
         rules.append((triggers.split("|"), re.compile(pattern.strip(), re.IGNORECASE)))
     return names, rules

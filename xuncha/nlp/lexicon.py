@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from xuncha.corpora import data_lines
 
 
 def _read(name: str) -> list[str]:
-    path = resources.files("xuncha.corpora") / name
-    if not path.is_file():
-        return []
-    return [line.rstrip("\r") for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip() and not line.lstrip().startswith("#")]
+    # Lines unstripped: a table row may start or end with an empty cell.
+    return data_lines(name, strip=False, missing_ok=True)
 
 
 @lru_cache(maxsize=None)
