@@ -310,3 +310,13 @@ def test_document_to_dict_leaves_out_working_state():
                                "start": 3, "end": 6}]
     assert data["text"] == doc.text and doc.tokens == list(doc.text)
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+def test_gb2312_levels():
+    """Level 1 (rows 16-55) holds the 3755 common characters, levels 1+2 all 6763 Han characters."""
+    from xuncha.ingest.encoding import gb2312_chars
+
+    level1, both = gb2312_chars(55), gb2312_chars(87)
+    assert (len(level1), len(both)) == (3755, 6763) and level1 < both
+    assert {"啊", "座", "监", "督"} <= level1 and "亍" in both - level1
+    assert not {"镕", "喆", "監"} & both

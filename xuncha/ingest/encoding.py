@@ -41,14 +41,26 @@ def decode_text(data: bytes, path: str, warnings: list[str] | None = None) -> tu
     damaged = _damaged_utf8(data, path, warnings)
     if damaged is not None:
         return _checked(damaged, "utf-8", path)
-    encoding = _gb_or_big5(data)
-    if encoding is None:
-        best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
-        if best is None:
-            raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
-        encoding = best.encoding
-    text = data.decode(encoding, errors="replace")
-    return _checked(text, encoding, path)
+    found = _gb_or_big5(data)
+    if found:
+        return _checked(*found, path)
+    best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
+    if best is None:
+        raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")
+    return _checked(data.decode(best.encoding, errors="replace"), best.encoding, path)
+
+
+def gb2312_chars(last_row: int) -> frozenset[str]:
+    """The Han characters of GB2312 rows 16..last_row: 55 ends level 1 (the 3755 most common
+    characters), 87 ends level 2 (all 6763)."""
+    chars = set()
+    for hi in range(0xA0 + 16, 0xA0 + last_row + 1):
+        for lo in range(0xA1, 0xFF):
+            try:
+                chars.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    return frozenset(chars)
 
 
 @lru_cache(maxsize=1)
@@ -56,20 +68,14 @@ def _common_chars() -> frozenset[str]:
     """The 3755 most common Chinese characters (GB2312 level 1), in both scripts."""
     import opencc
 
-    chars = set()
-    for hi in range(0xB0, 0xD8):
-        for lo in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes([hi, lo]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
+    chars = gb2312_chars(55)
     simplified = "".join(sorted(chars))
     return frozenset(chars | set(opencc.OpenCC("s2t").convert(simplified)) | set(opencc.OpenCC("s2tw").convert(simplified)))
 
 
-def _gb_or_big5(data: bytes) -> str | None:
-    """GB18030 vs Big5 by which decoding reads as common Chinese; statistics-based detectors
-    confuse the two on short texts (监督 in GBK is valid Big5 for 潼飭)."""
+def _gb_or_big5(data: bytes) -> tuple[str, str] | None:
+    """(text, codec) for GB18030 or Big5, by which decoding reads as common Chinese; statistics-based
+    detectors confuse the two on short texts (监督 in GBK is valid Big5 for 潼飭)."""
     common = _common_chars()
     scores = {}
     for codec in ("gb18030", "big5"):
@@ -79,11 +85,12 @@ def _gb_or_big5(data: bytes) -> str | None:
             continue
         han = [c for c in text if "\u3400" <= c <= "\u9fff"]
         if han:
-            scores[codec] = sum(c in common for c in han) / len(han)
+            scores[codec] = (sum(c in common for c in han) / len(han), text)
     if not scores:
         return None
-    best = max(scores, key=scores.get)
-    return best if scores[best] >= 0.6 else None
+    best = max(scores, key=lambda codec: scores[codec][0])
+    score, text = scores[best]
+    return (text, best) if score >= 0.6 else None
 
 
 _PLAIN = re.compile(r"[\u00a0-\u024f\u3000-\u303f\u3400-\u9fff\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")

@@ -48,21 +48,11 @@ def _opencc():
 
 
 @lru_cache(maxsize=1)
-def _gb2312() -> frozenset[str]:
-    chars = set()
-    for hi in range(0xB0, 0xF8):
-        for lo in range(0xA1, 0xFF):
-            try:
-                chars.add(bytes([hi, lo]).decode("gb2312"))
-            except UnicodeDecodeError:
-                pass
-    return frozenset(chars)
-
-
-@lru_cache(maxsize=1)
 def _rare_han() -> re.Pattern:
     """One character class of the Han characters outside GB2312 (rare in simplified text)."""
-    gb = _gb2312()
+    from xuncha.ingest.encoding import gb2312_chars  # here: plain-text ingestion needs no charset detector
+
+    gb = gb2312_chars(87)
     ranges: list[tuple[int, int]] = []
     for cp in range(0x3400, 0xA000):
         ch = chr(cp)
