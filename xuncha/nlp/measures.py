@@ -167,7 +167,7 @@ def _items(text: str, lo: int, hi: int, v: _Vocab) -> list[tuple[str, str, int, 
     out = []
     pos = lo
     for part in text[lo:hi].split("、"):
-        start, end = pos, pos + len(part)
+        end = pos + len(part)
         pos = end + 1
         words = tag(part)
         # keep the trailing run of nouns: 推出工作提醒卡 → 工作提醒卡
