@@ -1,11 +1,18 @@
-"""The compiled predict path must give the same probabilities as the scikit-learn pipeline."""
+"""The scorer (plain arrays, no scikit-learn) must give the same probabilities as the pipeline."""
 
 from __future__ import annotations
 
+import pickle
+import subprocess
+import sys
+
 import numpy as np
+import pytest
 
 from xuncha.classify import features
-from xuncha.classify.model import get_model
+from xuncha.classify.corpus import load_statements
+from xuncha.classify.model import get_model, get_scorer
+from xuncha.classify.scorer import LinearScorer, UnsupportedModel
 
 STATEMENTS = [
     "党组理论学习中心组学习流于形式，全年仅集中学习3次",
@@ -14,16 +21,50 @@ STATEMENTS = [
     "上轮巡察反馈问题整改不到位，存在边改边犯现象",
     "医院药品耗材采购存在回扣风险",
     "三会一课制度落实不严格，组织生活会批评辛辣味不足",
+    "ＡＢＣ  abc 2023年 Ｑ３",  # letters, wide forms and spaces: lower-casing and space folding
+    "※※※",  # nothing the vocabularies know: decision = intercepts only
     "",
 ]
 
 
-def test_fast_proba_equals_pipeline():
+def test_scorer_equals_pipeline():
     model = get_model()
     norm = [features.normalize(t) for t in STATEMENTS]
-    assert model._compiled() is not None, "the built-in model should take the compiled path"
     expected = model.pipeline.predict_proba(norm)
-    got = model._fast_proba(norm)
+    got = model.scorer().model_proba(norm)
     assert got.shape == expected.shape
     assert np.allclose(got, expected, atol=1e-9)
     assert np.allclose(got.sum(axis=1), 1.0)
+
+
+def test_scorer_equals_pipeline_on_the_corpus_sample():
+    """A few hundred of the labelled statements, classified in one batch as a document's are."""
+    model = get_model()
+    norm = [features.normalize(r["text"]) for r in load_statements()[::9]]
+    assert np.allclose(model.scorer().model_proba(norm), model.pipeline.predict_proba(norm), atol=1e-9)
+
+
+def test_loaded_scorer_is_the_models_and_pickles_without_sklearn_objects():
+    scorer = get_scorer()
+    assert scorer.classes == get_model().classes
+    blob = pickle.dumps(scorer)
+    assert b"sklearn" not in blob and b"scipy" not in blob
+
+
+def test_classifying_does_not_import_sklearn():
+    code = ("import sys; from xuncha.classify import classify; r = classify('违规发放津补贴'); "
+            "print(r['category'], 'sklearn' in sys.modules)")
+    get_scorer()  # make sure the scorer file exists in the cache the child uses
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["B2", "False"]
+
+
+def test_unknown_pipeline_shape_is_refused():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    model = get_model()
+    odd = Pipeline([("features", model.pipeline.named_steps["features"]), ("clf", LogisticRegression())])
+    with pytest.raises(UnsupportedModel):
+        LinearScorer.from_pipeline(odd)

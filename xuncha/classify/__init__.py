@@ -35,10 +35,15 @@ def _domain(text: str, unit: str | None, context: DomainGuess | None = None) -> 
     return unit_domain(unit) or context or text_domain(text) or DomainGuess(UNKNOWN, 0.0)
 
 
-def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess | None = None) -> list[dict]:
-    """Classify (text, unit) pairs in one batch; results in the same order."""
+def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess | None = None,
+                  explain: bool = True) -> list[dict]:
+    """Classify (text, unit) pairs in one batch; results in the same order.
+
+    `explain=False` leaves "cues" empty: the words behind a decision are for people reading one
+    result, not for the catalogue, which does not store them.
+    """
     from xuncha.classify import features
-    from xuncha.classify.model import get_model
+    from xuncha.classify.model import get_scorer
 
     results: list[dict | None] = [None] * len(items)
     todo = [i for i, (t, _) in enumerate(items) if t and t.strip()]
@@ -48,14 +53,16 @@ def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess 
             results[i] = _empty(t.strip() if t else "")
     if todo:
         tax = load_taxonomy()
-        model = get_model()
+        model = get_scorer()
         proba = model.predict_proba([items[i][0] for i in todo])
         for row, i in zip(proba, todo):
             text, unit = items[i][0].strip(), items[i][1]
             order = row.argsort()[::-1]
             best = model.classes[order[0]]
-            matched = features.matched_cues(features.normalize(text))
-            cues = list(dict.fromkeys(matched.get(best, []) + model.top_words(text, best)))[:6]
+            cues = []
+            if explain:
+                matched = features.matched_cues(features.normalize(text))
+                cues = list(dict.fromkeys(matched.get(best, []) + model.top_words(text, best)))[:6]
             dom = _domain(text, unit, context)
             results[i] = {
                 "text": text,
@@ -119,7 +126,7 @@ def classify_document(doc: Document) -> Document:
     if not doc.problems:
         return doc
     context = document_domain(doc)
-    results = classify_many([(p.text, None) for p in doc.problems], context=context)
+    results = classify_many([(p.text, None) for p in doc.problems], context=context, explain=False)
     for problem, res in zip(doc.problems, results):
         problem.category = res["category"]
         problem.category_name = res["category_name"]

@@ -12,8 +12,6 @@ import threading
 from functools import lru_cache
 
 import numpy as np
-from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from xuncha.classify.taxonomy import load_taxonomy
 
@@ -120,14 +118,3 @@ def cue_scores(text: str) -> np.ndarray:
     for cid, hits in matched_cues(text).items():
         row[ids.index(cid)] = sum(min(len(c), 6) ** 0.5 for c in hits)
     return row
-
-
-class CueFeatures(BaseEstimator, TransformerMixin):
-    """One column per category: how strongly the text names that category's cue words."""
-
-    def fit(self, X, y=None):
-        return self
-
-    def transform(self, X):
-        rows = np.vstack([cue_scores(t) for t in X]) if len(X) else np.zeros((0, len(category_cues())))
-        return sparse.csr_matrix(np.log1p(rows))

@@ -1,10 +1,12 @@
 """The category model: building it reproducibly, caching it per user, loading it once per process.
 
 The model is a scikit-learn pipeline (TF-IDF over character 1–3-grams and jieba words, plus cue
-columns → logistic regression). It is small and quick to fit, so it is not shipped: it is built
+columns → calibrated linear SVM). It is small and quick to fit, so it is not shipped: it is built
 on first use (a few seconds) into cache_dir()/classify/, under a name made from a hash of the
-corpus, the taxonomy and this code, so a changed corpus or code rebuilds it. `xuncha train --data`
-builds one that also learns the user's statements and records it as the active model.
+corpus, the taxonomy and this code, so a changed corpus or code rebuilds it. Beside each model
+file lies its LinearScorer (scorer-<key>.pkl): plain arrays, which is all classifying loads, so a
+process that only classifies never imports scikit-learn. `xuncha train --data` builds a model
+that also learns the user's statements and records it as the active model.
 """
 
 from __future__ import annotations
@@ -22,18 +24,15 @@ from pathlib import Path
 import numpy as np
 
 from xuncha.classify import corpus, features
+from xuncha.classify.scorer import LinearScorer
 
 # Bump when features or model settings change in a way the file hashes below would not notice.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 SEED = 13
-# Cue words decide where the model hesitates: below this top probability, when the matched cue
-# words all belong to one category, that category's share is raised by CUE_BLEND. Cross-validation
-# showed blending everywhere costs accuracy (the model already sees the cues as features).
-CUE_DECISIVE_BELOW = 0.4
-CUE_BLEND = 0.5
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # get_scorer may call get_model
 _model = None
+_scorer = None
 
 
 def make_pipeline():
@@ -47,17 +46,19 @@ def make_pipeline():
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.svm import LinearSVC
 
+    from xuncha.classify.cue_columns import CueFeatures
+
     chars = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1)
     words = TfidfVectorizer(tokenizer=features.word_tokens, token_pattern=None, lowercase=False,
                             ngram_range=(1, 2), sublinear_tf=True, min_df=1)
-    union = FeatureUnion([("chars", chars), ("words", words), ("cues", features.CueFeatures())],
+    union = FeatureUnion([("chars", chars), ("words", words), ("cues", CueFeatures())],
                          transformer_weights={"chars": 1.0, "words": 1.0, "cues": 0.3})
     clf = CalibratedClassifierCV(LinearSVC(C=0.5, random_state=SEED), cv=3, method="sigmoid")
     return Pipeline([("features", union), ("clf", clf)])
 
 
 class CategoryModel:
-    """A fitted pipeline plus the blend with cue words; texts go in raw, probabilities come out."""
+    """A fitted pipeline (kept for refits and inspection) and its LinearScorer (used to classify)."""
 
     def __init__(self, pipeline, key: str = ""):
         self.pipeline = pipeline
@@ -72,97 +73,24 @@ class CategoryModel:
         pipe.fit(texts, labels)
         return cls(pipe, key)
 
+    def scorer(self) -> LinearScorer:
+        if getattr(self, "_scorer", None) is None:
+            self._scorer = LinearScorer.from_pipeline(self.pipeline)
+        return self._scorer
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state.pop("_scorer", None)  # saved in its own file, so classifying needs no sklearn
+        return state
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Rows of class probabilities (columns in self.classes) for raw texts.
-
-        Cue words are decisive only where the model hesitates (top probability below
-        CUE_DECISIVE_BELOW) and all matched cues name one category.
-        """
-        norm = [features.normalize(t) for t in texts]
-        proba = self._fast_proba(norm)
-        order = [cid for cid, _ in features.category_cues()]
-        cols = [order.index(c) for c in self.classes]
-        for i, t in enumerate(norm):
-            if proba[i].max() >= CUE_DECISIVE_BELOW:
-                continue
-            scores = features.cue_scores(t)[cols]
-            if np.count_nonzero(scores) == 1:
-                proba[i] = (1 - CUE_BLEND) * proba[i] + CUE_BLEND * (scores > 0)
-        return proba
-
-    def _fast_proba(self, norm: Sequence[str]) -> np.ndarray:
-        """The pipeline's predict_proba, computed directly from its fitted parts.
-
-        Same numbers as sklearn's (tests compare them), without its per-call validation, which
-        cost more than the arithmetic itself: the union's blocks are stacked with their weights,
-        each calibration fold's SVM decision goes through its per-class sigmoid, rows are
-        normalised and the folds averaged, exactly as CalibratedClassifierCV does.
-        """
-        folds = self._compiled()
-        if folds is None:
-            return self.pipeline.predict_proba(norm)
-        from scipy import sparse
-
-        union = self.pipeline.named_steps["features"]
-        weights = union.transformer_weights or {}
-        X = sparse.hstack([t.transform(norm) * weights.get(name, 1.0) for name, t in union.transformer_list],
-                          format="csr")
-        total = np.zeros((X.shape[0], len(self.classes)))
-        for coef, intercept, a, b in folds:
-            proba = 1.0 / (1.0 + np.exp(a * (X @ coef.T + intercept) + b))
-            denom = proba.sum(axis=1, keepdims=True)
-            total += np.divide(proba, denom, out=np.full_like(proba, 1.0 / proba.shape[1]), where=denom != 0)
-        total /= len(folds)
-        total[(total > 1.0) & (total <= 1.0 + 1e-5)] = 1.0
-        return total
-
-    def _compiled(self):
-        """(coef, intercept, sigmoid a, sigmoid b) per calibration fold, or None where the fitted
-        model is not the multi-class calibrated linear SVM this shortcut knows."""
-        if getattr(self, "_folds", None) is None:
-            clf = self.pipeline.named_steps["clf"]
-            folds = []
-            for fold in getattr(clf, "calibrated_classifiers_", []):
-                est = fold.estimator
-                cals = fold.calibrators
-                if getattr(clf, "method", "") != "sigmoid" or est.coef_.shape[0] != len(self.classes) \
-                        or len(cals) != len(self.classes):
-                    folds = []
-                    break
-                folds.append((est.coef_, est.intercept_, np.array([c.a_ for c in cals]),
-                              np.array([c.b_ for c in cals])))
-            self._folds = folds or False
-        return self._folds or None
-
-    def _coef(self) -> np.ndarray:
-        """Per-class linear weights (averaged over the calibration folds' SVMs)."""
-        if getattr(self, "_coef_cache", None) is None:
-            clf = self.pipeline.named_steps["clf"]
-            if hasattr(clf, "calibrated_classifiers_"):
-                coef = np.mean([c.estimator.coef_ for c in clf.calibrated_classifiers_], axis=0)
-            else:
-                coef = clf.coef_
-            self._coef_cache = coef if coef.shape[0] == len(self.classes) else np.vstack([-coef[0], coef[0]])
-        return self._coef_cache
-
-    def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
-        """The words of `text` that speak most for `category` (for explanations)."""
-        union = self.pipeline.named_steps["features"]
-        words = dict(union.transformer_list)["words"]
-        coef = self._coef()[list(self.classes).index(category)]
-        offset = len(dict(union.transformer_list)["chars"].vocabulary_)
-        vocab = words.vocabulary_
-        scored = []
-        for w in dict.fromkeys(features.word_tokens(features.normalize(text))):
-            j = vocab.get(w)
-            if j is not None and len(w) > 1:
-                scored.append((coef[offset + j], w))
-        return [w for s, w in sorted(scored, reverse=True)[:k] if s > 0]
+        """Rows of class probabilities (columns in self.classes) for raw texts; see LinearScorer."""
+        return self.scorer().predict_proba(texts)
 
 
 def _code_files() -> list[Path]:
     here = Path(__file__).resolve().parent
-    return [here / "features.py", here / "model.py", here / "corpus.py"]
+    return [here / name for name in ("features.py", "model.py", "corpus.py", "scorer.py", "cue_columns.py")]
 
 
 def _data_files() -> list[Path]:
@@ -187,10 +115,10 @@ def _segmenter_tag() -> str:
 def base_key() -> str:
     """Hash of everything the built-in model depends on: corpus, taxonomy, dictionary, code, sklearn,
     and the segmentation engine."""
-    import sklearn
+    from importlib.metadata import version
 
     paths = [*corpus.statement_files(), *_data_files(), *_code_files()]
-    salt = f"v{MODEL_VERSION}/sklearn{sklearn.__version__}/{_segmenter_tag()}"
+    salt = f"v{MODEL_VERSION}/sklearn{version('scikit-learn')}/{_segmenter_tag()}"
     return corpus.files_digest(paths, salt=salt)
 
 
@@ -202,19 +130,26 @@ def model_dir() -> Path:
     return path
 
 
-def _save(model: CategoryModel, path: Path) -> None:
+def scorer_path(model_path: Path) -> Path:
+    """Where a model's LinearScorer is kept: scorer-<key>.pkl beside model-<key>.pkl."""
+    return model_path.with_name("scorer-" + model_path.name.removeprefix("model-"))
+
+
+def _save(obj: CategoryModel | LinearScorer, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pkl")
     with os.fdopen(fd, "wb") as f:
-        pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 
-def _load(path: Path) -> CategoryModel | None:
+def _load(path: Path, kind: type = CategoryModel):
+    """The `kind` object pickled at `path`, or None (a stale or truncated cache file is rebuilt,
+    never fatal)."""
     try:
         with open(path, "rb") as f:
-            model = pickle.load(f)
-        return model if isinstance(model, CategoryModel) else None
-    except Exception:  # a stale or truncated cache file is rebuilt, never fatal
+            obj = pickle.load(f)
+        return obj if isinstance(obj, kind) else None
+    except Exception:
         return None
 
 
@@ -224,8 +159,9 @@ def build(extra_data_paths: Sequence[str | os.PathLike] = ()) -> Path:
     With extra files the result also becomes the active model (active.json) until the corpus or
     code changes, when it is rebuilt from the same files if they still exist.
     """
-    global _model
+    global _model, _scorer
     path, _model = _fit_and_save(extra_data_paths)
+    _scorer = _model.scorer()
     return path
 
 
@@ -241,6 +177,7 @@ def _fit_and_save(extra_data_paths: Sequence[str | os.PathLike]) -> tuple[Path, 
     path = model_dir() / f"model-{key}.pkl"
     model = CategoryModel.fit(records, key)
     _save(model, path)
+    _save(model.scorer(), scorer_path(path))
     active = model_dir() / "active.json"
     if extras:
         active.write_text(json.dumps({"base": base, "model": path.name, "extra": [str(p) for p in extras]},
@@ -251,13 +188,19 @@ def _fit_and_save(extra_data_paths: Sequence[str | os.PathLike]) -> tuple[Path, 
     return path, model
 
 
-def _active_model(base: str) -> CategoryModel | None:
+def _active_info() -> dict:
+    """active.json: the user-trained model in use ({} when there is none or it is unreadable)."""
     active = model_dir() / "active.json"
-    if not active.exists():
-        return None
     try:
         info = json.loads(active.read_text(encoding="utf-8"))
     except (OSError, ValueError):
+        return {}
+    return info if isinstance(info, dict) else {}
+
+
+def _active_model(base: str) -> CategoryModel | None:
+    info = _active_info()
+    if not info:
         return None
     if info.get("base") == base:
         model = _load(model_dir() / info.get("model", ""))
@@ -288,6 +231,26 @@ def get_model() -> CategoryModel:
     return _model
 
 
+def get_scorer() -> LinearScorer:
+    """The process-wide scorer of the model get_model() would give, loaded from its own small
+    file without importing scikit-learn; only when that file is missing is the model loaded
+    (or built) and the scorer derived from it and saved."""
+    global _scorer
+    if _scorer is None:
+        with _lock:
+            if _scorer is None:
+                base = base_key()
+                info = _active_info()
+                name = info.get("model") if info.get("base") == base else None
+                scorer = _load(scorer_path(model_dir() / (name or f"model-{base}.pkl")), LinearScorer)
+                if scorer is None:
+                    model = get_model()
+                    scorer = model.scorer()
+                    _save(scorer, scorer_path(model_dir() / f"model-{model.key}.pkl"))
+                _scorer = scorer
+    return _scorer
+
+
 @contextmanager
 def _build_lock():
     """An inter-process lock on the model directory (no-op where flock is unavailable)."""
@@ -306,7 +269,8 @@ def _build_lock():
 
 def _prune(keep: set[str]) -> None:
     """Remove model files no longer reachable (older corpus or code), keeping `keep`."""
-    for old in model_dir().glob("model-*.pkl"):
+    keep = keep | {scorer_path(Path(name)).name for name in keep}
+    for old in [*model_dir().glob("model-*.pkl"), *model_dir().glob("scorer-*.pkl")]:
         if old.name not in keep:
             try:
                 old.unlink()

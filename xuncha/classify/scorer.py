@@ -1,0 +1,185 @@
+"""The fitted category model reduced to plain arrays, so that classifying needs no scikit-learn.
+
+Why: importing scikit-learn and unpickling its pipeline costs about two seconds in every process
+(and every ingest worker), and its transforms validate each call, which cost more than the
+arithmetic for a document's few dozen findings. The model is a union of TF-IDF blocks (character
+1–3-grams, words and word bigrams, cue columns) feeding a linear SVM calibrated per fold with
+sigmoids; all of it is vocabularies, idf vectors and weight matrices. `LinearScorer.from_pipeline`
+copies them out of the fitted pipeline; `proba` computes the same probabilities as the pipeline's
+predict_proba (a test compares them to 1e-9) with one gather and one sum per document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import chain, repeat
+
+import numpy as np
+
+from xuncha.classify import features
+
+# Cue words decide where the model hesitates: below this top probability, when the matched cue
+# words all belong to one category, that category's share is raised by CUE_BLEND. Cross-validation
+# showed blending everywhere costs accuracy (the model already sees the cues as features).
+CUE_DECISIVE_BELOW = 0.4
+CUE_BLEND = 0.5
+
+_WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer folds them
+
+
+class UnsupportedModel(ValueError):
+    """The fitted pipeline is not the union → calibrated linear SVM this scorer knows."""
+
+
+class LinearScorer:
+    """Vocabularies, idf weights and the calibrated folds' linear models of one fitted pipeline."""
+
+    def __init__(self, *, classes: list[str], char_vocab: dict[str, int], char_idf: np.ndarray,
+                 word_vocab: dict[str, int], word_idf: np.ndarray, cue_weight: float,
+                 weights: np.ndarray, intercepts: np.ndarray, sig_a: np.ndarray, sig_b: np.ndarray,
+                 n_folds: int):
+        self.classes = classes
+        self.char_vocab = char_vocab
+        self.char_idf = char_idf
+        self.word_vocab = word_vocab
+        self.word_idf = word_idf
+        self.cue_weight = cue_weight
+        # rows: char features, word features, cue columns (block weights folded in);
+        # columns: fold-major, class-minor (fold f, class c → f * n_classes + c)
+        self.weights = weights
+        self.intercepts = intercepts
+        self.sig_a = sig_a
+        self.sig_b = sig_b
+        self.n_folds = n_folds
+        cue_order = [cid for cid, _ in features.category_cues()]
+        self._cue_cols = [cue_order.index(c) for c in classes]
+
+    # ---- building -------------------------------------------------------------------------
+
+    @classmethod
+    def from_pipeline(cls, pipeline) -> "LinearScorer":
+        """Copy the arrays out of a fitted Pipeline([("features", union), ("clf", calibrated SVM)])."""
+        union = pipeline.named_steps["features"]
+        clf = pipeline.named_steps["clf"]
+        blocks = dict(union.transformer_list)
+        if [name for name, _ in union.transformer_list] != ["chars", "words", "cues"]:
+            raise UnsupportedModel("feature blocks are not chars, words, cues")
+        chars, words = blocks["chars"], blocks["words"]
+        for vec, analyzer in ((chars, "char"), (words, None)):
+            if (analyzer and vec.analyzer != analyzer) or not vec.sublinear_tf or vec.norm != "l2" \
+                    or not vec.use_idf or vec.binary:
+                raise UnsupportedModel("a TF-IDF block has settings this scorer does not reproduce")
+        if chars.ngram_range != (1, 3) or words.ngram_range != (1, 2) or words.lowercase \
+                or words.tokenizer is not features.word_tokens or chars.strip_accents or words.stop_words:
+            raise UnsupportedModel("a TF-IDF block has an analyzer this scorer does not reproduce")
+        folds = getattr(clf, "calibrated_classifiers_", [])
+        if getattr(clf, "method", "") != "sigmoid" or not folds:
+            raise UnsupportedModel("the classifier is not a fitted, sigmoid-calibrated one")
+        classes = [str(c) for c in clf.classes_]
+        for fold in folds:
+            if fold.estimator.coef_.shape[0] != len(classes) or len(fold.calibrators) != len(classes):
+                raise UnsupportedModel("a fold is not one-vs-rest over every class")
+        bw = union.transformer_weights or {}
+        n_chars, n_words = len(chars.vocabulary_), len(words.vocabulary_)
+        scale = np.concatenate([np.full(n_chars, bw.get("chars", 1.0)), np.full(n_words, bw.get("words", 1.0)),
+                                np.full(len(features.category_cues()), bw.get("cues", 1.0))])
+        weights = np.hstack([fold.estimator.coef_.T for fold in folds]) * scale[:, None]
+        return cls(
+            classes=classes,
+            char_vocab=dict(chars.vocabulary_), char_idf=np.asarray(chars.idf_, dtype=np.float64),
+            word_vocab=dict(words.vocabulary_), word_idf=np.asarray(words.idf_, dtype=np.float64),
+            cue_weight=bw.get("cues", 1.0),
+            weights=np.ascontiguousarray(weights),
+            intercepts=np.concatenate([fold.estimator.intercept_ for fold in folds]),
+            sig_a=np.array([c.a_ for fold in folds for c in fold.calibrators]),
+            sig_b=np.array([c.b_ for fold in folds for c in fold.calibrators]),
+            n_folds=len(folds),
+        )
+
+    # ---- features ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _tfidf(grams: list[list[str]], vocab: dict[str, int], idf: np.ndarray):
+        """One block's sparse rows for a batch of texts: (row, column, l2-normalised sublinear
+        tf·idf), sorted by row then column. The look-ups run in C (map over dict.get) and the
+        counting in numpy, so the cost per n-gram is a few tens of nanoseconds."""
+        n = len(grams)
+        flat = list(chain.from_iterable(grams))
+        cols = np.fromiter(map(vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
+        rows = np.repeat(np.arange(n), [len(g) for g in grams])
+        known = cols >= 0
+        keys, counts = np.unique(rows[known] * len(idf) + cols[known], return_counts=True)
+        rows, cols = np.divmod(keys, len(idf))
+        val = (np.log(counts) + 1.0) * idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
+        return rows, cols, val / norms[rows]
+
+    def _block_decision(self, grams: list[list[str]], vocab: dict[str, int], idf: np.ndarray,
+                        offset: int) -> np.ndarray:
+        """Each text's summed weights of one block: its tf·idf row times the block's weight rows."""
+        rows, cols, val = self._tfidf(grams, vocab, idf)
+        out = np.zeros((len(grams), self.weights.shape[1]))
+        if len(rows):
+            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+            out[rows[starts]] = np.add.reduceat(self.weights[cols + offset] * val[:, None], starts, axis=0)
+        return out
+
+    @staticmethod
+    def char_grams(text: str) -> list[str]:
+        text = _WHITE_SPACES.sub(" ", text.lower())
+        n = len(text)
+        return [*text, *(text[i : i + 2] for i in range(n - 1)), *(text[i : i + 3] for i in range(n - 2))]
+
+    @staticmethod
+    def word_grams(text: str) -> list[str]:
+        tokens = features.word_tokens(text)
+        return [*tokens, *(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))]
+
+    # ---- scoring ----------------------------------------------------------------------------
+
+    def model_proba(self, norm: Sequence[str]) -> np.ndarray:
+        """The pipeline's predict_proba for normalised texts (features.normalize)."""
+        n_chars, n_words = len(self.char_idf), len(self.word_idf)
+        decision = self._block_decision([self.char_grams(t) for t in norm], self.char_vocab, self.char_idf, 0)
+        decision += self._block_decision([self.word_grams(t) for t in norm], self.word_vocab, self.word_idf,
+                                         n_chars)
+        if len(norm):
+            cues = np.log1p(np.vstack([features.cue_scores(t) for t in norm]))
+            decision += cues @ self.weights[n_chars + n_words :]
+        decision += self.intercepts
+        proba = 1.0 / (1.0 + np.exp(self.sig_a * decision + self.sig_b))
+        proba = proba.reshape(len(norm), self.n_folds, len(self.classes))
+        denom = proba.sum(axis=2, keepdims=True)
+        proba = np.divide(proba, denom, out=np.full_like(proba, 1.0 / len(self.classes)), where=denom != 0)
+        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0  # as CalibratedClassifierCV, per fold
+        return proba.mean(axis=1)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Rows of class probabilities (columns in self.classes) for raw texts.
+
+        Cue words are decisive only where the model hesitates (top probability below
+        CUE_DECISIVE_BELOW) and all matched cues name one category.
+        """
+        norm = [features.normalize(t) for t in texts]
+        proba = self.model_proba(norm)
+        for i, t in enumerate(norm):
+            if proba[i].max() >= CUE_DECISIVE_BELOW:
+                continue
+            scores = features.cue_scores(t)[self._cue_cols]
+            if np.count_nonzero(scores) == 1:
+                proba[i] = (1 - CUE_BLEND) * proba[i] + CUE_BLEND * (scores > 0)
+        return proba
+
+    def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
+        """The words of `text` that speak most for `category` (for explanations): its word
+        features weighted by the folds' mean coefficient for that category."""
+        c = self.classes.index(category)
+        n_chars = len(self.char_idf)
+        scored = []
+        for w in dict.fromkeys(features.word_tokens(features.normalize(text))):
+            j = self.word_vocab.get(w)
+            if j is not None and len(w) > 1:
+                weight = self.weights[n_chars + j, c :: len(self.classes)].mean()
+                scored.append((weight, w))
+        return [w for s, w in sorted(scored, reverse=True)[:k] if s > 0]
