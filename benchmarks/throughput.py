@@ -49,6 +49,21 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> float:
     return elapsed
 
 
+def density(db: Path) -> str:
+    """How dense in findings the corpus is: extraction and classification scale with it."""
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        chars = con.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM documents").fetchone()[0]
+        counts = {t: con.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                  for t in ("problems", "measures", "counts", "bodies")}
+    finally:
+        con.close()
+    per = f"one problem per {chars / counts['problems']:.0f} characters" if counts["problems"] else "no problems"
+    return "findings: " + ", ".join(f"{n} {t}" for t, n in counts.items()) + f" ({per})"
+
+
 def stages(paths: list[Path], mb: float, db: Path) -> None:
     """Each stage alone over the corpus, the output of one feeding the next."""
     from xuncha.catalogue.store import Catalogue
@@ -126,6 +141,7 @@ def main() -> None:
         texts.clear()  # free the copy before ingest runs
         b = run_ingest(corpus, tmp / "w1.db", 1)
         print(f"  {'(b) xuncha ingest --workers 1':<34} {b:7.2f} s  {mb / b:6.2f} MB/s")
+        print(f"    {density(tmp / 'w1.db')}")
         if not args.no_stages:
             print("  (c) stages alone:")
             stages(paths, mb, tmp / "stages.db")
