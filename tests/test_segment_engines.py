@@ -90,3 +90,41 @@ def test_engines_agree_on_hmm_tags_of_name_windows(engines):
     ref, fast = engines
     for window in ["县委书记 王五说。", "记者张三 通讯员 李四报道", "区委书记贺明远在会上", "王建国通报了情况"]:
         assert fast.tag(window, True) == ref.tag(window, True)
+
+
+def name_windows(texts) -> list[str]:
+    """The short windows person extraction tags with HMM: after and before each surname."""
+    from xuncha.nlp import persons
+
+    v = persons._vocab()
+    found = set()
+    for t in texts:
+        for pos in range(len(t)):
+            if persons._surname_at(t, pos, v):
+                found.update((t[pos : pos + 8], t[max(0, pos - 4) : pos + 2], t[max(0, pos - 6) : pos]))
+    return sorted(found)
+
+
+def test_replayed_name_model_tags_as_jieba_posseg(engines, texts):
+    """fast.tag(hmm=True) replays jieba.posseg over jieba-rs's dictionary route; it differs from jieba
+    itself only where the two engines' dictionary routes differ (可支配 vs 可|支配)."""
+    ref, fast = engines
+    windows = name_windows(texts)[::3]
+    assert len(windows) > 5000
+    route_differs = 0
+    for w in windows:
+        got, want = fast.tag(w, True), ref.tag(w, True)
+        if got != want:
+            assert fast.cut(w, False) != ref.cut(w, False), (w, got, want)
+            route_differs += 1
+    assert route_differs <= len(windows) / 1000
+    assert any(flag == "nr" for w in windows[:2000] for _, flag in fast.tag(w, True))
+
+
+def test_mixed_script_windows_are_replayed_too():
+    """Letters and digits among names (张三2人, 李四A组) are tagged without loading a second jieba."""
+    fast = RjiebaEngine(user_dictionary())
+    ref = JiebaEngine(user_dictionary())
+    for window in ["张建国等3人", "王五2019年", "李四A组组长", "赵六、钱七 等", "孙八3.5万元"]:
+        assert fast.tag(window, True) == ref.tag(window, True), window
+    assert fast._reference is None

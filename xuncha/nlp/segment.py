@@ -89,17 +89,20 @@ class RjiebaEngine:
 
         With HMM, jieba's posseg guesses unknown words with a joint word/tag model that jieba-rs
         does not have (张三说 → 张三/nr 说/v, not 张三说/nr); the extractors use it only on short
-        windows around names, so those go to jieba itself, loaded on first need.
+        windows around names. `PossegHMM` replays jieba.posseg on top of the dictionary route
+        (same words, same model); a block it cannot replay goes to jieba itself, loaded on first need.
         """
         if hmm:
-            if self._reference is None:
-                with _lock:
-                    if self._reference is None:
-                        self._reference = JiebaEngine(self.userdict)
-            return self._reference.tag(text, True)
+            found = None
+            if _posseg_hmm() is not None:
+                found = _posseg_hmm().tag(text, self._plain_tag, self.jieba.has_word)
+            return found if found is not None else self._reference_tag(text)
+        return self._plain_tag(text)
+
+    def _plain_tag(self, text: str) -> list[tuple[str, str]]:
         user = self.user_tags
         out = []
-        for word, flag in self.jieba.tag(text, hmm):
+        for word, flag in self.jieba.tag(text, False):
             if word in user:
                 flag = user[word]
             elif _ASCII_ALNUM.fullmatch(word):
@@ -107,8 +110,172 @@ class RjiebaEngine:
             out.append((word, flag))
         return out
 
+    def _reference_tag(self, text: str) -> list[tuple[str, str]]:
+        if self._reference is None:
+            with _lock:
+                if self._reference is None:
+                    self._reference = JiebaEngine(self.userdict)
+        return self._reference.tag(text, True)
+
     def has_word(self, word: str) -> bool:
         return self.jieba.has_word(word)
+
+
+# jieba.posseg's own splitting of a text (jieba/posseg/__init__.py), replayed by PossegHMM.
+_HAN_INTERNAL = re.compile("([\u4E00-\u9FD5a-zA-Z0-9+#&\\._]+)")
+_HAN_ONLY = re.compile("[\u4E00-\u9FD5]+")
+_SKIP_INTERNAL = re.compile("(\r\n|\\s)")
+_HAN_DETAIL = re.compile("([\u4E00-\u9FD5]+)")
+_SKIP_DETAIL = re.compile("([\\.0-9]+|[a-zA-Z0-9]+)")
+_SCRIPT_RUNS = re.compile("[\u4E00-\u9FD5]+|[^\u4E00-\u9FD5]+")
+_NUM = re.compile("[\\.0-9]+")
+_ENG = re.compile("[a-zA-Z0-9]+")
+
+
+class PossegHMM:
+    """jieba.posseg.lcut(text, HMM=True) without jieba's Python dictionary.
+
+    jieba.posseg walks the dictionary route (the words jieba-rs finds too) and hands each run of
+    single characters that is not itself a word to its HMM, which tags names (张|建|国 → 张建国/nr).
+    The model is four small tables shipped in jieba/posseg/ (char_state_tab, prob_*), loaded here from
+    their files in ~0.05 s: importing jieba.posseg instead reads the 350k-word dictionary (~0.4 s), and
+    the reference engine builds a whole second jieba (~2.5 s, ~180 MB per process).
+    """
+
+    def __init__(self, folder: Path):
+        self.states = _load_module(folder / "char_state_tab.py").P
+        self.start = _load_module(folder / "prob_start.py").P
+        self.trans = _load_module(folder / "prob_trans.py").P
+        self.emit = _load_module(folder / "prob_emit.py").P
+        self.viterbi = _load_module(folder / "viterbi.py").viterbi
+
+    def tag(self, text: str, route_tags, is_word) -> list[tuple[str, str]] | None:
+        """The tagged words, or None for a text the replay does not cover (see _route)."""
+        out: list[tuple[str, str]] = []
+        for blk in _HAN_INTERNAL.split(text):
+            if _HAN_INTERNAL.match(blk):
+                route = _route(blk, route_tags, is_word)
+                if route is None:
+                    return None
+                self._cut_dag(route, is_word, out)
+                continue
+            for x in _SKIP_INTERNAL.split(blk):
+                if _SKIP_INTERNAL.match(x):
+                    out.append((x, "x"))
+                    continue
+                for xx in x:
+                    out.append((xx, "m" if _NUM.match(xx) else "eng" if _ENG.match(x) else "x"))
+        return out
+
+    def _cut_dag(self, words: list[tuple[str, str]], is_word, out: list) -> None:
+        """posseg's __cut_DAG over the route's (word, tag) pairs of one block of Chinese characters."""
+        buf: list[tuple[str, str]] = []
+        for word, flag in words:
+            if len(word) == 1:
+                buf.append((word, flag))
+                continue
+            if buf:
+                self._flush(buf, is_word, out)
+                buf = []
+            out.append((word, flag))
+        if buf:
+            self._flush(buf, is_word, out)
+
+    def _flush(self, buf: list[tuple[str, str]], is_word, out: list) -> None:
+        run = "".join(ch for ch, _ in buf)
+        if len(buf) == 1 or is_word(run):
+            out.extend(buf)  # single characters keep their dictionary tags
+            return
+        for blk in _HAN_DETAIL.split(run):  # posseg's __cut_detail
+            if _HAN_DETAIL.match(blk):
+                out.extend(self._cut_hmm(blk))
+                continue
+            for x in _SKIP_DETAIL.split(blk):
+                if x:
+                    out.append((x, "m" if _NUM.match(x) else "eng" if _ENG.match(x) else "x"))
+
+    def _cut_hmm(self, sentence: str):
+        """posseg's __cut: the HMM's best state path, B/M/E/S positions with a tag each."""
+        _, pos_list = self.viterbi(sentence, self.states, self.start, self.trans, self.emit)
+        begin, nexti = 0, 0
+        for i, char in enumerate(sentence):
+            pos = pos_list[i][0]
+            if pos == "B":
+                begin = i
+            elif pos == "E":
+                yield sentence[begin : i + 1], pos_list[i][1]
+                nexti = i + 1
+            elif pos == "S":
+                yield char, pos_list[i][1]
+                nexti = i + 1
+        if nexti < len(sentence):
+            yield sentence[nexti:], pos_list[nexti][1]
+
+
+ROUTE_MAX = 24  # longer blocks of mixed script go to the reference engine
+
+
+def _route(block: str, route_tags, is_word) -> list[tuple[str, str]] | None:
+    """jieba's dictionary route through one block of posseg's splitting, with a tag per word.
+
+    A block of Chinese characters is jieba-rs's own route. A block mixing them with letters or
+    digits (张三2人) is the route of each run of one script, which is jieba's route through the
+    whole block when no dictionary word spans two runs and no letter or digit is a word; otherwise
+    None (jieba-rs merges letters and digits on its route, so the single characters cannot be seen).
+    """
+    if _HAN_ONLY.fullmatch(block):
+        return route_tags(block)
+    if len(block) > ROUTE_MAX:
+        return None
+    runs = _SCRIPT_RUNS.findall(block)
+    cuts, pos = [], 0
+    for run in runs[:-1]:
+        pos += len(run)
+        cuts.append(pos)
+    for b in cuts:  # a word across a change of script
+        if any(is_word(block[i:j]) for i in range(b) for j in range(b + 1, len(block) + 1)):
+            return None
+    route: list[tuple[str, str]] = []
+    for run in runs:
+        if _HAN_ONLY.fullmatch(run):
+            route.extend(route_tags(run))
+        elif any(is_word(run[i:j]) for i in range(len(run)) for j in range(i + 1, len(run) + 1)):
+            return None
+        else:
+            route.extend((ch, "x") for ch in run)  # single characters jieba has no tag for
+    return route
+
+
+def _load_module(path: Path):
+    """Run one of jieba.posseg's data files as a module of its own (not through the package, whose
+    import loads the dictionary)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"_xuncha_posseg_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_NOT_LOADED = object()
+_hmm = _NOT_LOADED
+
+
+def _posseg_hmm() -> PossegHMM | None:
+    """The process-wide PossegHMM, or None if jieba's model files cannot be read."""
+    global _hmm
+    if _hmm is _NOT_LOADED:
+        with _lock:
+            if _hmm is _NOT_LOADED:
+                try:
+                    import importlib.util
+
+                    spec = importlib.util.find_spec("jieba")
+                    folder = Path(next(iter(spec.submodule_search_locations))) / "posseg"
+                    _hmm = PossegHMM(folder)
+                except Exception:  # jieba missing or laid out otherwise: the reference engine tags
+                    _hmm = None
+    return _hmm
 
 
 def user_dictionary() -> list[tuple[str, int | None, str | None]]:
