@@ -124,3 +124,32 @@ def test_numbered_lists_are_names_but_cards_are_counted():
 def test_spaces_left_by_pdf_extraction():
     assert found("开展谈话 15 人次，第 2 期，2020 年，发现问题 13 个，整改 3 个月") == [
         (15, "人次", False, "15 人次"), (13, "个", False, "13 个")]
+
+
+def test_common_chinese_numerals_read_as_cn2an_reads_them():
+    """numbers._plain_chinese (the fast path) answers only where cn2an's smart mode gives the same
+    value: every string of up to three numeral characters, and every number below 10 000 written out."""
+    import itertools
+
+    cn2an = pytest.importorskip("cn2an")
+    from xuncha.nlp.numbers import CN_DIGITS, _plain_chinese
+
+    def reference(s):
+        try:
+            return float(cn2an.cn2an(s, "smart"))
+        except Exception:
+            return None
+
+    strings = ["".join(t) for n in (1, 2, 3) for t in itertools.product(CN_DIGITS, repeat=n)]
+    for n in range(1, 10_000):
+        written = cn2an.an2cn(n)
+        strings += [written, written.replace("二", "两", 1)]
+    answered = 0
+    for s in strings:
+        mine = _plain_chinese(s)
+        if mine is not None:
+            assert float(mine) == reference(s), s
+            answered += 1
+    assert answered > 20_000  # all the usual forms take the fast path
+    assert _plain_chinese("一百零五") == 105 and _plain_chinese("十三") == 13 and _plain_chinese("两") == 2
+    assert _plain_chinese("一百一") is None and _plain_chinese("三万") is None  # left to cn2an

@@ -151,17 +151,15 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
     """
     if not isinstance(text, str) or not text:
         return []
-    bounds = None
-    if tokens is not None and sum(map(len, tokens)) == len(text):
-        from xuncha.nlp.segment import boundaries
-
-        bounds = boundaries(tokens)  # where words start or end
-    return _extract(text, bounds)
+    if tokens is not None and sum(map(len, tokens)) != len(text):
+        tokens = None  # not this text's segmentation
+    return _extract(text, tokens)
 
 
-def _extract(text: str, bounds: set[int] | None) -> list[Count]:
+def _extract(text: str, tokens: list[str] | None) -> list[Count]:
     pattern = _pattern()
     masked = None
+    bounds = None  # where the shared segmentation's words start or end, made on first need
     out: list[Count] = []
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
     for m in pattern.finditer(text):
@@ -169,6 +167,10 @@ def _extract(text: str, bounds: set[int] | None) -> list[Count]:
             masked = _masked(text)
         if _inside(masked, m.start("num"), m.end("unit")):
             continue
+        if bounds is None and tokens is not None and m.group("num")[0] in CN_DIGITS:
+            from xuncha.nlp.segment import boundaries
+
+            bounds = boundaries(tokens)  # only Chinese numerals look at word boundaries
         if _is_noncount(text, m, bounds):
             continue
         value, approx = _value(m)

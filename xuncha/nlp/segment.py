@@ -10,6 +10,7 @@ import os
 import re
 import threading
 from functools import lru_cache
+from itertools import accumulate
 from importlib import resources
 from pathlib import Path
 
@@ -385,8 +386,4 @@ def doc_tokens(doc: Document) -> list[str]:
 
 def boundaries(tokens: list[str]) -> set[int]:
     """Character offsets where words start or end in the text the tokens were cut from."""
-    pos, out = 0, {0}
-    for tok in tokens:
-        pos += len(tok)
-        out.add(pos)
-    return out
+    return set(accumulate(map(len, tokens), initial=0))
