@@ -1,8 +1,13 @@
 """Build a benchmark corpus of N MB of *distinct* documents from the project's own sample text.
 
-Sentences are drawn from the bundled samples (report prose) and the labelled statements (about one
-sentence in seven is an inspection finding), recombined per document with fresh numbers, so that every document is different (no near-duplicate collapses them) while
-reading like the real material. Deterministic for a given seed.
+Sentences are recombined per document with fresh numbers, so that every document is different
+(no near-duplicate collapses them) while reading like the real material. Deterministic for a
+given seed. Two styles, because extraction and classification cost grows with findings:
+  reports  prose of the bundled samples (inspection feedback, nearly every sentence a finding)
+           plus labelled statements: about one problem per 45 characters, the worst case;
+  news     the running prose of commission news (benchmarks/data/news_sentences.txt: meetings,
+           measures, figures, bodies) with a few statements mixed in: about one problem per
+           200 characters (the five real seed pages have one per 1,100).
 """
 
 from __future__ import annotations
@@ -21,15 +26,21 @@ UNITS = ["县纪委监委", "市委巡察办", "区纪委监委", "县委第二�
 PLACES = ["郧西", "竹溪", "房县", "江北", "滨城", "和平", "河西", "南开", "宣城", "丹江口", "安顺", "遵义", "平凉"]
 
 
-def sentence_pools() -> tuple[list[str], list[str]]:
-    """(report sentences from the bundled samples, problem statements from the labelled corpus)."""
+STYLES = {"reports": 0.15, "news": 0.02}  # style → share of sentences drawn from the labelled statements
+NEWS_SENTENCES = Path(__file__).resolve().parent / "data" / "news_sentences.txt"
+
+
+def sentence_pools(style: str = "reports") -> tuple[list[str], list[str]]:
+    """(prose sentences of the style, problem statements from the labelled corpus)."""
     from xuncha.classify.corpus import load_statements
     from xuncha.errors import IngestError
     from xuncha.ingest import read_document
     from xuncha.pipeline import iter_files
 
     prose: list[str] = []
-    for path in iter_files([ROOT / "samples"]):
+    if style == "news":
+        prose = [line.strip() for line in NEWS_SENTENCES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for path in iter_files([ROOT / "samples"] if style == "reports" else []):
         try:
             text = read_document(path).text
         except IngestError:
@@ -63,14 +74,15 @@ def make_document(rng: random.Random, pools: tuple[list[str], list[str]], size: 
     return "\n\n".join(lines) + "\n"
 
 
-def build(out: Path, megabytes: float, seed: int = 7, doc_chars: int = 2500) -> list[Path]:
+def build(out: Path, megabytes: float, seed: int = 7, doc_chars: int = 2500, style: str = "reports") -> list[Path]:
     """Write documents into `out` until their UTF-8 size reaches `megabytes`; return their paths."""
     rng = random.Random(seed)
-    pools = sentence_pools()
+    pools = sentence_pools(style)
     out.mkdir(parents=True, exist_ok=True)
     paths, total, i = [], 0, 0
     while total < megabytes * 1_000_000:
-        data = make_document(rng, pools, rng.randint(doc_chars // 2, doc_chars * 3 // 2)).encode("utf-8")
+        data = make_document(rng, pools, rng.randint(doc_chars // 2, doc_chars * 3 // 2),
+                             problem_share=STYLES[style]).encode("utf-8")
         path = out / f"doc{i:06d}.txt"
         path.write_bytes(data)
         paths.append(path)
@@ -84,8 +96,9 @@ def main() -> None:
     ap.add_argument("out", type=Path)
     ap.add_argument("--mb", type=float, default=20.0)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--style", choices=sorted(STYLES), default="reports")
     args = ap.parse_args()
-    paths = build(args.out, args.mb, args.seed)
+    paths = build(args.out, args.mb, args.seed, style=args.style)
     print(f"{len(paths)} documents, {sum(p.stat().st_size for p in paths) / 1e6:.1f} MB in {args.out}")
 
 

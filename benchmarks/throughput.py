@@ -7,7 +7,7 @@ Builds a corpus of N MB of distinct documents (benchmarks/corpus.py), then measu
   (d) `xuncha ingest --workers 2` on the same corpus (scaling).
 Prints MB/s for each and the ratios b/a (target ≤ 1.0) and w2/w1 speed-up (target ≥ 1.8).
 
-Run: python benchmarks/throughput.py [--mb 20] [--keep DIR]
+Run: python benchmarks/throughput.py [--mb 20] [--style reports|news] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -122,15 +122,18 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
     ap.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    ap.add_argument("--style", choices=["reports", "news"], default="reports",
+                    help="reports: feedback prose, a finding in nearly every sentence (default, the worst case); "
+                         "news: commission news prose, few findings (see corpus.py)")
     ap.add_argument("--no-stages", action="store_true", help="skip the per-stage timing")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
     corpus = args.keep or tmp / "corpus"
     try:
-        paths = build(corpus, args.mb)
+        paths = build(corpus, args.mb, style=args.style)
         mb = sum(p.stat().st_size for p in paths) / 1e6
-        print(f"corpus: {len(paths)} documents, {mb:.1f} MB, CPUs {os.cpu_count()}")
+        print(f"corpus ({args.style}): {len(paths)} documents, {mb:.1f} MB, CPUs {os.cpu_count()}")
 
         import jieba
 
