@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import sqlite3
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -56,7 +57,18 @@ def _is_simhash(key: str | None) -> bool:
     return bool(key) and len(key) == 16 and all(ch in "0123456789abcdef" for ch in key)
 
 
+def _simhash_int(key: str | None, found) -> int:
+    """A stored SimHash key as a number (recomputed from the shingles if the row holds another kind)."""
+    from xuncha.ingest.dedup import _simhash_of
+
+    return int(key, 16) if _is_simhash(key) else _simhash_of(found.hashes)
+
+
 MAX_CONFIRM = 8  # near-duplicate candidates whose texts are compared, nearest SimHash first
+SHINGLE_CACHE = 1024  # originals whose shingles are kept for confirming candidates (~20 KB each)
+# Pages the write-ahead log grows to before it is copied into the database (SQLite's default is
+# 1,000): each copy syncs the file, and an FTS-heavy catalogue rewrites the same pages often.
+WAL_PAGES = 10_000
 
 
 class SimhashIndex:
@@ -97,6 +109,7 @@ def connect(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
         conn.execute("PRAGMA busy_timeout = 60000")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_PAGES}")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
     except sqlite3.DatabaseError as err:
@@ -127,6 +140,10 @@ class Catalogue:
         self.path = Path(path)
         self.conn = connect(self.path, create=create)
         self._simhashes: SimhashIndex | None = None  # originals' SimHash keys, loaded on first need
+        # (id, file_sha256) of an original → its shingles: confirming a near-duplicate candidate
+        # then needs neither its text from the database nor shingling it again
+        self._shingles: OrderedDict[tuple[int, str], object] = OrderedDict()
+        self._probe = None
 
     def close(self) -> None:
         self.conn.close()
@@ -158,6 +175,7 @@ class Catalogue:
         path = str(doc.path)
         key = effective_near_key(doc)
         c = self.conn
+        self._probe = None  # this document's shingles, if finding its original needed them
         c.execute("BEGIN IMMEDIATE")
         try:
             old = c.execute("SELECT id, file_sha256 FROM documents WHERE path = ?", (path,)).fetchone()
@@ -182,13 +200,16 @@ class Catalogue:
                 row = c.execute("SELECT path FROM documents WHERE path = ? AND duplicate_of IS NULL",
                                 (doc.duplicate_of,)).fetchone()
                 original = row["path"] if row else None
-            self._insert(doc, sha, key, original, index)
+            doc_id = self._insert(doc, sha, key, original, index)
             c.execute("DELETE FROM errors WHERE path = ?", (path,))
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
             self._simhashes = None  # it may hold changes that were rolled back: reload when next needed
+            self._shingles.clear()  # ids of rolled-back rows will be given again
             raise
+        if self._probe is not None and original is None:
+            self._remember_shingles(doc_id, sha, self._probe)
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans, demoted)
 
@@ -213,21 +234,40 @@ class Catalogue:
                         "AND path != ? ORDER BY id LIMIT 1", (key, str(doc.path))).fetchone()
         if row is not None or not _is_simhash(key):
             return row
-        from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex
+        from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex, shingles
 
-        # confirming a candidate means shingling its text: only the nearest few are worth it
+        # confirming a candidate means comparing shingles: only the nearest few are worth it
         nearest = self._simhash_index().nearest(key, 2 * NEAR_BITS, MAX_CONFIRM)
         candidates = c.execute(
-            "SELECT id, path, date, text, near_key FROM documents WHERE duplicate_of IS NULL AND path != ? "
+            "SELECT id, path, date, near_key, file_sha256 FROM documents WHERE duplicate_of IS NULL AND path != ? "
             f"AND id IN ({','.join('?' * len(nearest))}) ORDER BY id", (str(doc.path), *nearest)).fetchall()
         if not candidates:
             return None
         index = DuplicateIndex()
         for cand in candidates:
-            index.check(Document(path=cand["path"], text=cand["text"], near_key=cand["near_key"]))
-        probe = Document(path=str(doc.path), text=doc.text, near_key=key)
-        match = index.check(probe)
+            found = self._stored_shingles(cand["id"], cand["file_sha256"])
+            index.check_shingles(cand["path"], _simhash_int(cand["near_key"], found), found)
+        self._probe = shingles(doc.text)
+        match = index.check_shingles(str(doc.path), int(key, 16), self._probe)
         return next((cand for cand in candidates if cand["path"] == match), None)
+
+    def _stored_shingles(self, doc_id: int, file_sha: str):
+        """The shingles of a stored original's text, from the cache or from its text."""
+        from xuncha.ingest.dedup import shingles
+
+        cached = self._shingles.get((doc_id, file_sha))
+        if cached is not None:
+            self._shingles.move_to_end((doc_id, file_sha))
+            return cached
+        text = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        found = shingles(text)
+        self._remember_shingles(doc_id, file_sha, found)
+        return found
+
+    def _remember_shingles(self, doc_id: int, file_sha: str, found) -> None:
+        self._shingles[(doc_id, file_sha)] = found
+        if len(self._shingles) > SHINGLE_CACHE:
+            self._shingles.popitem(last=False)
 
     def _demote(self, doc_id: int, old_path: str, new_path: str) -> None:
         """Turn a stored original into a repost of `new_path`: its findings and index rows go."""
@@ -284,7 +324,8 @@ class Catalogue:
             )
         return orphans
 
-    def _insert(self, doc: Document, sha: str, key: str | None, original: str | None, index) -> None:
+    def _insert(self, doc: Document, sha: str, key: str | None, original: str | None, index) -> int:
+        """Insert the document's row (and, for an original, its findings and index rows); returns its id."""
         c = self.conn
         text = "" if original else doc.text
         cur = c.execute(
@@ -295,7 +336,7 @@ class Catalogue:
         )
         doc_id = cur.lastrowid
         if original:
-            return  # a repost: its content lives with the original
+            return doc_id  # a repost: its content lives with the original
         if self._simhashes is not None and _is_simhash(key):
             self._simhashes.add(doc_id, key)
         if index is None:
@@ -332,6 +373,7 @@ class Catalogue:
                           [(rid, bodies[i] if i < len(bodies) else "") for i, rid in enumerate(ids)])
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
                       [(doc_id, p.name, p.role, p.start, p.end) for p in doc.persons])
+        return doc_id
 
 
 def load_document(conn: sqlite3.Connection, path: str) -> Document | None:

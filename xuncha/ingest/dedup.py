@@ -28,18 +28,20 @@ def _skeleton(text: str) -> str:
 
 
 _MULT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
+SAMPLE = 64  # shingles of the smaller text looked up in the larger one by _cheap_overlap
 
 
 @lru_cache(maxsize=8)
 def _shingle_hashes(text: str):
-    """64-bit hashes of every 4-character shingle, vectorised (numpy), stable across processes.
+    """Sorted distinct 64-bit hashes of every 4-character shingle, vectorised (numpy), stable
+    across processes.
 
     Cached for the last few texts: ingestion computes `near_key(doc.text)` and the batch's
     `DuplicateIndex.check(doc)` then needs the same shingles. The array is returned read-only."""
     import numpy as np
 
     s = _skeleton(text)
-    cps = np.frombuffer(s.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    cps = np.frombuffer(s.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
     if len(cps) < SHINGLE:
         cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)]) if len(cps) else cps
     if not len(cps):
@@ -54,30 +56,74 @@ def _shingle_hashes(text: str):
             h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
             h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
             h = h ^ (h >> np.uint64(31))
-        h = np.unique(h)
+        # the same as np.unique(h), which in numpy 2.x hashes first and is ~15x slower on these sizes
+        h.sort()
+        distinct = np.empty(len(h), dtype=bool)
+        distinct[0] = True
+        np.not_equal(h[1:], h[:-1], out=distinct[1:])
+        h = h[distinct]
     h.flags.writeable = False
     return h
 
 
-def _shingles(text: str) -> set[int]:
-    return set(_shingle_hashes(text).tolist())
+class Shingles:
+    """A text's distinct shingle hashes (sorted array) and the sample `_cheap_overlap` draws from
+    them: the first SAMPLE of the hashes as a Python set iterates them, as this module has always
+    sampled. Arrays, not sets, so that many can be kept (a catalogue caches them) and compared fast."""
+
+    __slots__ = ("hashes", "sample")
+
+    def __init__(self, hashes) -> None:
+        import numpy as np
+
+        self.hashes = hashes
+        self.sample = np.array(list(islice(set(hashes.tolist()), SAMPLE)), dtype=np.uint64)
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+    def common(self, other: "Shingles") -> int:
+        """How many hashes the two share."""
+        return _found(self.hashes, other.hashes)
+
+    def found_in(self, other: "Shingles") -> int:
+        """How many of this text's sampled hashes the other text has."""
+        return _found(self.sample, other.hashes)
+
+
+def _found(values, hashes) -> int:
+    """How many of the distinct `values` occur in the sorted array `hashes` (binary search:
+    np.isin and np.intersect1d sort both sides again)."""
+    if not len(values) or not len(hashes):
+        return 0
+    at = hashes.searchsorted(values)
+    at[at == len(hashes)] = 0
+    return int((hashes[at] == values).sum())
+
+
+@lru_cache(maxsize=8)
+def shingles(text: str) -> Shingles:
+    return Shingles(_shingle_hashes(text))
+
+
+# _BYTE_BITS[v, i] = bit i of the byte value v: counting each byte's values once and multiplying
+# by this table gives how many hashes have each bit set, without unpacking every hash into bits.
+_BYTE_BITS = None
 
 
 def _simhash_of(hashes) -> int:
     """Bit i is set when most shingle hashes have bit i set."""
     import numpy as np
 
+    global _BYTE_BITS
     if not len(hashes):
         return 0
-    bits = (hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)
-    ones = bits.sum(axis=0)
-    return sum(1 << i for i in range(64) if 2 * int(ones[i]) > len(hashes))
-
-
-def _simhash(hashes: set[int]) -> int:
-    import numpy as np
-
-    return _simhash_of(np.fromiter(hashes, dtype=np.uint64, count=len(hashes)))
+    if _BYTE_BITS is None:
+        _BYTE_BITS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.int64)
+    octets = np.ascontiguousarray(hashes, dtype="<u8").view(np.uint8).reshape(-1, 8)  # octet j = bits 8j..8j+7
+    ones = np.concatenate([np.bincount(octets[:, j], minlength=256) @ _BYTE_BITS for j in range(8)])
+    majority = np.flatnonzero(2 * ones > len(hashes))
+    return sum(1 << int(i) for i in majority)
 
 
 def near_key(text: str) -> str:
@@ -94,38 +140,41 @@ class DuplicateIndex:
 
     def __init__(self) -> None:
         self._by_sha: dict[str, str] = {}
-        self._entries: list[tuple[int, set[int], str]] = []
+        self._entries: list[tuple[int, Shingles, str]] = []
 
     def check(self, doc: Document) -> str | None:
         if doc.sha256 and doc.sha256 in self._by_sha:
             return self._by_sha[doc.sha256]
-        shingles = _shingles(doc.text)
-        key = int(doc.near_key, 16) if doc.near_key else _simhash(shingles)
+        found = shingles(doc.text)
+        key = int(doc.near_key, 16) if doc.near_key else _simhash_of(found.hashes)
+        return self.check_shingles(doc.path, key, found, doc.sha256)
+
+    def check_shingles(self, path: str, key: int, found: Shingles, sha256: str | None = None) -> str | None:
+        """`check` for a text whose SimHash and shingles are known already (a catalogue keeps them)."""
         match = None
-        for other_key, other_shingles, other_path in self._entries:
-            if (key ^ other_key).bit_count() > NEAR_BITS and not _cheap_overlap(shingles, other_shingles):
+        for other_key, other, other_path in self._entries:
+            if (key ^ other_key).bit_count() > NEAR_BITS and not _cheap_overlap(found, other):
                 continue
-            if _same_article(shingles, other_shingles):
+            if _same_article(found, other):
                 match = other_path
                 break
         if match is None:
-            if doc.sha256:
-                self._by_sha[doc.sha256] = doc.path
-            self._entries.append((key, shingles, doc.path))
+            if sha256:
+                self._by_sha[sha256] = path
+            self._entries.append((key, found, path))
         return match
 
 
-def _cheap_overlap(a: set[int], b: set[int]) -> bool:
+def _cheap_overlap(a: Shingles, b: Shingles) -> bool:
     """Catch trimmed reposts that SimHash misses: sizes compatible and a sample mostly shared."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    if not small or len(small) < 0.3 * len(large):
+    if not len(small) or len(small) < 0.3 * len(large):
         return False
-    sample = list(islice(small, 64))  # the same first 64 as list(small)[:64], without copying the set
-    return sum(h in large for h in sample) >= 0.7 * len(sample)
+    return small.found_in(large) >= 0.7 * len(small.sample)
 
 
-def _same_article(a: set[int], b: set[int]) -> bool:
-    if not a or not b:
+def _same_article(a: Shingles, b: Shingles) -> bool:
+    if not len(a) or not len(b):
         return False
-    inter = len(a & b)
-    return inter / len(a | b) >= MIN_JACCARD or inter / min(len(a), len(b)) >= MIN_CONTAINMENT
+    inter = a.common(b)
+    return inter / (len(a) + len(b) - inter) >= MIN_JACCARD or inter / min(len(a), len(b)) >= MIN_CONTAINMENT
