@@ -61,6 +61,61 @@ def test_a_mention_decided_on_its_window_is_decided_as_on_the_whole_text():
     assert decided > 10
 
 
+def _sample_sentences() -> list[str]:
+    """Sentences of the bundled samples and the labelled statements (report prose with many bodies)."""
+    from pathlib import Path
+
+    from xuncha.classify.corpus import load_statements
+    from xuncha.errors import IngestError
+    from xuncha.ingest import read_document
+    from xuncha.pipeline import iter_files
+
+    found = [REPORT]
+    for path in iter_files([Path(__file__).resolve().parent.parent / "samples"]):
+        try:
+            found.extend(read_document(path).text.split("。"))
+        except IngestError:
+            continue
+    found.extend(r["text"] for r in load_statements()[:1500])
+    return [s for s in found if s]
+
+
+def test_remembered_decisions_equal_the_decision_on_the_whole_text():
+    """_decide_mention files each answer under only the context it read; sentences shuffled into
+    new neighbourhoods hit those entries and must get _decide's answer on the whole text."""
+    import random
+
+    v = bodies._vocab()
+    rng = random.Random(7)
+    pool = _sample_sentences()
+    before = bodies.MAX_NAME + 2 * v.lookback + 10
+    after = v.head_lengths[0]
+    bodies._decisions.clear()
+    decided = found = 0
+    for _ in range(60):
+        text = "。".join(rng.sample(pool, 80))
+        for m in v.head_re.finditer(text):
+            whole = bodies._decide(text, m.start(), m.end(), v)
+            assert bodies._decide_mention(text, m.start(), m.end(), before, after) == whole, text[m.start() - 20 : m.end()]
+            decided += 1
+            found += whole is not None
+    remembered = sum(len(e) for e in bodies._decisions.values())
+    assert decided > 2000 and found > 500, (decided, found)
+    assert remembered < decided * 0.8, (remembered, decided)  # many answers were found remembered
+
+
+def test_a_name_part_decided_on_the_characters_it_reads_is_decided_as_on_the_whole_text():
+    v = bodies._vocab()
+    text = "".join(_sample_sentences()[:400])
+    for pos in range(1, len(text)):
+        for prev in ("head", "place"):
+            first = bodies._reads_before(text, pos, v)
+            whole = bodies._element_at(text, pos, v, prev)
+            assert bodies._element_before(text, pos, v, prev) == whole
+            narrowed = bodies._element_at(text[max(0, first) :], pos - max(0, first), v, prev)
+            assert (narrowed and (narrowed[0] + max(0, first), narrowed[1])) == whole, text[first:pos]
+
+
 def test_shared_bracket_pairs_are_copies():
     text = REPORT * 20
     first = protect.bracket_spans(text)

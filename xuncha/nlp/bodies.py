@@ -11,7 +11,7 @@ place of that level the document names most (郧西县纪委).
 from __future__ import annotations
 
 import re
-from collections import Counter
+from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,6 +19,7 @@ from xuncha.document import Body
 from xuncha.nlp import lexicon
 
 LEVEL_CHARS = "省市县区州旗盟"
+LEVEL_RE = re.compile(f"[{LEVEL_CHARS}]")
 ORDINAL_RE = re.compile(r"第[一二三四五六七八九十\d]{1,3}$")
 ORDINAL_LAST = frozenset("一二三四五六七八九十")
 ORDINAL_AT = re.compile(r"第[一二三四五六七八九十\d]{1,3}")
@@ -60,6 +61,12 @@ class _Vocab:
     field_re: re.Pattern = re.compile(lexicon.NEVER)  # any field word, longest first
     stop_re: re.Pattern = re.compile(lexicon.NEVER)  # any generic modifier, longest first
     stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
+    # For remembering decisions under the context they read (_reads_before, _reads_after):
+    suffixes: frozenset[str] = frozenset()  # every ending of a place, field, head or level word
+    prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
+    forward_max: int = 0  # the longest head, field or modifier
+    place_endings: frozenset[str] = frozenset()  # every ending of a place name
+    needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +103,11 @@ def _vocab() -> _Vocab:
         field_re=lexicon.literal_re(fields),
         stop_re=lexicon.literal_re(stop_before),
         stop_end_re=lexicon.literal_re(stop_before, r"\Z"),
+        suffixes=frozenset(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w))),
+        prefixes=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w) + 1)),
+        needs_part=frozenset(w for w, h in heads.items() if not h.alone and h.kind not in FREE_NAME_KINDS),
+        place_endings=frozenset(w[i:] for w in places for i in range(len(w))),
+        forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
@@ -121,18 +133,28 @@ def _division_names() -> set[str]:
 
 
 def _element_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, str] | None:
-    """The longest name part ending at `pos`: (its start, its type), or None.
+    """The longest name part ending at `pos`: (its start, its type), or None."""
+    return _part_before(text, pos, v, prev)[0]
 
-    It depends only on the `v.lookback` characters before `pos`, so it is decided once per
-    distinct window (organisation names recur across documents).
+
+def _part_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[tuple[int, str] | None, int]:
+    """_element_before, and the first position whose character decided it (_reads_before).
+
+    It depends only on the characters from there to `pos` (usually one to three), so it is
+    decided once per distinct such ending (organisation names recur across documents).
     """
-    found = _element_ending(text[max(0, pos - v.lookback) : pos], prev)
-    return None if found is None else (pos + found[0], found[1])
+    first = _reads_before(text, pos, v)
+    found = _element_ending(text[max(0, first) : pos], prev)
+    return (None if found is None else (pos + found[0], found[1])), first
 
 
 @lru_cache(maxsize=1 << 16)
 def _element_ending(window: str, prev: str | None) -> tuple[int, str] | None:
-    """_element_before at the end of `window`, its start given relative to that end (≤ 0)."""
+    """_element_before at the end of `window`, its start given relative to that end (≤ 0).
+
+    Equal for every window that holds the characters _reads_before names: within them lies the
+    longest ending that can still end a word, so a longer window adds no word ending at its end.
+    """
     v = _vocab()
     pos = len(window)
     best = _element_at(window, pos, v, prev)
@@ -201,16 +223,27 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
 
 def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]]:
     """Extend the name whose last head is text[hs:he] to the left; returns (start, element types)."""
+    pos, types, _ = _grow_reach(text, hs, he, v)
+    return pos, types
+
+
+def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
+    """_grow, and the first position whose character decided it (the parts' _reads_before, and
+    _free_name_reach)."""
     pos = hs
     types = ["head"]
     prev = "head"
+    reach = hs
     while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
-        el = _element_before(text, pos, v, prev)
+        el, first = _part_before(text, pos, v, prev)
+        reach = min(reach, first)
         if el is None and prev == "head" and set(types) == {"head"}:
+            reach = min(reach, _free_name_reach(text, pos, v))
             el = _free_name_before(text, pos, v)
         if el is None:
             if prev == "field" and text[pos - 1] in CONNECTORS:
-                el2 = _element_before(text, pos - 1, v, "head")
+                el2, first = _part_before(text, pos - 1, v, "head")
+                reach = min(reach, first)
                 if el2 is not None and el2[1] == "field":
                     pos = el2[0]
                     types.insert(0, "field")
@@ -220,7 +253,59 @@ def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]]:
         types.insert(0, prev)
         if prev in ("level",):
             break
-    return pos, types
+    return pos, types, reach
+
+
+def _reads_before(text: str, pos: int, v: _Vocab) -> int:
+    """The first position whose character decides _element_before(text, pos, …).
+
+    Its word look-ups can only succeed within the longest ending of text[:pos] that ends some
+    place, field, head or level word (one character more shows that no longer word fits); an
+    ordinal reads 4 characters, a named unit the unit and the two characters of its name.
+    """
+    if pos <= 0:
+        return pos
+    k = 1
+    while k <= pos and text[pos - k : pos] in v.suffixes:
+        k += 1
+    reach = pos - k
+    last = text[pos - 1]
+    if last in ORDINAL_LAST or last.isdigit():
+        reach = min(reach, pos - 4)
+    if last in v.unit_last:
+        for unit in v.units:
+            if text.startswith(unit, pos - len(unit)):
+                reach = min(reach, pos - len(unit) - 2)
+    return reach
+
+
+def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
+    """The end of what _decide reads past the head when the name starts at `lo` or later.
+
+    It reads forward only in the word matches made at the name's positions (heads, fields and
+    generic modifiers, and 第 ordinals): each reads as far as a word could still begin there,
+    one character more.
+    """
+    end = he
+    prefixes, n = v.prefixes, len(text)
+    for s in range(max(lo, he - v.forward_max - 1), he):
+        if text[s] == "第":
+            end = max(end, s + 4)
+        if text[s] not in prefixes:
+            continue  # reads this one character, before `he`
+        k = 2
+        while s + k <= n and text[s : s + k] in prefixes:
+            k += 1
+        end = max(end, s + k)
+    return end
+
+
+def _free_name_reach(text: str, pos: int, v: _Vocab) -> int:
+    """The first position _free_name_before(text, pos, v) may read (its head is read forward)."""
+    head = _head_at(text, pos, v)
+    if head is None or v.heads[head].kind not in FREE_NAME_KINDS:
+        return pos
+    return min(pos - 4, *(_reads_before(text, pos - n, v) for n in (4, 3, 2)))
 
 
 FREE_NAME_KINDS = ("enterprise", "school", "hospital")
@@ -330,17 +415,19 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
     found: list[tuple[int, int, str]] = []
     before = MAX_NAME + 2 * v.lookback + 10  # see _decide_window
     after = v.head_lengths[0] if v.head_lengths else 1
+    heads, needs_part = v.heads, v.needs_part
     for m in v.head_re.finditer(text):
-        head = v.heads[m.group(0)]
-        nxt = text[m.end() : m.end() + 1]
+        hs, he = m.span()
+        word = m.group()
+        head = heads[word]
+        nxt = text[he : he + 1]
         if nxt and nxt in head.not_before:
             continue
-        if not head.alone and head.kind not in FREE_NAME_KINDS and not _may_end_part(text, m.start(), v):
+        if word in needs_part and not _may_end_part(text, hs, v):
             continue  # a head that needs a name part before it, and no part can end here
-        lo = max(0, m.start() - before)
-        decided = _decide_window(text[lo : m.end() + after], m.start() - lo, m.end() - lo)
+        decided = _decide_mention(text, hs, he, before, after)
         if decided is not None:
-            found.append((decided[0] + lo, m.end(), decided[1]))
+            found.append((decided[0], he, decided[1]))
     found = _drop_contained(found)
     out: list[Body] = []
     seen: set[str] = set()
@@ -369,9 +456,8 @@ def _may_end_part(text: str, pos: int, v: _Vocab) -> bool:
     return last in v.any_last or last.isdigit()
 
 
-@lru_cache(maxsize=1 << 15)
 def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
-    """_decide on the characters around one mention, remembered: names recur in and across documents.
+    """_decide on the characters around one mention.
 
     The window holds everything _decide reads: growth stops MAX_NAME characters before the head,
     the last part and the checks around it (_element_before, _word_aligned, _generic) look at most
@@ -381,15 +467,66 @@ def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
     return _decide(window, hs, he, _vocab())
 
 
+REACH_SLACK = 5  # characters read before the name's start: _generic's 5, _word_aligned's 4
+NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed under
+ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
+DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
+_decisions: dict[tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
+
+
+def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tuple[int, str] | None:
+    """_decide for the mention text[hs:he], remembered with just the context it read.
+
+    Names recur in and across documents, but the `before` characters _decide may read rarely
+    repeat; the few it did read usually do. _decide_reach tells the first and last positions
+    whose characters decided the answer, so the answer holds wherever those characters stand
+    around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
+    around it, with the exact context it needs, compared on look-up.
+    """
+    lo0 = max(0, hs - NEAR_BEFORE)
+    near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
+    entries = _decisions.get(near)
+    if entries:
+        for left, right, context, hs_in, found in entries:
+            lo = max(0, hs - left)
+            if hs - lo == hs_in and text[lo : he + right] == context:
+                return None if found is None else (found[0] + lo, found[1])
+    lo = max(0, hs - before)
+    found, first, last = _decide_reach(text[lo : he + after], hs - lo, he - lo, _vocab())
+    left = max(NEAR_BEFORE, hs - lo - first)
+    right = min(after, max(NEAR_AFTER, last - (he - lo)))
+    clo = max(0, hs - left)
+    if entries is None:
+        if len(_decisions) >= DECISIONS_MAX:
+            _decisions.clear()
+        entries = _decisions[near] = []
+    elif len(entries) >= ENTRIES_MAX:
+        del entries[0]
+    entries.append((left, right, text[clo : he + right], hs - clo,
+                    None if found is None else (found[0] - (clo - lo), found[1])))
+    return None if found is None else (found[0] + lo, found[1])
+
+
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
     """(start, kind) of the body whose last head is text[hs:he], or None if it names no body."""
-    start, types = _grow(text, hs, he, v)
+    return _decide_reach(text, hs, he, v)[0]
+
+
+def _decide_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[tuple[int, str] | None, int, int]:
+    """_decide's answer, and the first position and the end of the characters that decided it.
+
+    Before: growth's look-backs and REACH_SLACK before where growth stopped (the later checks
+    only move the start to the right). After: _reads_after from where growth stopped.
+    """
+    start, types, first = _grow_reach(text, hs, he, v)
+    first = min(first, start - REACH_SLACK)
+    last = _reads_after(text, start, he, v)
     start = _valid(text, start, types, v)
     if start is not None:
         start = _word_aligned(text, start, he, v)
     if start is None or _generic(text, start, v):
-        return None
-    return start, _kind(text, start, he, types, v)
+        return None, first, last
+    return (start, _kind(text, start, he, types, v)), first, last
 
 
 def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
@@ -419,15 +556,20 @@ def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, s
 
 def _places_named(text: str, v: _Vocab, region: str | None) -> dict[str, str]:
     """For each level character, the division of that level the text names most (县 → 郧西县)."""
-    counts: dict[str, Counter] = {}
-    for m in re.finditer(f"[{LEVEL_CHARS}]", text):
+    counts: dict[str, dict[str, int]] = {}
+    places_, endings = v.places, v.place_endings
+    for m in LEVEL_RE.finditer(text):
         end = m.end()
-        for length in v.place_lengths:  # the longest place ending here
-            name = text[end - length : end]
-            if length <= end and name in v.places:
-                counts.setdefault(name[-1], Counter())[name] += 1
-                break
-    places = {level: c.most_common(1)[0][0] for level, c in counts.items()}
+        name, k = None, 1
+        while k <= end and text[end - k : end] in endings:  # the longest place ending here
+            if text[end - k : end] in places_:
+                name = text[end - k : end]
+            k += 1
+        if name is not None:
+            named = counts.setdefault(name[-1], {})
+            named[name] = named.get(name, 0) + 1
+    # the most named place of each level, the first named among equals (as Counter.most_common)
+    places = {level: max(named.items(), key=itemgetter(1))[0] for level, named in counts.items()}
     if region:
         for length in range(min(v.place_max, len(region)), 2, -1):
             for i in range(0, len(region) - length + 1):
