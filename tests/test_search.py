@@ -203,3 +203,65 @@ def test_filtered_search_works_without_the_covering_index(tmp_path):
     conn.execute("DROP INDEX documents_meta")
     hits = search(conn, "巡察", region="甲县", since="2023")
     assert [h["path"] for h in hits] == ["/i/a.txt"]
+
+
+SAMPLE_DIRS = ["web", "gbk", "big5", "docx", "pdf"]
+
+
+def _analysed_samples():
+    from pathlib import Path
+
+    from xuncha.errors import IngestError
+    from xuncha.pipeline import extract_file, iter_files
+
+    root = Path(__file__).resolve().parent.parent / "samples" / "documents"
+    docs = []
+    for path in iter_files([root / d for d in SAMPLE_DIRS if (root / d).is_dir()]):
+        try:
+            docs.append(extract_file(path))
+        except IngestError:
+            pass
+    if not docs:
+        pytest.skip("samples/documents not present")
+    return docs
+
+
+def test_findings_indexed_from_document_tokens_as_if_segmented_alone():
+    """A problem quoting the document on word boundaries takes its index words from the
+    document's segmentation: they must be exactly what segmenting the problem alone gives."""
+    from xuncha.catalogue.tokens import SpanTokens, fts_text, index_text
+    from xuncha.nlp.segment import cut, doc_tokens
+
+    derived = 0
+    for doc in _analysed_samples():
+        tokens = doc_tokens(doc)
+        spans = SpanTokens(doc.text, tokens)
+        index = index_text(doc)
+        assert len(index.problems) == len(doc.problems)
+        for problem, indexed in zip(doc.problems, index.problems):
+            found = spans.find(problem.text, problem.start, problem.end)
+            if found:
+                derived += 1
+                assert tokens[found[0]:found[1]] == cut(problem.text)
+            assert indexed == fts_text(None, cut(problem.text))
+        assert index.counts == [fts_text(" ".join(filter(None, (c.surface, c.subject, c.unit)))) for c in doc.counts]
+    assert derived > 0  # the samples do exercise the shortcut
+
+
+def test_span_lookup_refuses_what_it_cannot_vouch_for():
+    from xuncha.catalogue.tokens import SpanTokens
+    from xuncha.nlp.segment import cut
+
+    text = "巡察组指出，该局落实“两个责任”不到位，存在违规发放津补贴问题。"
+    tokens = cut(text)
+    spans = SpanTokens(text, tokens)
+    clause = "存在违规发放津补贴问题"
+    start = text.index(clause)
+    assert spans.find(clause, start, start + len(clause)) is not None
+    quoted = "该局落实“两个责任”不到位"
+    start = text.index(quoted)
+    assert spans.find(quoted, start, start + len(quoted)) is None  # quotes pair up by context
+    assert spans.find("违规发放", start, start + 4) is None  # not the text at that span
+    inside = text.index("津补贴") + 1
+    assert spans.find(text[inside:inside + 3], inside, inside + 3) is None  # cuts through a word
+    assert SpanTokens(text + "。", tokens).find(clause, text.index(clause), text.index(clause) + len(clause)) is None

@@ -9,8 +9,10 @@ finds the longer compounds that contain it. No trigrams: they can't match two-ch
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate, chain
 
 from xuncha.document import Document
 from xuncha.nlp.segment import cut, doc_tokens, is_word
@@ -43,17 +45,70 @@ def _expand(token: str) -> tuple[str, ...]:
 
 def index_tokens(tokens: list[str]) -> list[str]:
     """Tokens as stored in the index: each word preceded by the dictionary words inside it."""
-    out: list[str] = []
-    for tok in tokens:
-        out.extend(_expand(tok))
-    return out
+    return list(chain.from_iterable(map(_expand, tokens)))
+
+
+@lru_cache(maxsize=200_000)
+def _indexed(token: str) -> str:
+    """A token's index words joined by spaces ("" for punctuation)."""
+    return " ".join(_expand(token))
+
+
+def _joined(indexed) -> str:
+    """The index form from the tokens' `_indexed` strings. Lowered once for the whole text
+    (the same as per word: spaces end the context that lowering a final Σ looks at)."""
+    return " ".join(filter(None, indexed)).lower()
+
+
+SHORT_TEXT = 40  # index forms of texts up to this long are remembered (organ names, counts recur)
 
 
 def fts_text(text: str | None, tokens: list[str] | None = None) -> str:
     """The space-joined index form of `text` (or of its ready-made tokens)."""
     if tokens is None:
-        tokens = cut(text or "")
-    return " ".join(index_tokens(tokens)).lower()
+        text = text or ""
+        if len(text) <= SHORT_TEXT:
+            return _short_fts_text(text)
+        tokens = cut(text)
+    return _joined(map(_indexed, tokens))
+
+
+@lru_cache(maxsize=100_000)
+def _short_fts_text(text: str) -> str:
+    return _joined(map(_indexed, cut(text)))
+
+
+class SpanTokens:
+    """A document's tokens looked up by character span, so a finding that quotes the text is
+    indexed from the document's segmentation instead of being segmented again.
+
+    Segmenting a span that starts and ends on word boundaries of the whole text gives the same
+    words as the whole text gives there (jieba's best path through both boundaries is also the
+    best path between them), unless quotes or brackets are involved: `cut` keeps a quoted short
+    name whole, and which marks pair up depends on the text around. Such spans, and spans that
+    cut through a word, are segmented on their own (tests/test_catalogue.py checks the equality).
+    """
+
+    def __init__(self, text: str, tokens: list[str]):
+        from xuncha.nlp.protect import MARKS_RE
+
+        self.text = text
+        self.offsets = list(accumulate(map(len, tokens), initial=0))
+        if self.offsets[-1] != len(text):  # not this text's tokens: segment every span instead
+            self.offsets = [0]
+        self.marks = MARKS_RE
+
+    def find(self, quoted: str, start: int, end: int) -> tuple[int, int] | None:
+        """Token range [i, j) that makes up `quoted`, if it is text[start:end] on word boundaries
+        and free of quotes and brackets; else None (then `quoted` must be segmented alone)."""
+        offsets = self.offsets
+        if 0 <= start < end <= offsets[-1] and self.text[start:end] == quoted and not self.marks.search(quoted):
+            i = bisect_left(offsets, start)
+            if offsets[i] == start:
+                j = bisect_left(offsets, end, i)
+                if offsets[j] == end:
+                    return i, j
+        return None
 
 
 def normalise_query(text: str) -> str:
@@ -82,10 +137,31 @@ class IndexText:
 def index_text(doc: Document) -> IndexText:
     """Segment a document and its findings for the index (done in the worker processes)."""
     title = fts_text(doc.title) if doc.title else ""
-    body = fts_text(None, doc_tokens(doc))
+    tokens = doc_tokens(doc)
+    indexed = list(map(_indexed, tokens))
+    body = _joined(indexed)
+    spans = SpanTokens(doc.text, tokens)
+    # where each token's index words start in `body`: a finding quoting the document on word
+    # boundaries is then a slice of it (if lowering kept every character's place)
+    import numpy as np
+
+    sizes = np.fromiter(map(len, indexed), dtype=np.int64, count=len(indexed))
+    starts = np.concatenate(([0], np.cumsum(sizes + (sizes > 0)))).tolist() if len(indexed) else [0]
+    sliceable = starts[-1] - 1 == len(body) or not indexed
+
+    def quoted(text: str, start: int, end: int) -> str:
+        """A finding quoting the document: its words from the document's, when they are the same."""
+        found = spans.find(text, start, end)
+        if found is None:
+            return fts_text(None, cut(text))
+        i, j = found
+        if sliceable:
+            return body[starts[i]:starts[j] - 1] if starts[j] > starts[i] else ""
+        return _joined(indexed[i:j])
+
     return IndexText(
         document=f"{title} {body}".strip(),
-        problems=[fts_text(p.text) for p in doc.problems],
+        problems=[quoted(p.text, p.start, p.end) for p in doc.problems],
         measures=[fts_text(f"{m.name} {m.sentence or ''}") for m in doc.measures],
         counts=[fts_text(" ".join(filter(None, (c.surface, c.subject, c.unit)))) for c in doc.counts],
         bodies=[fts_text(" ".join(filter(None, (b.name, b.resolved)))) for b in doc.bodies],

@@ -71,13 +71,20 @@ class Shingles:
     them: the first SAMPLE of the hashes as a Python set iterates them, as this module has always
     sampled. Arrays, not sets, so that many can be kept (a catalogue caches them) and compared fast."""
 
-    __slots__ = ("hashes", "sample")
+    __slots__ = ("hashes", "_sample")
 
     def __init__(self, hashes) -> None:
-        import numpy as np
-
         self.hashes = hashes
-        self.sample = np.array(list(islice(set(hashes.tolist()), SAMPLE)), dtype=np.uint64)
+        self._sample = None
+
+    @property
+    def sample(self):
+        """Made on first need: only pairs whose SimHashes are far apart are sampled."""
+        if self._sample is None:
+            import numpy as np
+
+            self._sample = np.array(list(islice(set(self.hashes.tolist()), SAMPLE)), dtype=np.uint64)
+        return self._sample
 
     def __len__(self) -> int:
         return len(self.hashes)
