@@ -203,35 +203,45 @@ def extract_problems(text: str) -> list[Problem]:
     v = _vocab()
     out: list[Problem] = []
     for cs, ce in _cue_clauses(text, v):
-        clause = text[cs:ce]
-        if len(clause) < MIN_LEN or len(clause) > 400 or clause.lstrip().startswith(TITLE_START):
-            continue
-        lm = v.list_re.search(clause)
-        if lm is not None:
-            head_end = cs + lm.start()
-            if _excluded(text[cs:head_end], v):
-                continue
-            spans = _items(text, cs, head_end)
-            for s, e in spans:
-                s, e = _trim(text, s, e, v)
-                if MIN_LEN <= e - s <= MAX_LEN:
-                    out.append(Problem(text=text[s:e], start=s, end=e))
-            continue
-        if not _has_cue(clause, v):
-            continue
-        if clause.rstrip(TRIM).endswith("的") or _excluded(clause, v):
-            continue
-        pending: int | None = None
-        items = _items(text, cs, ce)
-        for s, e in items:
-            if len(items) == 1 or _has_cue(text[s:e], v):  # a single item is the clause: it has a cue
-                s = pending if pending is not None else s
-                s, e = _trim(text, s, e, v)
-                if MIN_LEN <= e - s <= MAX_LEN:
-                    out.append(Problem(text=text[s:e], start=s, end=e))
-                pending = None
-            elif e - s <= 8:
-                pending = s if pending is None else pending  # 制度执行、监督检查不到位: one problem
-            else:
-                pending = None
+        for s, e in _clause_problems(text[cs:ce]):
+            out.append(Problem(text=text[cs + s : cs + e], start=cs + s, end=cs + e))
     return out
+
+
+@lru_cache(maxsize=1 << 14)
+def _clause_problems(clause: str) -> tuple[tuple[int, int], ...]:
+    """Spans of the problems one clause states. Everything read lies within the clause, so the
+    answer is remembered per clause: set phrases and reposted paragraphs recur across documents."""
+    v = _vocab()
+    ce = len(clause)
+    if ce < MIN_LEN or ce > 400 or clause.lstrip().startswith(TITLE_START):
+        return ()
+    out: list[tuple[int, int]] = []
+    lm = v.list_re.search(clause)
+    if lm is not None:
+        head_end = lm.start()
+        if _excluded(clause[:head_end], v):
+            return ()
+        for s, e in _items(clause, 0, head_end):
+            s, e = _trim(clause, s, e, v)
+            if MIN_LEN <= e - s <= MAX_LEN:
+                out.append((s, e))
+        return tuple(out)
+    if not _has_cue(clause, v):
+        return ()
+    if clause.rstrip(TRIM).endswith("的") or _excluded(clause, v):
+        return ()
+    pending: int | None = None
+    items = _items(clause, 0, ce)
+    for s, e in items:
+        if len(items) == 1 or _has_cue(clause[s:e], v):  # a single item is the clause: it has a cue
+            s = pending if pending is not None else s
+            s, e = _trim(clause, s, e, v)
+            if MIN_LEN <= e - s <= MAX_LEN:
+                out.append((s, e))
+            pending = None
+        elif e - s <= 8:
+            pending = s if pending is None else pending  # 制度执行、监督检查不到位: one problem
+        else:
+            pending = None
+    return tuple(out)
