@@ -20,6 +20,10 @@ _WIDTH.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})
 _WIDTH.update({0x3000: " ", 0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " ",
                0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x00AD: None,
                0x000C: "\n", 0x000B: "\n", 0x2028: "\n", 0x2029: "\n"})
+# The same table for re.sub: str.translate looks up every character of a Chinese text in the dict,
+# a character class finds the few that change at C speed.
+_WIDTH_STR = {chr(cp): "" if to is None else (to if isinstance(to, str) else chr(to)) for cp, to in _WIDTH.items()}
+_WIDTH_RE = re.compile("[" + "".join(map(re.escape, _WIDTH_STR)) + "]")
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 _PY = f"a-zü{_TONED}"
@@ -35,7 +39,8 @@ NEUTRAL_AFTER_HAN = re.compile(
 ORPHAN_PINYIN = re.compile(rf"\?(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\)")
 
 _STRONG = re.compile(r"[\ue000-\uf8ff\ufffd\x80-\x9f]|Ã.|Â.|â€.?")
-_LONE_LETTER = re.compile(r"(?<=[\u3400-\u9fff])[A-Za-z](?=[\u3400-\u9fff])")
+# (the letter first, its Han neighbour checked behind it: Han characters are everywhere, letters are not)
+_LONE_LETTER = re.compile(r"[A-Za-z](?<=[\u3400-\u9fff][A-Za-z])(?=[\u3400-\u9fff])")
 # Common name characters missing from GB2312; alone they never make a run garbled.
 _NAME_CHARS = set("镕喆堃昇珺玥瑄祎赟彧晞琍旻翀曌犇淼焱鑫垚煜琪瑜璟玮")
 
@@ -76,6 +81,16 @@ def _spam_rules() -> tuple[list[str], list[tuple[list[str], re.Pattern]]]:
     return names, rules
 
 
+@lru_cache(maxsize=1)
+def _spam_sniffers() -> tuple[re.Pattern, re.Pattern]:
+    """One literal alternation of all spam names and one of all rule triggers: a single scan says
+    whether a text holds any of them (most hold none) before each is looked for on its own."""
+    names, rules = _spam_rules()
+    triggers = {t for words, _ in rules for t in words}  # an empty trigger matches every text, as `in` does
+    alternation = lambda words: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)")  # noqa: E731
+    return alternation(names), alternation(triggers)
+
+
 @lru_cache(maxsize=256)
 def _names_re(names: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(map(re.escape, names)), re.IGNORECASE)
@@ -88,8 +103,10 @@ _NUMBER_ASCII = {"．": ".", "％": "%", "－": "-", "／": "/"}
 
 def unify_width(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_WIDTH)
-    return _NUMBER_MARKS.sub(lambda m: _NUMBER_ASCII[m.group(0)], text)
+    text = _WIDTH_RE.sub(lambda m: _WIDTH_STR[m.group()], text)
+    if any(mark in text for mark in _NUMBER_ASCII):
+        text = _NUMBER_MARKS.sub(lambda m: _NUMBER_ASCII[m.group(0)], text)
+    return text
 
 
 def strip_pinyin(text: str) -> str:
@@ -184,11 +201,13 @@ def strip_spam(text: str) -> str:
     """Cut injected gambling/casino names. Plain substring tests first (fast C), so a clean
     document never pays for a regex over the spam vocabulary."""
     names, rules = _spam_rules()
+    any_name, any_trigger = _spam_sniffers()
     low = text.lower()
-    hits = tuple(n for n in names if n in low)
-    for triggers, pattern in rules:
-        if any(t in text for t in triggers):
-            text = pattern.sub("", text)
+    hits = tuple(n for n in names if n in low) if any_name.search(low) else ()
+    if any_trigger.search(text):
+        for triggers, pattern in rules:
+            if any(t in text for t in triggers):
+                text = pattern.sub("", text)
     if hits:
         text = _names_re(hits).sub("", text)
     return text

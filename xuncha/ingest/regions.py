@@ -80,29 +80,55 @@ _ORG_AFTER = re.compile(r"(?:[:：\s]|纪委|监委|县委|区委|市委|省委|
 _SUFFIX_CHAR = re.compile(r"[省市县区州盟旗]")
 
 
+@lru_cache(maxsize=1)
+def _full_names_by_ending() -> tuple[frozenset[str], dict[str, list[int]]]:
+    """(every division's full name of three or more characters, last two characters → the lengths
+    of those names ending with them, longest first): most 县/市/区 in a text end no name at all."""
+    full = frozenset(d.name for d in load_divisions().by_code.values() if len(d.name) > 2)
+    lengths: dict[str, set[int]] = {}
+    for name in full:
+        lengths.setdefault(name[-2:], set()).add(len(name))
+    return full, {tail: sorted(found, reverse=True) for tail, found in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def _names_by_start() -> dict[str, list[int]]:
+    """First two characters → the lengths of the indexed names (full or short) starting with them,
+    longest first: a scan position then tries only lengths some name has."""
+    lengths: dict[str, set[int]] = {}
+    for name in load_divisions().by_name:
+        if len(name) > 1:
+            lengths.setdefault(name[:2], set()).add(len(name))
+    return {head: sorted(found, reverse=True) for head, found in lengths.items()}
+
+
 def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     """Leftmost-longest division names in `text` as (start, end, name).
 
     Full names are found from their last character (省市县区州盟旗), so a long body costs a few
-    dictionary look-ups per such character instead of one regex with six thousand alternatives.
+    dictionary look-ups per such character instead of one regex with six thousand alternatives;
+    only the lengths of names that end (or, for short forms, start) with the same two characters
+    are tried.
     Two-character full names (城区, 矿区, 赵县) are ordinary words too often to count.
     """
-    divs = load_divisions()
-    names = divs.by_name
-    longest = divs.max_name_len
+    names = load_divisions().by_name
     found: list[tuple[int, int, str]] = []
     if full_only:
+        full, lengths_ending = _full_names_by_ending()
         for m in _SUFFIX_CHAR.finditer(text):
             end = m.end()
-            for length in range(min(longest, end), 2, -1):
+            for length in lengths_ending.get(text[end - 2:end], ()):
                 cand = text[end - length:end]
-                if cand in names and any(d.name == cand for d in names[cand]):
+                if length <= end and cand in full:
                     found.append((end - length, end, cand))
                     break
     else:
+        lengths_starting = _names_by_start()
         i = 0
         while i < len(text):
-            for length in range(min(longest, len(text) - i), 1, -1):
+            for length in lengths_starting.get(text[i:i + 2], ()):
+                if length > len(text) - i:
+                    continue
                 cand = text[i:i + length]
                 if cand in names and (length > 2 or any(d.name != cand for d in names[cand])):
                     found.append((i, i + length, cand))
