@@ -116,6 +116,19 @@ def test_a_name_part_decided_on_the_characters_it_reads_is_decided_as_on_the_who
             assert (narrowed and (narrowed[0] + max(0, first), narrowed[1])) == whole, text[first:pos]
 
 
+def test_the_name_after_a_title_is_decided_by_its_window_alone():
+    v = persons._vocab()
+    text = "".join(_sample_sentences())
+    checked = named = 0
+    for m in v.title_re.finditer(text):
+        for at in (m.end(), m.end() + 1):
+            name = persons._name_at(text, at, v)
+            assert persons._name_in(text[at : at + persons.NAME_WINDOW]) == name, text[at : at + 12]
+            checked += 1
+            named += name is not None
+    assert checked > 400 and named > 20, (checked, named)
+
+
 def test_shared_bracket_pairs_are_copies():
     text = REPORT * 20
     first = protect.bracket_spans(text)

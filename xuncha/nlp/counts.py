@@ -21,6 +21,7 @@ APPROX_AFTER = ("余", "多")
 VAGUE_BEFORE = "数几上成好若"
 ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，和及至到\-－]$")
 MAX_DIGITS = 9
+NON_DIGIT = re.compile(r"\D")
 NUMBERED_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?清单")  # a longer bare digit string is a phone, ID or serial number
 NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
 
@@ -81,7 +82,8 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
     start, unit_start = m.start(), m.start("unit")
     num = m.group("num")
     before = text[max(0, start - 4) : start]
-    if before.endswith("第") or before.rstrip().endswith("第") or ORDINAL_LIST.search(text, max(0, start - 8), start):
+    if before.endswith("第") or before.rstrip().endswith("第") or (
+            "第" in text[max(0, start - 8) : start] and ORDINAL_LIST.search(text, max(0, start - 8), start)):
         return True  # ordinal: 第四轮, 第2期, 第三、四轮
     if before.endswith(("前", "后")) and m.group("unit") in ("名", "位"):
         return True  # rank: 排名前3名
@@ -105,8 +107,7 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
         if not _starts_word(text, start if not m.group("pre") else m.start("num"), m.end(), bounds):
             return True  # inside an idiom or word: 三番五次, 一次性
     else:
-        digits = re.sub(r"\D", "", num)
-        if len(digits) > MAX_DIGITS:
+        if len(num) > MAX_DIGITS and len(NON_DIGIT.sub("", num)) > MAX_DIGITS:
             return True
     return False
 

@@ -146,6 +146,14 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 15)
+def _name_in(window: str) -> str | None:
+    """_name_at the start of `window`, remembered across documents (titles are followed by the
+    same names again and again). _name_at reads at most 7 characters past the name's start (a
+    name of four, then a word that follows names) and tags 8: NAME_WINDOW holds them all."""
+    return _name_at(window, 0, _vocab())
+
+
 def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
     """The name ending at `pos` (习近平|总书记): the tagger's name if it sees one, else three or two characters."""
     if not any(_surname_at(text, start, v) for start in range(max(0, pos - 4), pos - 1)):
@@ -210,14 +218,10 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
 
         bodies = extract_bodies(text) if text else []
     body_ends = _body_ends(text, bodies)
-    names: dict[str, str | None] = {}  # the name after a title depends only on the next few characters
     for m in v.title_re.finditer(text):
         title = m.group(0)
         at = m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u3000") else 0)  # 记者 张三
-        window = text[at : at + NAME_WINDOW]
-        if window not in names:
-            names[window] = _name_at(text, at, v)
-        name = names[window]
+        name = _name_in(text[at : at + NAME_WINDOW])
         if name is not None:
             role_start = _role_before(text, m.end(), v, body_ends)
             found.append(Person(name=name, role=text[role_start : m.end()], start=at, end=at + len(name)))
