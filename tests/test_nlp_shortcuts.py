@@ -196,3 +196,28 @@ MARKS = "。！？!?…“”‘’「」『』《》（）()【】〈〉〔〕\
 def test_jumping_to_the_marks_changes_nothing(text):
     assert [(b.start, b.end, b.open) for b in protect.bracket_spans(text)] == _reference_pairs(text)
     assert sentences.sentence_spans(text) == _reference_sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=MARKS + "\n\n 。", max_size=80), st.data())
+def test_the_sentence_around_a_position_is_found_on_its_line_alone(text, data):
+    from xuncha.nlp import measures
+
+    if not text:
+        return
+    start = data.draw(st.integers(0, len(text) - 1))
+    whole = next(((s, e) for s, e in sentences.sentence_spans(text) if s <= start < e), (start, start + 1))
+    assert measures._sentence_around(text, start, start + 1, {}) == whole
+
+
+def test_subjects_read_from_their_windows_as_from_the_text():
+    from xuncha.nlp import counts
+
+    text = "".join(_sample_sentences())
+    checked = 0
+    for c in counts.extract_counts(text):
+        assert counts._subject_after_window(text[c.end : c.end + counts.AFTER_READ]) == counts._subject_after(text, c.end)
+        lo = max(0, c.start - counts.BEFORE_READ)
+        assert counts._subject_before_window(text[lo : c.start]) == counts._subject_before(text, c.start)
+        checked += 1
+    assert checked > 100

@@ -188,7 +188,9 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
             chains.append([count])
         out.append(count)
     for chain in chains:
-        subject = _subject_after(text, chain[-1].end) or _subject_before(text, chain[0].start)
+        end, begin = chain[-1].end, chain[0].start
+        subject = (_subject_after_window(text[end : end + AFTER_READ])
+                   or _subject_before_window(text[max(0, begin - BEFORE_READ) : begin]))
         for count in chain:
             count.subject = subject
     return out
@@ -196,6 +198,24 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
 
 CLAUSE_STOP = set("，,；;。！？!?：:\n、（）()")
 OPEN_QUOTES = {"“": "”", "‘": "’", "《": "》", '"': '"', "「": "」"}
+
+
+AFTER_READ = 14  # characters _subject_after reads: a quoted subject closes within 14
+BEFORE_READ = 16  # characters _subject_before reads back
+
+
+@lru_cache(maxsize=1 << 14)
+def _subject_after_window(window: str) -> str | None:
+    """_subject_after at the start of the AFTER_READ characters after a count, remembered (the same
+    units and subjects recur: 名|干部, 次|谈话); a shorter window is the end of the text."""
+    return _subject_after(window, 0)
+
+
+@lru_cache(maxsize=1 << 14)
+def _subject_before_window(window: str) -> str | None:
+    """_subject_before at the end of the BEFORE_READ characters before a count, remembered; a
+    shorter window starts the text."""
+    return _subject_before(window, len(window))
 
 
 def _subject_after(text: str, end: int) -> str | None:

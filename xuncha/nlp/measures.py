@@ -35,6 +35,8 @@ class _Vocab:
     before: tuple[tuple[str, str], ...]
     stop: frozenset[str]
     verbs: tuple[str, ...]
+    end_by_cue: dict[str, str]  # the `end` cues, the first row of each
+    end_lengths: tuple[int, ...]  # their lengths, longest first
 
 
 @lru_cache(maxsize=1)
@@ -45,13 +47,23 @@ def _vocab() -> _Vocab:
         cues = [(r[0], r[1]) for r in rows if len(r) >= 3 and r[2] == w]
         return tuple(sorted(cues, key=lambda c: -len(c[0])))
 
-    return _Vocab(where("end"), where("after"), where("before"),
-                  frozenset(lexicon.words("measure_stoplist.txt")), lexicon.words("measure_verbs.txt"))
+    end = where("end")
+    by_cue: dict[str, str] = {}
+    for cue, kind in end:
+        by_cue.setdefault(cue, kind)
+    return _Vocab(end, where("after"), where("before"),
+                  frozenset(lexicon.words("measure_stoplist.txt")), lexicon.words("measure_verbs.txt"),
+                  by_cue, tuple(sorted({len(c) for c in by_cue if c}, reverse=True)))
 
 
 def _end_kind(name: str, v: _Vocab) -> str | None:
-    return next((kind for cue, kind in v.end if name.endswith(cue) and (len(name) > len(cue) or len(cue) >= 3)),
-                None)
+    """The kind the name's longest ending cue gives (a cue of one or two characters needs more before it)."""
+    for length in v.end_lengths:
+        if length <= len(name) and (len(name) > length or length >= 3):
+            kind = v.end_by_cue.get(name[-length:])
+            if kind is not None:
+                return kind
+    return None
 
 
 def _after_kind(text: str, pos: int, v: _Vocab) -> str | None:
@@ -106,7 +118,6 @@ def extract_measures(text: str) -> list[Measure]:
     if not isinstance(text, str) or not text:
         return []
     v = _vocab()
-    spans = None
     found: list[tuple[str, str, int, int]] = []
     for b in bracket_spans(text):
         if not b.is_name(text):
@@ -120,15 +131,30 @@ def extract_measures(text: str) -> list[Measure]:
     found.extend(_numbered_lists(text, v))
     out: list[Measure] = []
     seen: set[str] = set()
+    lines: dict[int, list[tuple[int, int]]] = {}  # sentences of each line split so far, by its start
     for name, kind, start, end in sorted(found, key=lambda f: f[2]):
         if name in seen:
             continue
         seen.add(name)
-        if spans is None:
-            spans = sentence_spans(text)
-        sent = next(((s, e) for s, e in spans if s <= start < e), (start, end))
+        sent = _sentence_around(text, start, end, lines)
         out.append(Measure(name=name, kind=kind, sentence=text[sent[0] : sent[1]], start=start, end=end))
     return out
+
+
+def _sentence_around(text: str, start: int, end: int, lines: dict[int, list[tuple[int, int]]]) -> tuple[int, int]:
+    """The sentence holding text[start] (sentences.sentence_spans), else (start, end).
+
+    Sentences never cross a line break and each line is split on its own, so only the lines
+    holding measures are split (once each, kept in `lines`), not the whole text.
+    """
+    lo = text.rfind("\n", 0, start) + 1
+    if lo not in lines:
+        hi = text.find("\n", start)
+        lines[lo] = sentence_spans(text[lo : len(text) if hi < 0 else hi])
+    for s, e in lines[lo]:
+        if s + lo <= start < e + lo:
+            return s + lo, e + lo
+    return start, end
 
 
 NUMBERED_LIST = re.compile(r"(?<![\d一二两三四五六七八九十])[一二两三四五六七八九十]张[\u4e00-\u9fff]{0,4}?清单")
