@@ -216,6 +216,34 @@ def test_migration_steps_run_in_order_and_keep_data(tmp_path, monkeypatch):
     assert "other" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
 
 
+def test_version_2_catalogue_migrated_without_the_unneeded_problem_indexes(tmp_path, monkeypatch):
+    """A catalogue written by the v2 schema opens, loses problems_doc and problems_class, and keeps
+    answering: stored findings, search by domain, stats by domain and category, look-ups by document."""
+    from xuncha.catalogue import schema
+    from xuncha.catalogue.search import search
+
+    path = tmp_path / "v2.db"
+    with monkeypatch.context() as m:
+        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
+        m.setattr(schema, "SCHEMA_VERSION", 2)
+        with Catalogue(path) as cat:
+            cat.store(make_doc("/v2/a.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2")]), "h1")
+            indexes = {r[0] for r in cat.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+            assert schema_version(cat.conn) == 2 and {"problems_doc", "problems_class"} <= indexes
+    with Catalogue(path) as cat:
+        assert schema_version(cat.conn) == SCHEMA_VERSION >= 3
+        indexes = {r[0] for r in cat.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert not {"problems_doc", "problems_class"} & indexes and "problems_doc_class" in indexes
+        assert [h["path"] for h in search(cat.conn, "津补贴", kind="problems", domain="party_gov")] == ["/v2/a.txt"]
+        assert catalogue_stats(cat.conn)["problems"] == 1
+        plan = " ".join(str(tuple(r)) for r in cat.conn.execute(
+            "EXPLAIN QUERY PLAN SELECT * FROM problems WHERE doc_id = 1 ORDER BY id"))
+        assert "problems_doc_class" in plan
+        cat.store(make_doc("/v2/b.txt", text=ARTICLE + "另查明，食堂管理混乱。",
+                           problems=[("食堂管理混乱", "party_gov", "B4")]), "h2")
+        assert load_document(cat.conn, "/v2/a.txt").problems[0].text == "存在违规发放津补贴问题"
+
+
 def test_earlier_copy_becomes_the_original(tmp_path):
     with Catalogue(tmp_path / "c.db") as cat:
         later = make_doc("/a/repost.txt", date="2023-04-19", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])

@@ -135,8 +135,18 @@ CREATE INDEX problems_doc_class ON problems(doc_id, category, domain);
 """)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    """Two indexes every stored problem paid for and no query needed: problems_doc_class
+    (doc_id, category, domain) answers look-ups by document as problems_doc did, and covers the
+    stats' count by domain and category as well as problems_class did (both group in a temp b-tree)."""
+    _run_sql(conn, """
+DROP INDEX IF EXISTS problems_doc;
+DROP INDEX IF EXISTS problems_class;
+""")
+
+
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -27,6 +27,26 @@ def _skeleton(text: str) -> str:
     return _NOISE.sub("", text)
 
 
+@lru_cache(maxsize=1)
+def _is_word_char():
+    """For every character of the Basic Multilingual Plane: is it kept by `_skeleton`? (Exactly
+    the alphanumeric ones, as \\W and \\s are defined on str.) A table lookup over the code points
+    of a text is several times faster than the regex substitution."""
+    import numpy as np
+
+    return np.array([chr(cp).isalnum() for cp in range(0x10000)], dtype=bool)
+
+
+def _skeleton_code_points(text: str):
+    """The code points of `_skeleton(text)` as uint64."""
+    import numpy as np
+
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    if len(cps) and int(cps.max()) < 0x10000:
+        return cps[_is_word_char()[cps]].astype(np.uint64)
+    return np.frombuffer(_skeleton(text).encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.uint64)
+
+
 _MULT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 SAMPLE = 64  # shingles of the smaller text looked up in the larger one by _cheap_overlap
 
@@ -40,8 +60,7 @@ def _shingle_hashes(text: str):
     `DuplicateIndex.check(doc)` then needs the same shingles. The array is returned read-only."""
     import numpy as np
 
-    s = _skeleton(text)
-    cps = np.frombuffer(s.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    cps = _skeleton_code_points(text)
     if len(cps) < SHINGLE:
         cps = np.concatenate([cps, np.zeros(SHINGLE - len(cps), dtype=np.uint64)]) if len(cps) else cps
     if not len(cps):

@@ -35,6 +35,9 @@ PINYIN_AFTER_HAN = re.compile(
 # visibly infected (several toned insertions), where they cannot be real bracketed words.
 NEUTRAL_AFTER_HAN = re.compile(
     r"(?<=[\u3400-\u9fff])[(（](?:men|de|le|zi|zhe|me|ma|ne|ba|ge|li|tou|shang|xia|guo|lai|qu|zhao|mo|ya|a|o|er)[)）]")
+# Inserted pinyin carries tone marks (neutral syllables go only after several toned ones), so a
+# page without any tone mark is left alone at once.
+_TONE_MARK = re.compile(f"[{_TONED}]")
 # The same syllable whose "(" was eaten by an encoding accident: 序?qū)徟 (part of a garbled run).
 ORPHAN_PINYIN = re.compile(rf"\?(?=[{_PY}]*[{_TONED}])[{_PY}]{{1,7}}\)")
 
@@ -111,6 +114,8 @@ def unify_width(text: str) -> str:
 
 def strip_pinyin(text: str) -> str:
     """Remove pinyin wrongly inserted after characters; keep 党委(党组), (汤鸿鸽), (试行)."""
+    if not _TONE_MARK.search(text):
+        return text
     text, n = PINYIN_AFTER_HAN.subn("", text)
     if n >= 3:
         text = NEUTRAL_AFTER_HAN.sub("", text)

@@ -39,20 +39,29 @@ class Divisions:
     by_code: dict[str, Division]
     by_name: dict[str, list[Division]] = field(default_factory=dict)
     max_name_len: int = 0
+    # code → its chain, made on first need (region scoring asks for the same few chains many times)
+    _chains: dict[str, tuple[Division, ...]] = field(default_factory=dict, repr=False, compare=False)
+
+    def _chain(self, code: str) -> tuple[Division, ...]:
+        found = self._chains.get(code)
+        if found is None:
+            out: list[Division] = []
+            walk = code
+            while walk and walk in self.by_code:
+                div = self.by_code[walk]
+                out.append(div)
+                walk = div.parent
+            found = self._chains[code] = tuple(out[::-1])
+        return found
 
     def chain(self, code: str) -> list[Division]:
-        out: list[Division] = []
-        while code and code in self.by_code:
-            div = self.by_code[code]
-            out.append(div)
-            code = div.parent
-        return out[::-1]
+        return list(self._chain(code))
 
     def full_name(self, code: str) -> str:
-        return "".join(d.name for d in self.chain(code))
+        return "".join(d.name for d in self._chain(code))
 
     def is_within(self, code: str, ancestor: str) -> bool:
-        return any(d.code == ancestor for d in self.chain(code))
+        return any(d.code == ancestor for d in self._chain(code))
 
 
 @lru_cache(maxsize=1)
