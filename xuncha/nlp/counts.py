@@ -77,7 +77,23 @@ def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     return False
 
 
-def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool:
+class _Boundaries:
+    """`pos in bounds`: True where a word of the tokens starts or ends (segment.boundaries as a
+    sorted list searched by bisection: half the cost of building the set)."""
+
+    def __init__(self, tokens: list[str]):
+        from itertools import accumulate
+
+        self.offsets = list(accumulate(map(len, tokens), initial=0))
+
+    def __contains__(self, pos: int) -> bool:
+        import bisect
+
+        i = bisect.bisect_left(self.offsets, pos)
+        return i < len(self.offsets) and self.offsets[i] == pos
+
+
+def _is_noncount(text: str, m: re.Match, bounds=None) -> bool:
     """True if the match is a date, duration, ordinal, rank, rate, phone number or part of a name."""
     start, unit_start = m.start(), m.start("unit")
     num = m.group("num")
@@ -112,7 +128,7 @@ def _is_noncount(text: str, m: re.Match, bounds: set[int] | None = None) -> bool
     return False
 
 
-def _starts_word(text: str, start: int, end: int, bounds: set[int] | None = None) -> bool:
+def _starts_word(text: str, start: int, end: int, bounds=None) -> bool:
     """True if the segmentation has a word boundary where the numeral starts (not 三番|五次).
 
     `bounds` are the document's word boundaries when it was segmented already; otherwise the
@@ -169,9 +185,7 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
         if _inside(masked, m.start("num"), m.end("unit")):
             continue
         if bounds is None and tokens is not None and m.group("num")[0] in CN_DIGITS:
-            from xuncha.nlp.segment import boundaries
-
-            bounds = boundaries(tokens)  # only Chinese numerals look at word boundaries
+            bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
         if _is_noncount(text, m, bounds):
             continue
         value, approx = _value(m)

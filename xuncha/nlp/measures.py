@@ -157,7 +157,9 @@ def _sentence_around(text: str, start: int, end: int, lines: dict[int, list[tupl
     return start, end
 
 
-NUMBERED_LIST = re.compile(r"(?<![\d一二两三四五六七八九十])[一二两三四五六七八九十]张[\u4e00-\u9fff]{0,4}?清单")
+# A numeral not after another (the look-behind spans it and the character before, so that the
+# pattern opens with a character class, which the regex engine scans for fast).
+NUMBERED_LIST = re.compile(r"[一二两三四五六七八九十](?<![\d一二两三四五六七八九十].)张[\u4e00-\u9fff]{0,4}?清单")
 
 
 def _numbered_lists(text: str, v: _Vocab) -> list[tuple[str, str, int, int]]:
