@@ -128,3 +128,23 @@ def test_mixed_script_windows_are_replayed_too():
     for window in ["张建国等3人", "王五2019年", "李四A组组长", "赵六、钱七 等", "孙八3.5万元"]:
         assert fast.tag(window, True) == ref.tag(window, True), window
     assert fast._reference is None
+
+
+def test_viterbi_gives_jieba_posseg_paths(texts):
+    """PossegHMM.viterbi skips the previous states that cannot lead to a state: same paths as
+    jieba.posseg.viterbi on runs of characters from the project's texts and on random ones."""
+    import random
+    import re
+
+    from jieba.posseg.viterbi import viterbi
+
+    from xuncha.nlp.segment import _posseg_hmm
+
+    hmm = _posseg_hmm()
+    rng = random.Random(3)
+    runs = sorted({r[:8] for t in texts[:600] for r in re.findall("[\u4e00-\u9fd5]{2,}", t)})
+    chars = sorted(set("".join(runs)))
+    runs += ["".join(rng.choice(chars) for _ in range(rng.randint(1, 9))) for _ in range(300)]
+    assert len(runs) > 1000
+    for run in runs:
+        assert hmm.viterbi(run) == viterbi(run, hmm.states, hmm.start, hmm.trans, hmm.emit)[1], run

@@ -148,7 +148,11 @@ class PossegHMM:
         self.start = _load_module(folder / "prob_start.py").P
         self.trans = _load_module(folder / "prob_trans.py").P
         self.emit = _load_module(folder / "prob_emit.py").P
-        self.viterbi = _load_module(folder / "viterbi.py").viterbi
+        # the states that can lead to each state, with the transition's log probability
+        self.into: dict = {}
+        for y0, nexts in self.trans.items():
+            for y, p in nexts.items():
+                self.into.setdefault(y, {})[y0] = p
 
     def tag(self, text: str, route_tags, is_word) -> list[tuple[str, str]] | None:
         """The tagged words, or None for a text the replay does not cover (see _route)."""
@@ -197,7 +201,7 @@ class PossegHMM:
 
     def _cut_hmm(self, sentence: str):
         """posseg's __cut: the HMM's best state path, B/M/E/S positions with a tag each."""
-        _, pos_list = self.viterbi(sentence, self.states, self.start, self.trans, self.emit)
+        pos_list = self.viterbi(sentence)
         begin, nexti = 0, 0
         for i, char in enumerate(sentence):
             pos = pos_list[i][0]
@@ -211,6 +215,52 @@ class PossegHMM:
                 nexti = i + 1
         if nexti < len(sentence):
             yield sentence[nexti:], pos_list[nexti][1]
+
+    def viterbi(self, obs: str) -> list:
+        """jieba.posseg.viterbi's best state path, computed the same way with fewer steps.
+
+        jieba takes, for each state y, max((V[y0] + trans[y0][y] (else -inf) + emit, y0)) over all
+        previous states y0. Those without a transition into y give -inf and lose to any finite
+        value, so only the states leading into y are tried, unless none of them gives a finite
+        value; then every previous state is tried, exactly as jieba does. Sums are taken in
+        jieba's order and ties go to the greater state, as in its tuple comparison.
+        """
+        states, trans, emit, into = self.states, self.trans, self.emit, self.into
+        all_states = trans.keys()
+        v_prev = {}
+        for y in states.get(obs[0], all_states):
+            v_prev[y] = self.start[y] + emit[y].get(obs[0], MIN_FLOAT)
+        paths = [dict.fromkeys(v_prev, "")]
+        for t in range(1, len(obs)):
+            prev_states = [x for x in paths[-1] if len(trans[x]) > 0]
+            expect_next = {y for x in prev_states for y in trans[x]}
+            obs_states = set(states.get(obs[t], all_states)) & expect_next
+            if not obs_states:
+                obs_states = expect_next if expect_next else all_states
+            v_now, path = {}, {}
+            char = obs[t]
+            for y in obs_states:
+                e = emit[y].get(char, MIN_FLOAT)
+                best_v, best_y = MIN_INF, None
+                leading = into.get(y, {})
+                for y0 in prev_states:
+                    p = leading.get(y0)
+                    if p is None:
+                        continue
+                    value = v_prev[y0] + p + e
+                    if best_y is None or value > best_v or (value == best_v and y0 > best_y):
+                        best_v, best_y = value, y0
+                if best_y is None or best_v == MIN_INF:  # no finite way in: jieba's full comparison
+                    best_v, best_y = max((v_prev[y0] + trans[y0].get(y, MIN_INF) + e, y0) for y0 in prev_states)
+                v_now[y], path[y] = best_v, best_y
+            v_prev = v_now
+            paths.append(path)
+        _, state = max((v_prev[y], y) for y in paths[-1])
+        route = [None] * len(obs)
+        for i in range(len(obs) - 1, -1, -1):
+            route[i] = state
+            state = paths[i][state]
+        return route
 
 
 ROUTE_MAX = 24  # longer blocks of mixed script go to the reference engine
@@ -245,6 +295,10 @@ def _route(block: str, route_tags, is_word) -> list[tuple[str, str]] | None:
         else:
             route.extend((ch, "x") for ch in run)  # single characters jieba has no tag for
     return route
+
+
+MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's log probability of an unseen emission
+MIN_INF = float("-inf")
 
 
 def _load_module(path: Path):
