@@ -216,24 +216,36 @@ def test_migration_steps_run_in_order_and_keep_data(tmp_path, monkeypatch):
     assert "other" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
 
 
-def test_version_2_catalogue_migrated_without_the_unneeded_problem_indexes(tmp_path, monkeypatch):
+def test_version_2_catalogue_migrated_without_the_unneeded_problem_indexes(tmp_path):
     """A catalogue written by the v2 schema opens, loses problems_doc and problems_class, and keeps
     answering: stored findings, search by domain, stats by domain and category, look-ups by document."""
     from xuncha.catalogue import schema
     from xuncha.catalogue.search import search
 
+    from xuncha.catalogue.tokens import index_text
+
     path = tmp_path / "v2.db"
-    with monkeypatch.context() as m:
-        m.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:2])
-        m.setattr(schema, "SCHEMA_VERSION", 2)
-        with Catalogue(path) as cat:
-            cat.store(make_doc("/v2/a.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2")]), "h1")
-            indexes = {r[0] for r in cat.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-            assert schema_version(cat.conn) == 2 and {"problems_doc", "problems_class"} <= indexes
+    conn = sqlite3.connect(path, isolation_level=None)  # the rows a v2 xuncha wrote, by hand
+    for step in schema.MIGRATIONS[:2]:
+        step(conn)
+    conn.execute("PRAGMA user_version = 2")
+    doc = make_doc("/v2/a.txt", problems=[("存在违规发放津补贴问题", "party_gov", "B2")])
+    index = index_text(doc)
+    conn.execute("INSERT INTO documents(id, path, file_sha256, text, ingested_at) VALUES (1, ?, 'h1', ?, 'then')",
+                 (doc.path, doc.text))
+    p = doc.problems[0]
+    conn.execute('INSERT INTO problems(id, doc_id, text, start, "end", category, aspect, domain) '
+                 "VALUES (1, 1, ?, ?, ?, 'B2', 'B', 'party_gov')", (p.text, p.start, p.end))
+    conn.execute("INSERT INTO fts_documents(rowid, body) VALUES (1, ?)", (index.document,))
+    conn.execute("INSERT INTO fts_problems(rowid, body) VALUES (1, ?)", (index.problems[0],))
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"problems_doc", "problems_class"} <= indexes
+    conn.close()
     with Catalogue(path) as cat:
         assert schema_version(cat.conn) == SCHEMA_VERSION >= 3
         indexes = {r[0] for r in cat.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         assert not {"problems_doc", "problems_class"} & indexes and "problems_doc_class" in indexes
+        assert cat.known_stats() == {"/v2/a.txt": None}  # stored before sizes and times were kept
         assert [h["path"] for h in search(cat.conn, "津补贴", kind="problems", domain="party_gov")] == ["/v2/a.txt"]
         assert catalogue_stats(cat.conn)["problems"] == 1
         plan = " ".join(str(tuple(r)) for r in cat.conn.execute(
@@ -351,3 +363,44 @@ def test_repost_outside_the_run_survives_its_original_changing(tmp_path):
         text_b = cat.conn.execute("SELECT text FROM documents WHERE path = ?", (str(b / "b.txt"),)).fetchone()[0]
     assert rows == {str(a / "a.txt"): None, str(b / "b.txt"): None}
     assert "水利局" in text_b
+
+
+def test_unchanged_files_skipped_by_size_and_time_without_reading(tmp_path, monkeypatch):
+    """A second ingest tells unchanged files by (size, mtime) alone; a touched file is read once
+    more and found unchanged; an edited file of the same size is stored anew."""
+    from xuncha.catalogue import ingest as ingest_module
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    a, b = folder / "a.txt", folder / "b.txt"
+    a.write_text(ARTICLE + "\n", encoding="utf-8")
+    b.write_text("县委第三巡察组向县教育局党组反馈巡察情况，指出该局校园安全管理责任落实不到位。\n", encoding="utf-8")
+    past = 1_600_000_000_000_000_000
+    for f in (a, b):
+        os.utime(f, ns=(past, past))
+    db = tmp_path / "c.db"
+    assert ingest_module.ingest([folder], db, workers=1, progress=False).new == 2
+
+    hashed: list[str] = []
+    real_sha = ingest_module.file_sha256
+    monkeypatch.setattr(ingest_module, "file_sha256", lambda p: hashed.append(os.path.basename(p)) or real_sha(p))
+    s = ingest_module.ingest([folder], db, workers=1, progress=False)
+    assert (s.unchanged, hashed) == (2, [])
+
+    os.utime(a, ns=(past + 10**9, past + 10**9))  # touched, same bytes
+    s = ingest_module.ingest([folder], db, workers=1, progress=False)
+    assert (s.unchanged, s.updated, hashed) == (2, 0, ["a.txt"])
+    s = ingest_module.ingest([folder], db, workers=1, progress=False)
+    assert (s.unchanged, hashed) == (2, ["a.txt"])  # its new time was recorded
+
+    b.write_text(b.read_text(encoding="utf-8").replace("校园", "食堂"), encoding="utf-8")  # same size
+    os.utime(b, ns=(past + 2 * 10**9, past + 2 * 10**9))
+    s = ingest_module.ingest([folder], db, workers=1, progress=False)
+    assert (s.unchanged, s.updated) == (1, 1)
+    with Catalogue(db) as cat:
+        assert "食堂" in load_document(cat.conn, str(b.resolve())).text
+        fresh = folder / "fresh.txt"  # written just now: its time is not trusted yet
+        fresh.write_text(ARTICLE.replace("水利局", "民政局") + "\n", encoding="utf-8")
+    s = ingest_module.ingest([folder], db, workers=1, progress=False)
+    with Catalogue(db) as cat:
+        assert cat.known_stats()[str(fresh.resolve())] is None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xuncha.catalogue.schema import CatalogueError
-from xuncha.catalogue.store import Catalogue, file_sha256
+from xuncha.catalogue.store import Catalogue, file_sha256, file_stat
 from xuncha.errors import IngestError
 
 
@@ -202,24 +202,32 @@ def ingest(
 
     with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat:
         known = cat.known_files()
+        known_stats = cat.known_stats()
         # stored files that are gone from their path, by content: a moved file is re-pointed, not re-read
         gone: dict[str, list[str]] = {}
         for old_path, sha in sorted(known.items()):
             if not os.path.exists(old_path):
                 gone.setdefault(sha, []).append(old_path)
         shas: dict[str, str] = {}
+        stats: dict[str, tuple[int, int] | None] = {}
         jobs: list[str] = []
         for path in files:
+            name = stored_name(path)
             try:
+                stats[path] = file_stat(path)
+                if stats[path] is not None and known_stats.get(name) == stats[path]:
+                    summary.unchanged += 1  # same size and time as when stored: not read again
+                    continue
                 shas[path] = file_sha256(path)
             except OSError as err:
-                failed(IngestError(stored_name(path), f"cannot read: {err.strerror or err}"), cat, None)
+                failed(IngestError(name, f"cannot read: {err.strerror or err}"), cat, None)
                 continue
-            name = stored_name(path)
             if known.get(name) == shas[path]:
                 summary.unchanged += 1
+                if stats[path] != known_stats.get(name):
+                    cat.record_stat(name, stats[path])
             elif name not in known and gone.get(shas[path]):
-                cat.rename(gone[shas[path]].pop(0), name)
+                cat.rename(gone[shas[path]].pop(0), name, stats[path])
                 summary.unchanged += 1
             else:
                 jobs.append(path)
@@ -237,7 +245,7 @@ def ingest(
                         failed(IngestError(stored_name(path), index), cat, shas.get(path))
                     else:
                         doc.path = stored_name(path)
-                        outcome = cat.store(doc, shas[path], index)
+                        outcome = cat.store(doc, shas[path], index, stats.get(path))
                         if outcome.status == "unchanged":
                             summary.unchanged += 1
                         elif outcome.status == "duplicate":
@@ -261,6 +269,7 @@ def ingest(
                     if path is None:
                         continue  # gone from disk: nothing left to store
                     try:
+                        stats[path] = file_stat(path)
                         shas[path] = file_sha256(path)
                     except OSError as err:
                         failed(IngestError(name, f"cannot read: {err.strerror or err}"), cat, None)

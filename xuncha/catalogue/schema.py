@@ -145,8 +145,19 @@ DROP INDEX IF EXISTS problems_class;
 """)
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    """The size and modification time (ns) of each stored file, so an ingest can tell an unchanged
+    file without reading it again; NULL (never trusted) for rows stored before."""
+    _run_sql(conn, """
+ALTER TABLE documents ADD COLUMN file_size INTEGER;
+ALTER TABLE documents ADD COLUMN file_mtime_ns INTEGER;
+""")
+
+
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3, _migrate_3_to_4,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

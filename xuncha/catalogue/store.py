@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import sqlite3
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,6 +29,18 @@ _NOT_WORDS = re.compile(r"[\W_]+")
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+SETTLED_NS = 2_000_000_000  # a file modified less than this long ago may change again within its mtime tick
+
+
+def file_stat(path: str | Path) -> tuple[int, int] | None:
+    """(size, mtime in ns) of a file, or None while it was modified too recently to be trusted
+    (a write in the same clock tick would leave both unchanged). Raises OSError."""
+    st = os.stat(path)
+    if time.time_ns() - st.st_mtime_ns < SETTLED_NS:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 
 def file_sha256(path: str | Path) -> str:
@@ -160,16 +174,28 @@ class Catalogue:
         """path → sha256 of the bytes stored for it."""
         return {r["path"]: r["file_sha256"] for r in self.conn.execute("SELECT path, file_sha256 FROM documents")}
 
+    def known_stats(self) -> dict[str, tuple[int, int] | None]:
+        """path → (size, mtime in ns) the stored file had when it was last read (None: unknown)."""
+        return {r[0]: (r[1], r[2]) if r[1] is not None and r[2] is not None else None
+                for r in self.conn.execute("SELECT path, file_size, file_mtime_ns FROM documents")}
+
+    def record_stat(self, path: str, stat: tuple[int, int] | None) -> None:
+        """Remember a stored file's (size, mtime) after its bytes were found unchanged."""
+        size, mtime = stat if stat else (None, None)
+        self.conn.execute("UPDATE documents SET file_size = ?, file_mtime_ns = ? WHERE path = ?", (size, mtime, path))
+
     def count(self, table: str) -> int:
         return self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
     # ---- writing -------------------------------------------------------------------------
 
-    def store(self, doc: Document, sha: str | None = None, index=None) -> StoreOutcome:
+    def store(self, doc: Document, sha: str | None = None, index=None,
+              stat: tuple[int, int] | None = None) -> StoreOutcome:
         """Store one analysed document in one transaction (see module docstring for the rules).
 
         `sha` is the sha256 of the file's bytes (doc.sha256 when not given); `index` is its
-        `IndexText` (made here when not given; the ingest workers make it in parallel).
+        `IndexText` (made here when not given; the ingest workers make it in parallel); `stat` is
+        the file's `file_stat`, kept so that the next ingest can skip it unread.
         """
         sha = sha or doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
         path = str(doc.path)
@@ -180,6 +206,8 @@ class Catalogue:
         try:
             old = c.execute("SELECT id, file_sha256 FROM documents WHERE path = ?", (path,)).fetchone()
             if old is not None and old["file_sha256"] == sha:
+                if stat:
+                    c.execute("UPDATE documents SET file_size = ?, file_mtime_ns = ? WHERE id = ?", (*stat, old["id"]))
                 c.execute("DELETE FROM errors WHERE path = ?", (path,))
                 c.execute("COMMIT")
                 return StoreOutcome("unchanged")
@@ -200,7 +228,7 @@ class Catalogue:
                 row = c.execute("SELECT path FROM documents WHERE path = ? AND duplicate_of IS NULL",
                                 (doc.duplicate_of,)).fetchone()
                 original = row["path"] if row else None
-            doc_id = self._insert(doc, sha, key, original, index)
+            doc_id = self._insert(doc, sha, key, original, index, stat)
             c.execute("DELETE FROM errors WHERE path = ?", (path,))
             c.execute("COMMIT")
         except BaseException:
@@ -280,12 +308,14 @@ class Catalogue:
         c.execute("UPDATE documents SET text = '', duplicate_of = ? WHERE id = ?", (new_path, doc_id))
         c.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (new_path, old_path))
 
-    def rename(self, old: str, new: str) -> None:
+    def rename(self, old: str, new: str, stat: tuple[int, int] | None = None) -> None:
         """A stored file seen under a new path with the same bytes (a moved folder): keep it, re-pointed."""
         c = self.conn
+        size, mtime = stat if stat else (None, None)
         c.execute("BEGIN IMMEDIATE")
         try:
-            c.execute("UPDATE documents SET path = ? WHERE path = ?", (new, old))
+            c.execute("UPDATE documents SET path = ?, file_size = ?, file_mtime_ns = ? WHERE path = ?",
+                      (new, size, mtime, old))
             c.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (new, old))
             c.execute("DELETE FROM errors WHERE path = ?", (new,))
             c.execute("COMMIT")
@@ -324,15 +354,18 @@ class Catalogue:
             )
         return orphans
 
-    def _insert(self, doc: Document, sha: str, key: str | None, original: str | None, index) -> int:
+    def _insert(self, doc: Document, sha: str, key: str | None, original: str | None, index,
+                stat: tuple[int, int] | None = None) -> int:
         """Insert the document's row (and, for an original, its findings and index rows); returns its id."""
         c = self.conn
         text = "" if original else doc.text
+        size, mtime = stat if stat else (None, None)
         cur = c.execute(
             "INSERT INTO documents(path, file_sha256, sha256, format, title, date, source, author, region, "
-            "text, warnings, near_key, duplicate_of, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "text, warnings, near_key, duplicate_of, ingested_at, file_size, file_mtime_ns) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (str(doc.path), sha, doc.sha256 or None, doc.format, doc.title, doc.date, doc.source, doc.author,
-             doc.region, text, json.dumps(doc.warnings, ensure_ascii=False), key, original, now()),
+             doc.region, text, json.dumps(doc.warnings, ensure_ascii=False), key, original, now(), size, mtime),
         )
         doc_id = cur.lastrowid
         if original:
