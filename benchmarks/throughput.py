@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import build  # noqa: E402
+from corpus import build, repetition  # noqa: E402
 
 
 def timed(label: str, mb: float, func) -> float:
@@ -134,6 +134,7 @@ def main() -> None:
         paths = build(corpus, args.mb, style=args.style)
         mb = sum(p.stat().st_size for p in paths) / 1e6
         print(f"corpus ({args.style}): {len(paths)} documents, {mb:.1f} MB, CPUs {os.cpu_count()}")
+        print(f"  {repetition(paths)}")
 
         import jieba
 
