@@ -221,3 +221,13 @@ def test_subjects_read_from_their_windows_as_from_the_text():
         assert counts._subject_before_window(text[lo : c.start]) == counts._subject_before(text, c.start)
         checked += 1
     assert checked > 100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["存在", "不到位", "薄弱", "等问题", "，", "。", "；", "\n", "：", "监督", "管理", "的", "…"]),
+                max_size=40))
+def test_clauses_found_from_their_cues_are_the_clauses_holding_cues(parts):
+    text = "".join(parts)
+    v = problems._vocab()
+    expected = [m.span() for m in sentences.CLAUSE_RE.finditer(text) if v.any_cue_re.search(m.group())]
+    assert list(problems._cue_clauses(text, v)) == expected

@@ -483,12 +483,12 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
     around it, with the exact context it needs, compared on look-up.
     """
-    lo0 = max(0, hs - NEAR_BEFORE)
+    lo0 = hs - NEAR_BEFORE if hs >= NEAR_BEFORE else 0
     near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
     entries = _decisions.get(near)
     if entries:
         for left, right, context, hs_in, found in entries:
-            lo = max(0, hs - left)
+            lo = hs - left if hs >= left else 0
             if hs - lo == hs_in and text[lo : he + right] == context:
                 return None if found is None else (found[0] + lo, found[1])
     lo = max(0, hs - before)

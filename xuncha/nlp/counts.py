@@ -8,8 +8,10 @@ names, and 一 used as an article (一名县委常委).
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
+from itertools import accumulate
 
 from xuncha.document import Count
 from xuncha.nlp import lexicon
@@ -68,8 +70,6 @@ def _masked(text: str) -> list[tuple[int, int]]:
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     """True if [start, end) lies within one of `spans` (sorted by start)."""
-    import bisect
-
     i = bisect.bisect_right(spans, (start, float("inf"))) - 1
     for s, e in reversed(spans[max(0, i - 32) : i + 1]):
         if s <= start and end <= e:
@@ -82,13 +82,9 @@ class _Boundaries:
     sorted list searched by bisection: half the cost of building the set)."""
 
     def __init__(self, tokens: list[str]):
-        from itertools import accumulate
-
         self.offsets = list(accumulate(map(len, tokens), initial=0))
 
     def __contains__(self, pos: int) -> bool:
-        import bisect
-
         i = bisect.bisect_left(self.offsets, pos)
         return i < len(self.offsets) and self.offsets[i] == pos
 
@@ -168,8 +164,6 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
     """
     if not isinstance(text, str) or not text:
         return []
-    if tokens is not None and sum(map(len, tokens)) != len(text):
-        tokens = None  # not this text's segmentation
     return _extract(text, tokens)
 
 
@@ -182,10 +176,12 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
     for m in pattern.finditer(text):
         if masked is None:
             masked = _masked(text)
-        if _inside(masked, m.start("num"), m.end("unit")):
+        if masked and _inside(masked, m.start("num"), m.end("unit")):
             continue
         if bounds is None and tokens is not None and m.group("num")[0] in CN_DIGITS:
             bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
+            if bounds.offsets[-1] != len(text):
+                bounds = tokens = None  # not this text's segmentation: segment around numerals
         if _is_noncount(text, m, bounds):
             continue
         value, approx = _value(m)
