@@ -286,14 +286,14 @@ def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
     generic modifiers, and 第 ordinals): each reads as far as a word could still begin there,
     one character more.
     """
-    end = he
+    end = he + 1  # the remembered context holds one character past the head anyway
     prefixes, n = v.prefixes, len(text)
     for s in range(max(lo, he - v.forward_max - 1), he):
         if text[s] == "第":
             end = max(end, s + 4)
-        if text[s] not in prefixes:
-            continue  # reads this one character, before `he`
-        k = 2
+        if text[s : he + 1] not in prefixes:
+            continue  # a word begun here is decided by he + 1 (the prefixes are closed under shortening)
+        k = he + 2 - s
         while s + k <= n and text[s : s + k] in prefixes:
             k += 1
         end = max(end, s + k)

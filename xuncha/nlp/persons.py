@@ -177,7 +177,7 @@ def _titles_ending_at(text: str, end: int, v: _Vocab) -> list[str]:
             if n <= end and text[end - n : end] in v.title_set]
 
 
-def _role_before(text: str, pos: int, v: _Vocab, body_ends: dict[int, int]) -> int:
+def _role_before(text: str, pos: int, v: _Vocab, body_ends) -> int:
     """Start of the role ending at `pos`: titles, each optionally after an organisation, joined by 、."""
     start = pos
     while True:
@@ -237,18 +237,46 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
     return _dedupe(found)
 
 
-def _body_ends(text: str, bodies) -> dict[int, int]:
+def _body_ends(text: str, bodies) -> "_BodyEnds":
     """end → start of every mention of each body name (roles may use any mention)."""
-    ends: dict[int, int] = {}
-    for body in bodies or []:
-        name = getattr(body, "name", "")
-        if not name:
-            continue
-        i = text.find(name)
-        while i >= 0:
-            ends[i + len(name)] = min(ends.get(i + len(name), i), i)
-            i = text.find(name, i + 1)
-    return ends
+    return _BodyEnds(text, bodies)
+
+
+class _BodyEnds:
+    """A mapping end → earliest start of the body names written right before `end` (the longest),
+    worked out for the few positions roles ask about instead of finding every mention of every
+    body in the text."""
+
+    def __init__(self, text: str, bodies):
+        self.text = text
+        self.by_last: dict[str, list[str]] = {}  # names by their last character, longest first
+        for body in bodies or []:
+            name = getattr(body, "name", "")
+            if name:
+                self.by_last.setdefault(name[-1], []).append(name)
+        for names in self.by_last.values():
+            names.sort(key=len, reverse=True)
+        self.known: dict[int, int | None] = {}
+
+    def _start(self, end: int) -> int | None:
+        if end not in self.known:
+            found = None
+            if 0 < end <= len(self.text):
+                for name in self.by_last.get(self.text[end - 1], ()):
+                    if self.text.endswith(name, 0, end):
+                        found = end - len(name)
+                        break
+            self.known[end] = found
+        return self.known[end]
+
+    def __contains__(self, end: int) -> bool:
+        return self._start(end) is not None
+
+    def __getitem__(self, end: int) -> int:
+        found = self._start(end)
+        if found is None:
+            raise KeyError(end)
+        return found
 
 
 def parse_byline(line: str, v: _Vocab | None = None) -> list[tuple[str, str]]:
