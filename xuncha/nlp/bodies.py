@@ -471,7 +471,7 @@ REACH_SLACK = 5  # characters read before the name's start: _generic's 5, _word_
 NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed under
 ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
 DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
-_decisions: dict[tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
+_decisions: dict[str | tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
 
 
 def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tuple[int, str] | None:
@@ -483,8 +483,11 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
     around it, with the exact context it needs, compared on look-up.
     """
-    lo0 = hs - NEAR_BEFORE if hs >= NEAR_BEFORE else 0
-    near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
+    if hs >= NEAR_BEFORE and he + NEAR_AFTER <= len(text):
+        near = text[hs - NEAR_BEFORE : he + NEAR_AFTER]  # the head's place in it follows from its length
+    else:  # at an end of the text: the head's place is part of the key
+        lo0 = max(0, hs - NEAR_BEFORE)
+        near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
     entries = _decisions.get(near)
     if entries:
         for left, right, context, hs_in, found in entries:
