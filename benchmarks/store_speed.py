@@ -183,6 +183,9 @@ def main() -> None:
           f"{sum(len(d.problems) for d in docs)} problems (analysis {time.perf_counter() - t0:.1f} s, "
           f"pickled in {cache})")
     read_all()  # warm-up: OpenCC, patterns, division tables
+    from xuncha.nlp.segment import tokenizer
+
+    tokenizer()  # the segmenter's dictionary (loaded by analysis before any index text is made)
     parts = {
         "read_document": read_all,
         "  decode": decode_all,

@@ -9,10 +9,9 @@ finds the longer compounds that contain it. No trigrams: they can't match two-ch
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import accumulate, chain
+from itertools import chain
 
 from xuncha.document import Document
 from xuncha.nlp.segment import cut, doc_tokens, is_word
@@ -86,29 +85,47 @@ class SpanTokens:
     words as the whole text gives there (jieba's best path through both boundaries is also the
     best path between them), unless quotes or brackets are involved: `cut` keeps a quoted short
     name whole, and which marks pair up depends on the text around. Such spans, and spans that
-    cut through a word, are segmented on their own (tests/test_catalogue.py checks the equality).
+    cut through a word, are segmented on their own (tests/test_search.py checks the equality).
     """
 
     def __init__(self, text: str, tokens: list[str]):
+        import numpy as np
+
         from xuncha.nlp.protect import MARKS_RE
 
         self.text = text
-        self.offsets = list(accumulate(map(len, tokens), initial=0))
-        if self.offsets[-1] != len(text):  # not this text's tokens: segment every span instead
-            self.offsets = [0]
-        self.marks = MARKS_RE
+        offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)), out=offsets[1:])
+        self.offsets = offsets if offsets[-1] == len(text) else offsets[:1]  # else: not this text's tokens
+        self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)], dtype=np.int64)
 
     def find(self, quoted: str, start: int, end: int) -> tuple[int, int] | None:
         """Token range [i, j) that makes up `quoted`, if it is text[start:end] on word boundaries
         and free of quotes and brackets; else None (then `quoted` must be segmented alone)."""
-        offsets = self.offsets
-        if 0 <= start < end <= offsets[-1] and self.text[start:end] == quoted and not self.marks.search(quoted):
-            i = bisect_left(offsets, start)
-            if offsets[i] == start:
-                j = bisect_left(offsets, end, i)
-                if offsets[j] == end:
-                    return i, j
-        return None
+        return self.find_all([(quoted, start, end)])[0]
+
+    def find_all(self, spans: list[tuple[str, int, int]]) -> list[tuple[int, int] | None]:
+        """`find` for many spans at once (boundaries and marks looked up in one vectorised pass)."""
+        import numpy as np
+
+        if not spans:
+            return []
+        n, offsets = len(spans), self.offsets
+        starts = np.fromiter((s for _, s, _ in spans), dtype=np.int64, count=n)
+        ends = np.fromiter((e for _, _, e in spans), dtype=np.int64, count=n)
+        first = np.searchsorted(offsets, starts)
+        last = np.searchsorted(offsets, ends)
+        ok = (starts >= 0) & (starts < ends) & (ends <= offsets[-1])
+        ok &= offsets[np.minimum(first, len(offsets) - 1)] == starts
+        ok &= offsets[np.minimum(last, len(offsets) - 1)] == ends
+        ok &= np.searchsorted(self.marks, ends) == np.searchsorted(self.marks, starts)  # no mark inside
+        found: list[tuple[int, int] | None] = [None] * n
+        text, first, last = self.text, first.tolist(), last.tolist()
+        for k in np.flatnonzero(ok).tolist():
+            quoted, start, end = spans[k]
+            if text[start:end] == quoted:
+                found[k] = first[k], last[k]
+        return found
 
 
 def normalise_query(text: str) -> str:
@@ -140,28 +157,29 @@ def index_text(doc: Document) -> IndexText:
     tokens = doc_tokens(doc)
     indexed = list(map(_indexed, tokens))
     body = _joined(indexed)
-    spans = SpanTokens(doc.text, tokens)
-    # where each token's index words start in `body`: a finding quoting the document on word
-    # boundaries is then a slice of it (if lowering kept every character's place)
+    # where each token's index words start in `body` (those of a punctuation token are empty): a
+    # finding quoting the document on word boundaries is then a slice of it
     import numpy as np
 
+    starts = np.zeros(len(indexed) + 1, dtype=np.int64)
     sizes = np.fromiter(map(len, indexed), dtype=np.int64, count=len(indexed))
-    starts = np.concatenate(([0], np.cumsum(sizes + (sizes > 0)))).tolist() if len(indexed) else [0]
-    sliceable = starts[-1] - 1 == len(body) or not indexed
+    np.cumsum(sizes + (sizes > 0), out=starts[1:])
+    starts = starts.tolist()
+    sliceable = starts[-1] - 1 == len(body) or not indexed  # lowering kept every character's place
 
-    def quoted(text: str, start: int, end: int) -> str:
+    def quoted(text: str, found: tuple[int, int] | None) -> str:
         """A finding quoting the document: its words from the document's, when they are the same."""
-        found = spans.find(text, start, end)
         if found is None:
-            return fts_text(None, cut(text))
+            return fts_text(text)
         i, j = found
         if sliceable:
             return body[starts[i]:starts[j] - 1] if starts[j] > starts[i] else ""
         return _joined(indexed[i:j])
 
+    spans = SpanTokens(doc.text, tokens).find_all([(p.text, p.start, p.end) for p in doc.problems])
     return IndexText(
         document=f"{title} {body}".strip(),
-        problems=[quoted(p.text, p.start, p.end) for p in doc.problems],
+        problems=[quoted(p.text, found) for p, found in zip(doc.problems, spans)],
         measures=[fts_text(f"{m.name} {m.sentence or ''}") for m in doc.measures],
         counts=[fts_text(" ".join(filter(None, (c.surface, c.subject, c.unit)))) for c in doc.counts],
         bodies=[fts_text(" ".join(filter(None, (b.name, b.resolved)))) for b in doc.bodies],
