@@ -355,7 +355,7 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
         if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
             return start
         lo = max(0, start - 4)
-        if start - lo in _cut_bounds(text[lo : min(end, start + 6)]):
+        if _boundary_at(text[lo : min(end, start + 6)], start - lo):
             return start
         nxt = start + 1  # drop one character and look again (进驻|市交通运输委 → 市交通运输委)
         if _head_at(text, nxt, v):
@@ -365,11 +365,16 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
 
 
 @lru_cache(maxsize=1 << 16)
-def _cut_bounds(piece: str) -> frozenset[int]:
-    """Offsets of the word boundaries when `piece` is segmented on its own."""
-    from xuncha.nlp.segment import boundaries, cut
+def _boundary_at(piece: str, offset: int) -> bool:
+    """True if a word starts (or ends) `offset` characters into `piece` segmented on its own."""
+    from xuncha.nlp.segment import cut
 
-    return frozenset(boundaries(cut(piece)))
+    pos = 0
+    for word in cut(piece):
+        if pos >= offset:
+            break
+        pos += len(word)
+    return pos == offset
 
 
 def _head_at(text: str, start: int, v: _Vocab) -> str | None:

@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from xuncha.document import Document
+from xuncha.nlp.protect import MARKS_RE as _BRACKET_MARK
 
 _lock = threading.RLock()
 _engine = None
@@ -397,6 +398,8 @@ def cut(text: str) -> list[str]:
     since jieba's dictionary cannot hold words with brackets; "".join(cut(t)) == t always.
     """
     engine = tokenizer()
+    if not _BRACKET_MARK.search(text):  # no bracketed name: the engine's words as they are
+        return engine.cut(text, False) if text else []
     words: list[str] = []
     for piece, is_name in _pieces(text):
         if is_name:
