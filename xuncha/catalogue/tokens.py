@@ -91,13 +91,16 @@ class SpanTokens:
     def __init__(self, text: str, tokens: list[str]):
         import numpy as np
 
-        from xuncha.nlp.protect import MARKS_RE
-
+        try:  # the marks `cut` pairs up around names
+            from xuncha.nlp.protect import MARKS_RE
+        except ImportError:  # unknown: vouch for no span, segment each alone
+            MARKS_RE = None
         self.text = text
         offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
         np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)), out=offsets[1:])
-        self.offsets = offsets if offsets[-1] == len(text) else offsets[:1]  # else: not this text's tokens
-        self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)], dtype=np.int64)
+        # not this text's tokens, or the marks unknown: no span is looked up
+        self.offsets = offsets if offsets[-1] == len(text) and MARKS_RE is not None else offsets[:1]
+        self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)] if MARKS_RE else [], dtype=np.int64)
 
     def find(self, quoted: str, start: int, end: int) -> tuple[int, int] | None:
         """Token range [i, j) that makes up `quoted`, if it is text[start:end] on word boundaries
