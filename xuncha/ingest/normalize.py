@@ -75,6 +75,13 @@ def _rare_han() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
+def _suspects() -> re.Pattern:
+    """Any character that can start a strong sign (_STRONG) or is a rare Han character: one scan
+    that clears most pages of both searches."""
+    return re.compile("[" + _rare_han().pattern[1:-1] + "\ue000-\uf8ff\ufffd\x80-\x9f\u00c3\u00c2\u00e2]")
+
+
+@lru_cache(maxsize=1)
 def _spam_rules() -> tuple[list[str], list[tuple[list[str], re.Pattern]]]:
     names = sorted({n.lower() for n in data_lines("spam_names.txt")}, key=len, reverse=True)
     rules = []
@@ -163,13 +170,14 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
     name character (王镕) or "A股" is never flagged.
     """
     signs: list[tuple[int, int, int]] = []  # (start, end, weight)
-    for m in _STRONG.finditer(text):
+    suspect = _suspects().search(text) is not None
+    for m in _STRONG.finditer(text) if suspect else ():
         signs.append((m.start(), m.end(), 2))
-    for m in ORPHAN_PINYIN.finditer(text):
+    for m in ORPHAN_PINYIN.finditer(text) if "?" in text else ():
         signs.append((m.start(), m.end(), 2))
     for m in _LONE_LETTER.finditer(text):
         signs.append((m.start(), m.end(), 1))
-    for m in _rare_han().finditer(text):
+    for m in _rare_han().finditer(text) if suspect else ():
         signs.append((m.start(), m.end(), 1))
     signs.sort()
     runs: list[tuple[int, int]] = []
