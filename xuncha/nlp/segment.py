@@ -234,9 +234,15 @@ class PossegHMM:
         paths = [dict.fromkeys(v_prev, "")]
         for t in range(1, len(obs)):
             prev_states = [x for x in paths[-1] if len(trans[x]) > 0]
-            expect_next = {y for x in prev_states for y in trans[x]}
-            obs_states = set(states.get(obs[t], all_states)) & expect_next
+            prev_set = set(prev_states)
+            # jieba: the character's states that some previous state leads into (else those led into)
+            candidates = states.get(obs[t])
+            if candidates is None:
+                obs_states = {y for x in prev_states for y in trans[x]}
+            else:
+                obs_states = [y for y in dict.fromkeys(candidates) if _leads_into(into.get(y, {}), prev_states, prev_set)]
             if not obs_states:
+                expect_next = {y for x in prev_states for y in trans[x]}
                 obs_states = expect_next if expect_next else all_states
             v_now, path = {}, {}
             char = obs[t]
@@ -244,10 +250,11 @@ class PossegHMM:
                 e = emit[y].get(char, MIN_FLOAT)
                 best_v, best_y = MIN_INF, None
                 leading = into.get(y, {})
-                for y0 in prev_states:
-                    p = leading.get(y0)
-                    if p is None:
-                        continue
+                if len(leading) < len(prev_states):  # B states: every E and S leads in; M, E: two
+                    ways = ((y0, p) for y0, p in leading.items() if y0 in prev_set)
+                else:
+                    ways = ((y0, leading[y0]) for y0 in prev_states if y0 in leading)
+                for y0, p in ways:
                     value = v_prev[y0] + p + e
                     if best_y is None or value > best_v or (value == best_v and y0 > best_y):
                         best_v, best_y = value, y0
@@ -296,6 +303,13 @@ def _route(block: str, route_tags, is_word) -> list[tuple[str, str]] | None:
         else:
             route.extend((ch, "x") for ch in run)  # single characters jieba has no tag for
     return route
+
+
+def _leads_into(leading: dict, prev_states: list, prev_set: set) -> bool:
+    """True if one of the previous states is among `leading` (looking through the smaller)."""
+    if len(leading) <= len(prev_states):
+        return any(x in prev_set for x in leading)
+    return any(x in leading for x in prev_states)
 
 
 MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's log probability of an unseen emission
