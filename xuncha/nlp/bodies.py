@@ -66,6 +66,7 @@ class _Vocab:
     prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
     forward_max: int = 0  # the longest head, field or modifier
     place_endings: frozenset[str] = frozenset()  # every ending of a place name
+    head_endings: frozenset[str] = frozenset()  # every ending of a head
     needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
 
 
@@ -106,6 +107,7 @@ def _vocab() -> _Vocab:
         suffixes=frozenset(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w))),
         prefixes=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w) + 1)),
         needs_part=frozenset(w for w, h in heads.items() if not h.alone and h.kind not in FREE_NAME_KINDS),
+        head_endings=frozenset(w[i:] for w in heads for i in range(len(w))),
         place_endings=frozenset(w[i:] for w in places for i in range(len(w))),
         forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
@@ -389,14 +391,16 @@ def _skip_ordinal(text: str, start: int) -> int:
 
 def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
     name = text[start:end]
-    for length in v.head_lengths:  # the longest head the name ends with
-        word = name[-length:]
-        if len(word) == length and word in v.heads:
-            head = v.heads[word]
-            if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
-                return "party"  # 县委, 和平区委
-            return head.kind
-    return "government"
+    word, k, n = None, 1, len(name)
+    while k <= n and name[n - k :] in v.head_endings:  # the longest head the name ends with
+        if name[n - k :] in v.heads:
+            word = name[n - k :]
+        k += 1
+    if word is None:
+        return "government"
+    if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
+        return "party"  # 县委, 和平区委
+    return v.heads[word].kind
 
 
 def _generic(text: str, start: int, v: _Vocab) -> bool:
