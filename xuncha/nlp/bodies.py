@@ -223,15 +223,9 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
     return None
 
 
-def _grow(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str]]:
-    """Extend the name whose last head is text[hs:he] to the left; returns (start, element types)."""
-    pos, types, _ = _grow_reach(text, hs, he, v)
-    return pos, types
-
-
 def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
-    """_grow, and the first position whose character decided it (the parts' _reads_before, and
-    _free_name_reach)."""
+    """Extend the name whose last head is text[hs:he] to the left: (start, element types, and the
+    first position whose character decided them: the parts' _reads_before, and _free_name_reach)."""
     pos = hs
     types = ["head"]
     prev = "head"
