@@ -80,6 +80,7 @@ def _simhash_int(key: str | None, found) -> int:
 
 MAX_CONFIRM = 8  # near-duplicate candidates whose texts are compared, nearest SimHash first
 SHINGLE_CACHE = 1024  # originals whose shingles are kept for confirming candidates (~20 KB each)
+PAIR_CACHE = 1 << 16  # outcomes of comparing two stored originals
 # Pages the write-ahead log grows to before it is copied into the database (SQLite's default is
 # 1,000): each copy syncs the file, and an FTS-heavy catalogue rewrites the same pages often.
 WAL_PAGES = 10_000
@@ -157,6 +158,7 @@ class Catalogue:
         # (id, file_sha256) of an original → its shingles: confirming a near-duplicate candidate
         # then needs neither its text from the database nor shingling it again
         self._shingles: OrderedDict[tuple[int, str], object] = OrderedDict()
+        self._pairs: OrderedDict[tuple, bool] = OrderedDict()
         self._probe = None
 
     def close(self) -> None:
@@ -235,6 +237,7 @@ class Catalogue:
             c.execute("ROLLBACK")
             self._simhashes = None  # it may hold changes that were rolled back: reload when next needed
             self._shingles.clear()  # ids of rolled-back rows will be given again
+            self._pairs.clear()
             raise
         if self._probe is not None and original is None:
             self._remember_shingles(doc_id, sha, self._probe)
@@ -254,15 +257,15 @@ class Catalogue:
         """The stored original this document repeats, if any.
 
         Keys of the same kind that are equal match at once. SimHash keys (16 hex digits, from
-        ingestion) match when close in Hamming distance, confirmed by ingestion's DuplicateIndex
-        on the texts, so a repost with a changed caption or a trimmed paragraph is still linked.
+        ingestion) match when close in Hamming distance, confirmed on the texts' shingles as
+        ingestion's DuplicateIndex does, so a repost with a changed caption or a trimmed paragraph is still linked.
         """
         c = self.conn
         row = c.execute("SELECT id, path, date FROM documents WHERE near_key = ? AND duplicate_of IS NULL "
                         "AND path != ? ORDER BY id LIMIT 1", (key, str(doc.path))).fetchone()
         if row is not None or not _is_simhash(key):
             return row
-        from xuncha.ingest.dedup import NEAR_BITS, DuplicateIndex, shingles
+        from xuncha.ingest.dedup import NEAR_BITS, repeats, shingles
 
         # confirming a candidate means comparing shingles: only the nearest few are worth it
         nearest = self._simhash_index().nearest(key, 2 * NEAR_BITS, MAX_CONFIRM)
@@ -271,13 +274,31 @@ class Catalogue:
             f"AND id IN ({','.join('?' * len(nearest))}) ORDER BY id", (str(doc.path), *nearest)).fetchall()
         if not candidates:
             return None
-        index = DuplicateIndex()
+        # As DuplicateIndex would: a candidate that repeats an earlier one is no original to match;
+        # the probe matches the first remaining one it repeats.
+        originals = []
         for cand in candidates:
-            found = self._stored_shingles(cand["id"], cand["file_sha256"])
-            index.check_shingles(cand["path"], _simhash_int(cand["near_key"], found), found)
+            ident = (cand["id"], cand["file_sha256"])
+            found = self._stored_shingles(*ident)
+            cand_key = _simhash_int(cand["near_key"], found)
+            if not any(self._stored_repeats(ident, cand_key, found, other) for other in originals):
+                originals.append((ident, cand_key, found, cand))
         self._probe = shingles(doc.text)
-        match = index.check_shingles(str(doc.path), int(key, 16), self._probe)
-        return next((cand for cand in candidates if cand["path"] == match), None)
+        probe_key = int(key, 16)
+        return next((cand for _, cand_key, found, cand in originals
+                     if repeats(probe_key, self._probe, cand_key, found)), None)
+
+    def _stored_repeats(self, ident, key: int, found, other) -> bool:
+        """`repeats` between two stored originals, remembered: neighbours meet again and again."""
+        from xuncha.ingest.dedup import repeats
+
+        pair = (other[0], ident)
+        known = self._pairs.get(pair)
+        if known is None:
+            known = self._pairs[pair] = repeats(key, found, other[1], other[2])
+            if len(self._pairs) > PAIR_CACHE:
+                self._pairs.popitem(last=False)
+        return known
 
     def _stored_shingles(self, doc_id: int, file_sha: str):
         """The shingles of a stored original's text, from the cache or from its text."""

@@ -177,18 +177,21 @@ class DuplicateIndex:
 
     def check_shingles(self, path: str, key: int, found: Shingles, sha256: str | None = None) -> str | None:
         """`check` for a text whose SimHash and shingles are known already (a catalogue keeps them)."""
-        match = None
-        for other_key, other, other_path in self._entries:
-            if (key ^ other_key).bit_count() > NEAR_BITS and not _cheap_overlap(found, other):
-                continue
-            if _same_article(found, other):
-                match = other_path
-                break
+        match = next((other_path for other_key, other, other_path in self._entries
+                      if repeats(key, found, other_key, other)), None)
         if match is None:
             if sha256:
                 self._by_sha[sha256] = path
             self._entries.append((key, found, path))
         return match
+
+
+def repeats(key: int, found: Shingles, other_key: int, other: Shingles) -> bool:
+    """Is the text with SimHash `key` and shingles `found` a repost of the earlier one (`other_key`,
+    `other`)? Close keys are confirmed on the shingles, far ones need a sampled overlap first."""
+    if (key ^ other_key).bit_count() > NEAR_BITS and not _cheap_overlap(found, other):
+        return False
+    return _same_article(found, other)
 
 
 def _cheap_overlap(a: Shingles, b: Shingles) -> bool:
