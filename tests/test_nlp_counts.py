@@ -128,7 +128,8 @@ def test_spaces_left_by_pdf_extraction():
 
 def test_common_chinese_numerals_read_as_cn2an_reads_them():
     """numbers._plain_chinese (the fast path) answers only where cn2an's smart mode gives the same
-    value: every string of up to three numeral characters, and every number below 10 000 written out."""
+    value: every string of up to three numeral characters (four of the zeros, ones and places),
+    every number below 10 000 and a thousand up to 10^8, written out."""
     import itertools
 
     cn2an = pytest.importorskip("cn2an")
@@ -140,8 +141,9 @@ def test_common_chinese_numerals_read_as_cn2an_reads_them():
         except Exception:
             return None
 
-    strings = ["".join(t) for n in (1, 2, 3) for t in itertools.product(CN_DIGITS, repeat=n)]
-    for n in range(1, 10_000):
+    strings = ["".join(t) for n in (1, 2, 3, 4) for t in itertools.product("零〇一两九十百千万", repeat=n)]
+    strings += ["".join(t) for n in (1, 2, 3) for t in itertools.product(CN_DIGITS, repeat=n)]
+    for n in [*range(1, 10_000), *range(10_000, 100_000_000, 99_991)]:
         written = cn2an.an2cn(n)
         strings += [written, written.replace("二", "两", 1)]
     answered = 0
@@ -152,4 +154,5 @@ def test_common_chinese_numerals_read_as_cn2an_reads_them():
             answered += 1
     assert answered > 20_000  # all the usual forms take the fast path
     assert _plain_chinese("一百零五") == 105 and _plain_chinese("十三") == 13 and _plain_chinese("两") == 2
-    assert _plain_chinese("一百一") is None and _plain_chinese("三万") is None  # left to cn2an
+    assert _plain_chinese("三万五千") == 35000 and _plain_chinese("一万零五百") == 10500
+    assert _plain_chinese("一百一") is None and _plain_chinese("两万三") is None  # left to cn2an
