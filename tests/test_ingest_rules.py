@@ -218,6 +218,29 @@ def test_reposts_with_other_furniture_are_linked(tmp_path):
     assert hamming(first.near_key, repost.near_key) <= 8 < hamming(first.near_key, other.near_key)
 
 
+def test_shingles_and_simhash_agree_with_plain_set_arithmetic(tmp_path):
+    """The vectorised near-duplicate machinery (sorted arrays, octet counts, binary search) gives
+    what the definitions say: distinct shingles, a majority-bit SimHash, exact overlaps."""
+    from xuncha.ingest import dedup
+
+    first = document_from_text("\n".join([ARTICLE.title, "2023-08-01 来源：清风网", *ARTICLE.paragraphs]), "a.txt")
+    texts = [first.text, CCDI_STYLE, normalize_text(CCDI_STYLE, []), OFFICIAL_NOTICE, "短文", "ab", "",
+             "Ａ股 2023年 \U00020000𠀀 _x_ 监督。", "\n".join(ARTICLE.paragraphs[:2])]
+    for text in texts:
+        hashes = dedup._shingle_hashes(text)
+        as_list = hashes.tolist()
+        assert as_list == sorted(set(as_list))
+        majority = sum(1 << i for i in range(64) if 2 * sum((h >> i) & 1 for h in as_list) > len(as_list))
+        assert dedup.near_key(text) == f"{majority:016x}"
+        assert dedup._skeleton_code_points(text).tolist() == [ord(c) for c in dedup._skeleton(text)]
+    for a in texts:
+        for b in texts:
+            sa, sb = dedup.shingles(a), dedup.shingles(b)
+            set_a, set_b = set(sa.hashes.tolist()), set(sb.hashes.tolist())
+            assert sa.common(sb) == len(set_a & set_b)
+            assert sa.found_in(sb) == sum(h in set_b for h in list(set_a)[:64])
+
+
 def test_site_name_above_headline_without_metadata_line():
     doc = document_from_text("清风网\n织密基层监督网\n今年以来，某县纪委监委整合基层监督力量，在全县村级设立廉情监督站128个，"
                              "收集问题线索46条，已办结41条。\n【纠错】 【责任编辑：赵某】\n扫一扫在手机打开当前页")

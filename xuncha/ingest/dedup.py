@@ -132,22 +132,23 @@ def shingles(text: str) -> Shingles:
     return Shingles(_shingle_hashes(text))
 
 
-# _BYTE_BITS[v, i] = bit i of the byte value v: counting each byte's values once and multiplying
-# by this table gives how many hashes have each bit set, without unpacking every hash into bits.
-_BYTE_BITS = None
+@lru_cache(maxsize=1)
+def _byte_bits():
+    """[v, i] = bit i of the byte value v: counting each byte's values once and multiplying by this
+    table gives how many hashes have each bit set, without unpacking every hash into bits."""
+    import numpy as np
+
+    return ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.int64)
 
 
 def _simhash_of(hashes) -> int:
     """Bit i is set when most shingle hashes have bit i set."""
     import numpy as np
 
-    global _BYTE_BITS
     if not len(hashes):
         return 0
-    if _BYTE_BITS is None:
-        _BYTE_BITS = ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.int64)
     octets = np.ascontiguousarray(hashes, dtype="<u8").view(np.uint8).reshape(-1, 8)  # octet j = bits 8j..8j+7
-    ones = np.concatenate([np.bincount(octets[:, j], minlength=256) @ _BYTE_BITS for j in range(8)])
+    ones = np.concatenate([np.bincount(octets[:, j], minlength=256) @ _byte_bits() for j in range(8)])
     majority = np.flatnonzero(2 * ones > len(hashes))
     return sum(1 << int(i) for i in majority)
 
