@@ -167,8 +167,7 @@ def index_text(doc: Document) -> IndexText:
     starts = np.zeros(len(indexed) + 1, dtype=np.int64)
     sizes = np.fromiter(map(len, indexed), dtype=np.int64, count=len(indexed))
     np.cumsum(sizes + (sizes > 0), out=starts[1:])
-    starts = starts.tolist()
-    sliceable = starts[-1] - 1 == len(body) or not indexed  # lowering kept every character's place
+    sliceable = int(starts[-1]) - 1 == len(body) or not indexed  # lowering kept every character's place
 
     def quoted(text: str, found: tuple[int, int] | None) -> str:
         """A finding quoting the document: its words from the document's, when they are the same."""
@@ -176,7 +175,8 @@ def index_text(doc: Document) -> IndexText:
             return fts_text(text)
         i, j = found
         if sliceable:
-            return body[starts[i]:starts[j] - 1] if starts[j] > starts[i] else ""
+            begin, end = int(starts[i]), int(starts[j])
+            return body[begin:end - 1] if end > begin else ""
         return _joined(indexed[i:j])
 
     spans = SpanTokens(doc.text, tokens).find_all([(p.text, p.start, p.end) for p in doc.problems])
