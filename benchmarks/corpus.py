@@ -29,6 +29,7 @@ PLACES = ["郧西", "竹溪", "房县", "江北", "滨城", "和平", "河西", 
 
 STYLES = {"reports": 0.15, "news": 0.02}  # style → share of sentences drawn from the labelled statements
 NEWS_SENTENCES = Path(__file__).resolve().parent / "data" / "news_sentences.txt"
+VARIANTS = Path(__file__).resolve().parent / "data" / "variants.tsv"
 
 
 def sentence_pools(style: str = "reports") -> tuple[list[str], list[str]]:
@@ -68,23 +69,37 @@ def _places() -> tuple[re.Pattern, list[str]]:
     return re.compile("|".join(map(re.escape, names))), names
 
 
+@lru_cache(maxsize=1)
+def _variants() -> tuple[re.Pattern, dict[str, list[str]]]:
+    """The interchangeable words of data/variants.tsv: one pattern, and each word's group."""
+    groups: dict[str, list[str]] = {}
+    for line in VARIANTS.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            words = [w for w in line.split("\t") if w]
+            for w in words:
+                groups[w] = words
+    return re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))), groups
+
+
 def vary(rng: random.Random, sentence: str, pool: list[str]) -> str:
-    """A sentence made new, so that no memo keyed by sentence or clause sees the same one twice
-    more often than real text would: fresh numbers and places, half of the time one clause
-    swapped for a clause of another sentence, a place named before a third of the later clauses,
-    and half of the time a named unit in front."""
-    pattern, places = _places()
+    """A sentence made new, so that memos keyed by sentence or clause meet recurrence like real
+    text's, not a small pool's: half of the time one clause swapped for a clause of another
+    sentence, a place named before a third of the later clauses, interchangeable words
+    (data/variants.tsv), places and numbers drawn afresh, and half of the time a unit in front.
+    The text names more places and units than real prose does: extraction is measured on the
+    harder side."""
+    places, place_names = _places()
+    words, groups = _variants()
     clauses = CLAUSE.split(sentence)
     if len(clauses) > 1 and rng.random() < 0.5:
         other = CLAUSE.split(rng.choice(pool))
         clauses[rng.randrange(len(clauses) - 1)] = rng.choice(other[:-1] or other).rstrip("。！？") or clauses[0]
-    clauses = [rng.choice(places) + c if i and rng.random() < 0.35 else c for i, c in enumerate(clauses)]
+    clauses = [rng.choice(place_names) + c if i and rng.random() < 0.35 else c for i, c in enumerate(clauses)]
     text = "".join(clauses)
-    text = pattern.sub(lambda m: rng.choice(places), text)
+    text = words.sub(lambda m: rng.choice(groups[m.group()]), text)
+    text = places.sub(lambda m: rng.choice(place_names), text)
     text = NUMBER.sub(lambda m: str(rng.randint(2, 99)), text)
-    if rng.random() < 0.5:
-        text = rng.choice(places) + rng.choice(UNITS) + text
-    return text
+    return rng.choice(place_names) + rng.choice(UNITS) + text if rng.random() < 0.5 else text
 
 
 def make_document(rng: random.Random, pools: tuple[list[str], list[str]], size: int,
