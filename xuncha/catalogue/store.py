@@ -1,7 +1,8 @@
 """Writing documents into the catalogue: one transaction per document, never a half-written one.
 
 A file is known by its absolute path and the sha256 of its bytes: the same bytes again are
-skipped, new bytes replace the old document and all its findings. A repost (same near-duplicate
+skipped, new bytes replace the old document and all its findings. Its size and modification time
+are kept as well, so that an ingest recognises an untouched file without reading it. A repost (same near-duplicate
 key as a document already stored) gets a row of its own that points at the first one through
 `duplicate_of`, and nothing else: its text and findings are stored once, with the original.
 """
