@@ -10,8 +10,8 @@ import os
 import re
 import threading
 from functools import lru_cache
-from itertools import accumulate
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 
 from xuncha.document import Document
