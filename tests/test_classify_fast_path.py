@@ -68,3 +68,18 @@ def test_unknown_pipeline_shape_is_refused():
     odd = Pipeline([("features", model.pipeline.named_steps["features"]), ("clf", LogisticRegression())])
     with pytest.raises(UnsupportedModel):
         LinearScorer.from_pipeline(odd)
+
+
+def test_cue_search_by_openings_finds_every_cue():
+    """_present_cues looks only where a cue's first two characters stand; it must find exactly
+    what trying every substring of every cue length finds."""
+    index, _ = features._cue_index()
+    lengths = sorted({len(c) for c in index})
+
+    def every_substring(text: str) -> set[str]:
+        return {text[i : i + n] for n in lengths for i in range(len(text) - n + 1) if text[i : i + n] in index}
+
+    texts = [features.normalize(r["text"]) for r in load_statements()[::3]] + ["", "决", "决策部署", "决策部署决策"]
+    assert sum(bool(every_substring(t)) for t in texts) > len(texts) // 2  # the cues are really met
+    for text in texts:
+        assert features._present_cues(text) == every_substring(text), text

@@ -74,24 +74,34 @@ def category_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
-def _cue_index() -> tuple[dict[str, list[tuple[int, str]]], tuple[int, ...]]:
-    """cue → [(rank, category id)] (rank = position in taxonomy order), and the distinct cue lengths."""
+def _cue_index() -> tuple[dict[str, list[tuple[int, str]]], dict[str, tuple[int, ...]]]:
+    """cue → [(rank, category id)] (rank = position in taxonomy order), and for each two-character
+    opening the lengths of the cues that open with it."""
     index: dict[str, list[tuple[int, str]]] = {}
     rank = 0
     for cid, cues in category_cues():
         for c in cues:
             index.setdefault(c, []).append((rank, cid))
             rank += 1
-    return index, tuple(sorted({len(c) for c in index}))
+    openings: dict[str, set[int]] = {}
+    for c in index:
+        openings.setdefault(c[:2], set()).add(len(c))
+    return index, {o: tuple(sorted(lengths)) for o, lengths in openings.items()}
 
 
 def _present_cues(text: str) -> set[str]:
-    """The cue words occurring in `text`: one dictionary look-up per substring of a cue's length
-    instead of one substring search per cue."""
-    index, lengths = _cue_index()
-    n = len(text)
-    return {text[i : i + size] for size in lengths if size <= n for i in range(n - size + 1)
-            if text[i : i + size] in index}
+    """The cue words occurring in `text`: at each position, one look-up of the two characters
+    there, and only where some cue opens with them a look-up per length of those cues."""
+    index, openings = _cue_index()
+    found = set()
+    for i in range(len(text) - 1):
+        lengths = openings.get(text[i : i + 2])
+        if lengths:
+            for size in lengths:
+                piece = text[i : i + size]
+                if len(piece) == size and piece in index:
+                    found.add(piece)
+    return found
 
 
 @lru_cache(maxsize=8192)
