@@ -343,3 +343,32 @@ def test_gb2312_levels():
     assert (len(level1), len(both)) == (3755, 6763) and level1 < both
     assert {"啊", "座", "监", "督"} <= level1 and "亍" in both - level1
     assert not {"镕", "喆", "監"} & both
+
+
+def test_region_score_counts_agreement_like_the_pairwise_rule():
+    """_score counts, per candidate node, the mentions that are the node, under it or above it from
+    the chains at once; it must pick what comparing every node with every mention picks."""
+    import random
+
+    from xuncha.ingest.regions import _score
+
+    divs = load_divisions()
+    counties = [d for ds in divs.by_name.values() for d in ds if d.level == "county"]
+    cities = [d for ds in divs.by_name.values() for d in ds if d.level == "city"]
+
+    def pairwise(mentions, cover=0.6):
+        nodes = {a.code for m in mentions for a in divs.chain(m.code)}
+
+        def agrees(node, m):
+            return node in {a.code for a in divs.chain(m.code)} or divs.is_within(node, m.code)
+
+        scored = [(len(divs.chain(n)), sum(agrees(n, m) for m in mentions), n) for n in nodes]
+        ok = [t for t in scored if t[1] >= cover * len(mentions)]
+        return max(ok)[2] if ok else None
+
+    rng = random.Random(5)
+    for _ in range(300):
+        province = rng.choice(cities).code[:2]
+        near = [d for d in counties + cities if d.code.startswith(province)]
+        mentions = rng.sample(near, rng.randint(1, 6)) + rng.sample(counties, rng.randint(0, 2))
+        assert _score([[m] for m in mentions]) == pairwise(mentions)

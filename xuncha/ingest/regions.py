@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections import Counter
 from functools import lru_cache
 from importlib import resources
 
@@ -199,14 +200,20 @@ def _score(candidates: list[list[Division]], cover: float = 0.6) -> str | None:
         resolved.append(ranked[0])
     if not resolved:
         return None
-    chains = {c.code: {a.code for a in divs.chain(c.code)} for c in resolved}
+    # A mention agrees with a node when it is the node, one of its descendants (the node is in
+    # the mention's chain) or one of its ancestors (the mention is in the node's chain); both hold
+    # only when they are the same. Counted per node from the chains instead of per pair.
+    mentioned = Counter(c.code for c in resolved)
+    below: Counter = Counter()  # node → mentions at or under it
+    for code, times in mentioned.items():
+        for a in divs.chain(code):
+            below[a.code] += times
 
-    def agrees(node: str, mention: Division) -> bool:
-        """The mention is the node, one of its ancestors, or one of its descendants."""
-        return node in chains[mention.code] or divs.is_within(node, mention.code)
+    def agreeing(node: str) -> int:
+        return below[node] + sum(mentioned[a.code] for a in divs.chain(node)) - mentioned[node]
 
     need = cover * len(resolved)
-    scored = [(len(divs.chain(n)), sum(agrees(n, m) for m in resolved), n) for n in set().union(*chains.values())]
+    scored = [(len(divs.chain(n)), agreeing(n), n) for n in below]
     ok = [t for t in scored if t[1] >= need]
     return max(ok)[2] if ok else None
 
