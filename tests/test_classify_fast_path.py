@@ -83,3 +83,23 @@ def test_cue_search_by_openings_finds_every_cue():
     assert sum(bool(every_substring(t)) for t in texts) > len(texts) // 2  # the cues are really met
     for text in texts:
         assert features._present_cues(text) == every_substring(text), text
+
+
+def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same():
+    """domains._matches tries the unit-first pattern only near 巡察整改; the matches must be
+    finditer's, on random texts packed with the pattern's own pieces."""
+    import random
+
+    from xuncha.classify import domains
+
+    pattern = domains._INSPECTED[-1]
+    pieces = ["巡察整改", "巡视整改", "县人民医院党委", "关于", "落实", "某镇", "对", "，", "领导班子",
+              "12个村（社区）", "党总支", "第一中学", "的"]
+    rng = random.Random(11)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(1500)]
+    found = 0
+    for text in texts:
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in domains._matches(pattern, text)] == expected, text
+        found += len(expected)
+    assert found > 1000

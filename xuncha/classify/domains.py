@@ -118,10 +118,33 @@ def inspected_unit(text: str | None) -> str | None:
     return found[0] if found else None
 
 
+# The last phrasing opens with the unit itself, so a plain scan tries up to 30 unit lengths at
+# every character; a match ends in 巡察整改 and opens at most this far before it (unit 30,
+# organ 4, 关于 2, 落实 2), so only positions that close to one are tried.
+_RECTIFY = re.compile(r"巡[察视]整改")
+_RECTIFY_REACH = 40
+
+
+def _matches(pattern: re.Pattern, norm: str):
+    """pattern.finditer(norm), trying the unit-first phrasing only near a 巡察整改."""
+    if pattern is not _INSPECTED[-1]:
+        yield from pattern.finditer(norm)
+        return
+    starts = sorted({p for k in (m.start() for m in _RECTIFY.finditer(norm))
+                     for p in range(max(0, k - _RECTIFY_REACH), k)})
+    pos = 0
+    for p in starts:
+        if p >= pos:
+            m = pattern.match(norm, p)
+            if m:
+                yield m
+                pos = m.end()
+
+
 def _inspected_in(norm: str) -> tuple[str, DomainGuess] | None:
     """(unit, its domain) for the inspected unit named in a normalised text."""
     for pattern in _INSPECTED:
-        for m in pattern.finditer(norm):
+        for m in _matches(pattern, norm):
             unit = m.group("u")
             unit = re.split(r"[对向的]", unit)[-1]
             if len(unit) >= 2 and not _INSPECTORS.search(unit):
