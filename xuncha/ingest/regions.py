@@ -235,7 +235,8 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
         context = _mentions(body[:3000], trust_short=False)
     if head:
         # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
-        code = _score(head + [c for c in context if _consistent(c, head)])
+        consistent = _consistent_with(head)
+        code = _score(head + [c for c in context if consistent(c)])
     elif context:
         code = _score(context)
     else:
@@ -243,11 +244,15 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
     return divs.full_name(code) if code else None
 
 
-def _consistent(cands: list[Division], head: list[list[Division]]) -> bool:
+def _consistent_with(head: list[list[Division]]):
+    """A test of whether some reading of a mention lies within, or contains, some reading of the
+    header's mentions: the header's readings and their ancestors are gathered once, so each
+    mention costs one walk up its own chains."""
     divs = load_divisions()
-    for h in head:
-        for a in h:
-            for b in cands:
-                if divs.is_within(a.code, b.code) or divs.is_within(b.code, a.code):
-                    return True
-    return False
+    codes = {a.code for h in head for a in h}
+    above = {anc.code for code in codes for anc in divs.chain(code)}  # the readings and their ancestors
+
+    def consistent(cands: list[Division]) -> bool:
+        return any(b.code in above or any(anc.code in codes for anc in divs.chain(b.code)) for b in cands)
+
+    return consistent
