@@ -103,3 +103,15 @@ def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same
         assert [m.span() for m in domains._matches(pattern, text)] == expected, text
         found += len(expected)
     assert found > 1000
+
+
+def test_scorer_equals_pipeline_on_odd_characters():
+    """Character n-grams are looked up as integer keys of code points: astral characters, mixed
+    case, runs of spaces and tabs must give the vectoriser's own n-grams."""
+    import random
+
+    rng = random.Random(2)
+    alphabet = list("违规发放津补贴整改不到位三会一课ABCabcİΣσ \t\u3000𠀀😀0")
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(200)]
+    model = get_model()
+    assert np.allclose(model.scorer().model_proba(texts), model.pipeline.predict_proba(texts), atol=1e-9)

@@ -28,6 +28,14 @@ CUE_BLEND = 0.5
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer folds them
 
 
+def _gram_key(gram: str) -> int:
+    """A character n-gram of up to three characters as one integer: 21 bits per code point."""
+    key = 0
+    for ch in gram:
+        key = (key << 21) | ord(ch)
+    return key
+
+
 class UnsupportedModel(ValueError):
     """The fitted pipeline is not the union → calibrated linear SVM this scorer knows."""
 
@@ -54,6 +62,11 @@ class LinearScorer:
         self.n_folds = n_folds
         cue_order = [cid for cid, _ in features.category_cues()]
         self._cue_cols = [cue_order.index(c) for c in classes]
+        # the character vocabulary as sorted integer keys (see _char_columns), for vectorised look-ups
+        keys = np.array([_gram_key(g) for g in char_vocab], dtype=np.int64)
+        order = np.argsort(keys)
+        self._char_keys = keys[order]
+        self._char_cols = np.fromiter(char_vocab.values(), dtype=np.int64, count=len(char_vocab))[order]
 
     # ---- building -------------------------------------------------------------------------
 
@@ -100,14 +113,9 @@ class LinearScorer:
     # ---- features ---------------------------------------------------------------------------
 
     @staticmethod
-    def _tfidf(grams: list[list[str]], vocab: dict[str, int], idf: np.ndarray):
-        """One block's sparse rows for a batch of texts: (row, column, l2-normalised sublinear
-        tf·idf), sorted by row then column. The look-ups run in C (map over dict.get) and the
-        counting in numpy, so the cost per n-gram is a few tens of nanoseconds."""
-        n = len(grams)
-        flat = list(chain.from_iterable(grams))
-        cols = np.fromiter(map(vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
-        rows = np.repeat(np.arange(n), [len(g) for g in grams])
+    def _tfidf(rows: np.ndarray, cols: np.ndarray, n: int, idf: np.ndarray):
+        """One block's sparse rows for a batch of n texts, from each n-gram's (row, column or -1
+        when unknown): (row, column, l2-normalised sublinear tf·idf), sorted by row then column."""
         known = cols >= 0
         keys, counts = np.unique(rows[known] * len(idf) + cols[known], return_counts=True)
         rows, cols = np.divmod(keys, len(idf))
@@ -115,21 +123,45 @@ class LinearScorer:
         norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
         return rows, cols, val / norms[rows]
 
-    def _block_decision(self, grams: list[list[str]], vocab: dict[str, int], idf: np.ndarray,
+    def _block_decision(self, rows: np.ndarray, cols: np.ndarray, n: int, idf: np.ndarray,
                         offset: int) -> np.ndarray:
         """Each text's summed weights of one block: its tf·idf row times the block's weight rows."""
-        rows, cols, val = self._tfidf(grams, vocab, idf)
-        out = np.zeros((len(grams), self.weights.shape[1]))
+        rows, cols, val = self._tfidf(rows, cols, n, idf)
+        out = np.zeros((n, self.weights.shape[1]))
         if len(rows):
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
             out[rows[starts]] = np.add.reduceat(self.weights[cols + offset] * val[:, None], starts, axis=0)
         return out
 
-    @staticmethod
-    def char_grams(text: str) -> list[str]:
-        text = _WHITE_SPACES.sub(" ", text.lower())
-        n = len(text)
-        return [*text, *(text[i : i + 2] for i in range(n - 1)), *(text[i : i + 3] for i in range(n - 2))]
+    def _char_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column or -1) of every character 1–3-gram of the texts, as scikit-learn's char
+        analyzer makes them (lower case, runs of white space as one space): all texts in one
+        array of code points, n-grams as integer keys, looked up by binary search."""
+        texts = [_WHITE_SPACES.sub(" ", t.lower()) for t in norm]
+        joined = "\0".join(texts)  # NUL parts the texts: no key holds it, so no n-gram spans two
+        cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        row_of = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])[: len(cps)]
+        rows, keys = [], []
+        for size in (1, 2, 3):
+            grams = cps[: max(len(cps) - size + 1, 0)].copy()
+            inside = grams != 0
+            for k in range(1, size):
+                nxt = cps[k : k + len(grams)]
+                grams = (grams << 21) | nxt
+                inside &= nxt != 0
+            rows.append(row_of[: len(grams)][inside])
+            keys.append(grams[inside])
+        rows_all, keys_all = np.concatenate(rows), np.concatenate(keys)
+        at = np.minimum(np.searchsorted(self._char_keys, keys_all), len(self._char_keys) - 1)
+        cols = np.where(self._char_keys[at] == keys_all, self._char_cols[at], -1)
+        return rows_all, cols
+
+    def _word_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column or -1) of every word and word bigram of the texts."""
+        grams = [self.word_grams(t) for t in norm]
+        flat = list(chain.from_iterable(grams))
+        cols = np.fromiter(map(self.word_vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
+        return np.repeat(np.arange(len(norm)), [len(g) for g in grams]), cols
 
     @staticmethod
     def word_grams(text: str) -> list[str]:
@@ -140,10 +172,9 @@ class LinearScorer:
 
     def model_proba(self, norm: Sequence[str]) -> np.ndarray:
         """The pipeline's predict_proba for normalised texts (features.normalize)."""
-        n_chars, n_words = len(self.char_idf), len(self.word_idf)
-        decision = self._block_decision([self.char_grams(t) for t in norm], self.char_vocab, self.char_idf, 0)
-        decision += self._block_decision([self.word_grams(t) for t in norm], self.word_vocab, self.word_idf,
-                                         n_chars)
+        n, n_chars, n_words = len(norm), len(self.char_idf), len(self.word_idf)
+        decision = self._block_decision(*self._char_columns(norm), n, self.char_idf, 0)
+        decision += self._block_decision(*self._word_columns(norm), n, self.word_idf, n_chars)
         if len(norm):
             cues = np.log1p(np.vstack([features.cue_scores(t) for t in norm]))
             decision += cues @ self.weights[n_chars + n_words :]
