@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from xuncha.document import Body
 from xuncha.nlp import lexicon
+from xuncha.nlp.segment import cut, tag
 
 LEVEL_CHARS = "省市县区州旗盟"
 LEVEL_RE = re.compile(f"[{LEVEL_CHARS}]")
@@ -65,9 +66,18 @@ class _Vocab:
     suffixes: frozenset[str] = frozenset()  # every ending of a place, field, head or level word
     prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
     forward_max: int = 0  # the longest head, field or modifier
-    place_endings: frozenset[str] = frozenset()  # every ending of a place name
     head_endings: frozenset[str] = frozenset()  # every ending of a head
     needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
+    # Cheap first tests that rule most positions out before the look-ups above (same answers):
+    word_bigrams: frozenset[str] = frozenset()  # two characters in a row in a head, field or modifier
+    stop_first: frozenset[str] = frozenset()  # first and last characters of the generic modifiers
+    stop_last: frozenset[str] = frozenset()
+    head_max: int = 0  # the longest head
+    units_ending: dict[str, tuple[str, ...]] | None = None  # named units by their last character
+    head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, in needs_part)
+    head_at_re: re.Pattern = re.compile(lexicon.NEVER)  # head_re as a trie: same matches, fewer steps
+    places_by_ending: dict[str, tuple[str, ...]] | None = None  # places by last 3 characters, longest first
+    place_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a level character that ends some place
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +91,7 @@ def _vocab() -> _Vocab:
     levels = lexicon.words("org_levels.txt")
     units = {row[0]: row[1] for row in lexicon.table("org_named_units.tsv")}
     stop_before = lexicon.words("org_stop_before.txt")
+    needs_part = frozenset(w for w, h in heads.items() if not h.alone and h.kind not in FREE_NAME_KINDS)
     lookback = max([4, *map(len, heads), *map(len, places), *map(len, fields), *map(len, levels),
                     *(len(u) + 2 for u in units)])
     return _Vocab(
@@ -106,13 +117,53 @@ def _vocab() -> _Vocab:
         stop_end_re=lexicon.literal_re(stop_before, r"\Z"),
         suffixes=frozenset(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w))),
         prefixes=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w) + 1)),
-        needs_part=frozenset(w for w, h in heads.items() if not h.alone and h.kind not in FREE_NAME_KINDS),
+        needs_part=needs_part,
         head_endings=frozenset(w[i:] for w in heads for i in range(len(w))),
-        place_endings=frozenset(w[i:] for w in places for i in range(len(w))),
         forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
+        word_bigrams=frozenset(w[i : i + 2] for w in (*heads, *fields, *stop_before) for i in range(len(w) - 1)),
+        stop_first=frozenset(w[0] for w in stop_before if w),
+        stop_last=_last_chars(stop_before),
+        head_max=max(map(len, heads), default=0),
+        units_ending={ch: tuple(u for u in units if u.endswith(ch)) for ch in _last_chars(units)},
+        head_gates={w: (h.not_before, w in needs_part) for w, h in heads.items()},
+        head_at_re=re.compile(_trie_pattern(heads) or lexicon.NEVER),
+        places_by_ending=_by_ending(places, 3),
+        place_end_re=re.compile(f"[{''.join(sorted(set(LEVEL_CHARS) & _last_chars(places)))}]"
+                                if set(LEVEL_CHARS) & _last_chars(places) else lexicon.NEVER),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
+
+
+def _trie_pattern(words) -> str:
+    """A regex matching the longest of `words` at a position, as lexicon.literal_re does, written as a
+    prefix tree (纪(?:委(?:监委)?|工委)…): the engine then tries the words' first characters once each
+    instead of every word in turn. A word that is a prefix of another makes the rest optional (greedy,
+    so longest first); siblings differ in their first character, so at most one of them can match."""
+    tree: dict = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return pattern(tree)
+
+
+def _by_ending(words, size: int) -> dict[str, tuple[str, ...]]:
+    """Words of `size` characters or more filed under their last `size` characters, longest first."""
+    filed: dict[str, list[str]] = {}
+    for word in sorted(words, key=lambda w: (-len(w), w)):
+        if len(word) >= size:
+            filed.setdefault(word[-size:], []).append(word)
+    return {ending: tuple(found) for ending, found in filed.items()}
 
 
 def _last_chars(words) -> frozenset[str]:
@@ -205,8 +256,6 @@ def _element_at(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, 
 
 def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
     """Start of a named local unit ending at `pos` (前江街道, 羊尾镇, 桃园村), or None."""
-    from xuncha.nlp.segment import tag
-
     for unit in v.units:
         start = pos - len(unit) - 2
         if start < 0 or not text.startswith(unit, pos - len(unit)):
@@ -226,29 +275,40 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
 def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
     """Extend the name whose last head is text[hs:he] to the left: (start, element types, and the
     first position whose character decided them: the parts' _reads_before, and _free_name_reach)."""
-    pos = hs
-    types = ["head"]
+    pos = reach = hs
     prev = "head"
-    reach = hs
+    types = [prev]  # right to left while growing
+    heads_only = True
+    any_last = v.any_last
     while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
-        el, first = _part_before(text, pos, v, prev)
-        reach = min(reach, first)
-        if el is None and prev == "head" and set(types) == {"head"}:
+        last = text[pos - 1]
+        if last in any_last or last.isdigit():
+            el, first = _part_before(text, pos, v, prev)
+            if first < reach:
+                reach = first
+        else:  # no part ends in this character (_reads_before reads just it)
+            el = None
+            if pos - 1 < reach:
+                reach = pos - 1
+        if el is None and heads_only:
             reach = min(reach, _free_name_reach(text, pos, v))
             el = _free_name_before(text, pos, v)
         if el is None:
-            if prev == "field" and text[pos - 1] in CONNECTORS:
+            if prev == "field" and last in CONNECTORS:
                 el2, first = _part_before(text, pos - 1, v, "head")
                 reach = min(reach, first)
                 if el2 is not None and el2[1] == "field":
                     pos = el2[0]
-                    types.insert(0, "field")
+                    types.append("field")
                     continue
             break
         pos, prev = el
-        types.insert(0, prev)
-        if prev in ("level",):
+        types.append(prev)
+        if prev != "head":
+            heads_only = False
+        if prev == "level":
             break
+    types.reverse()
     return pos, types, reach
 
 
@@ -268,10 +328,9 @@ def _reads_before(text: str, pos: int, v: _Vocab) -> int:
     last = text[pos - 1]
     if last in ORDINAL_LAST or last.isdigit():
         reach = min(reach, pos - 4)
-    if last in v.unit_last:
-        for unit in v.units:
-            if text.startswith(unit, pos - len(unit)):
-                reach = min(reach, pos - len(unit) - 2)
+    for unit in v.units_ending.get(last, ()):
+        if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < reach:
+            reach = pos - len(unit) - 2
     return reach
 
 
@@ -284,7 +343,12 @@ def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
     """
     end = he + 1  # the remembered context holds one character past the head anyway
     prefixes, n = v.prefixes, len(text)
-    for s in range(max(lo, he - v.forward_max - 1), he):
+    first = max(lo, he - v.forward_max - 1)
+    if he < n and text[he - 1 : he + 1] not in v.word_bigrams:
+        # no word begun before he goes on past it (it would hold these two characters): only 第 reads on
+        ordinal = text.rfind("第", first, he)
+        return end if ordinal < 0 or ordinal + 4 <= end else ordinal + 4
+    for s in range(first, he):
         if text[s] == "第":
             end = max(end, s + 4)
         if text[s : he + 1] not in prefixes:
@@ -324,11 +388,14 @@ def _free_name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
     return None
 
 
+OPENING_PARTS = frozenset(("place", "level", "unit", "field"))  # parts a name may open with
+
+
 def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
     """Trim the name's left end until it is a real name; returns the new start or None."""
     while types:
         first = types[0]
-        if first in ("place", "level", "unit", "field"):
+        if first in OPENING_PARTS:
             return start
         if first == "head":
             word = _head_at(text, start, v)
@@ -363,8 +430,6 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
 @lru_cache(maxsize=1 << 16)
 def _boundary_at(piece: str, offset: int) -> bool:
     """True if a word starts (or ends) `offset` characters into `piece` segmented on its own."""
-    from xuncha.nlp.segment import cut
-
     pos = 0
     for word in cut(piece):
         if pos >= offset:
@@ -374,7 +439,7 @@ def _boundary_at(piece: str, offset: int) -> bool:
 
 
 def _head_at(text: str, start: int, v: _Vocab) -> str | None:
-    m = v.head_re.match(text, start)
+    m = v.head_at_re.match(text, start)
     return m.group(0) if m else None
 
 
@@ -384,12 +449,7 @@ def _skip_ordinal(text: str, start: int) -> int:
 
 
 def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
-    name = text[start:end]
-    word, k, n = None, 1, len(name)
-    while k <= n and name[n - k :] in v.head_endings:  # the longest head the name ends with
-        if name[n - k :] in v.heads:
-            word = name[n - k :]
-        k += 1
+    word = _head_ending(text[max(start, end - v.head_max) : end])
     if word is None:
         return "government"
     if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
@@ -397,10 +457,25 @@ def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
     return v.heads[word].kind
 
 
+@lru_cache(maxsize=1 << 12)
+def _head_ending(tail: str) -> str | None:
+    """The longest head `tail` ends with (a name's last head_max characters decide it), or None."""
+    v = _vocab()
+    word, k, n = None, 1, len(tail)
+    while k <= n and tail[n - k :] in v.head_endings:
+        if tail[n - k :] in v.heads:
+            word = tail[n - k :]
+        k += 1
+    return word
+
+
 def _generic(text: str, start: int, v: _Vocab) -> bool:
     """True if a modifier right before the name makes it generic (上级纪委, 各级党委, 全县纪委)."""
-    if v.stop_end_re.search(text, max(0, start - 5), start):
+    # a modifier's first or last character must stand there before its regex is tried
+    if start > 0 and text[start - 1] in v.stop_last and v.stop_end_re.search(text, max(0, start - 5), start):
         return True
+    if text[start : start + 1] not in v.stop_first:
+        return False
     # the longest field and the longest modifier written at the start (alternations: longest first)
     field = v.field_re.match(text, start)
     stop = v.stop_re.match(text, start)
@@ -418,16 +493,14 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
     found: list[tuple[int, int, str]] = []
     before = MAX_NAME + 2 * v.lookback + 10  # see _decide_window
     after = v.head_lengths[0] if v.head_lengths else 1
-    heads, needs_part = v.heads, v.needs_part
-    for m in v.head_re.finditer(text):
+    gates, any_last, n = v.head_gates, v.any_last, len(text)
+    for m in v.head_at_re.finditer(text):
         hs, he = m.span()
-        word = m.group()
-        head = heads[word]
-        nxt = text[he : he + 1]
-        if nxt and nxt in head.not_before:
+        not_before, needs_part = gates[m.group()]
+        if he < n and text[he] in not_before:
             continue
-        if word in needs_part and not _may_end_part(text, hs, v):
-            continue  # a head that needs a name part before it, and no part can end here
+        if needs_part and (hs == 0 or (text[hs - 1] not in any_last and not text[hs - 1].isdigit())):
+            continue  # a head that needs a name part before it, and no part (not any_last) ends here
         decided = _decide_mention(text, hs, he, before, after)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
@@ -449,14 +522,6 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
                 resolved = place + name[1:]
         out.append(Body(name=name, kind=kind, start=start, end=end, resolved=resolved))
     return out
-
-
-def _may_end_part(text: str, pos: int, v: _Vocab) -> bool:
-    """False if no name part (place, field, head, ordinal, unit, level) can end at `pos`."""
-    if pos == 0:
-        return False
-    last = text[pos - 1]
-    return last in v.any_last or last.isdigit()
 
 
 def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
@@ -489,7 +554,7 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     if hs >= NEAR_BEFORE and he + NEAR_AFTER <= len(text):
         near = text[hs - NEAR_BEFORE : he + NEAR_AFTER]  # the head's place in it follows from its length
     else:  # at an end of the text: the head's place is part of the key
-        lo0 = max(0, hs - NEAR_BEFORE)
+        lo0 = hs - NEAR_BEFORE if hs > NEAR_BEFORE else 0
         near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
     entries = _decisions.get(near)
     if entries:
@@ -497,11 +562,13 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
             lo = hs - left if hs >= left else 0
             if hs - lo == hs_in and text[lo : he + right] == context:
                 return None if found is None else (found[0] + lo, found[1])
-    lo = max(0, hs - before)
-    found, first, last = _decide_reach(text[lo : he + after], hs - lo, he - lo, _vocab())
-    left = max(NEAR_BEFORE, hs - lo - first)
-    right = min(after, max(NEAR_AFTER, last - (he - lo)))
-    clo = max(0, hs - left)
+    # _decide on the whole text reads no more than its window (_decide_window), so no window is cut
+    found, first, last = _decide_reach(text, hs, he, _vocab())
+    left = hs - first if hs - first > NEAR_BEFORE else NEAR_BEFORE
+    right = last - he if last - he > NEAR_AFTER else NEAR_AFTER
+    if right > after:
+        right = after
+    clo = hs - left if hs > left else 0
     if entries is None:
         if len(_decisions) >= DECISIONS_MAX:
             _decisions.clear()
@@ -509,8 +576,8 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     elif len(entries) >= ENTRIES_MAX:
         del entries[0]
     entries.append((left, right, text[clo : he + right], hs - clo,
-                    None if found is None else (found[0] - (clo - lo), found[1])))
-    return None if found is None else (found[0] + lo, found[1])
+                    None if found is None else (found[0] - clo, found[1])))
+    return found
 
 
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
@@ -525,9 +592,11 @@ def _decide_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[tuple[int, st
     only move the start to the right). After: _reads_after from where growth stopped.
     """
     start, types, first = _grow_reach(text, hs, he, v)
-    first = min(first, start - REACH_SLACK)
+    if start - REACH_SLACK < first:
+        first = start - REACH_SLACK
     last = _reads_after(text, start, he, v)
-    start = _valid(text, start, types, v)
+    if types[0] not in OPENING_PARTS:  # (a name opening with one of these is valid as it stands)
+        start = _valid(text, start, types, v)
     if start is not None:
         start = _word_aligned(text, start, he, v)
     if start is None or _generic(text, start, v):
@@ -547,9 +616,13 @@ def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
     return None
 
 
+def _longest_first(item: tuple[int, int, str]) -> tuple[int, int]:
+    return item[0], item[0] - item[1]
+
+
 def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep the longest of overlapping mentions (滨州市委巡察办 over 滨州市委)."""
-    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    found.sort(key=_longest_first)
     out: list[tuple[int, int, str]] = []
     for item in found:
         while out and item[0] <= out[-1][0] < item[1] and out[-1][1] <= item[1]:
@@ -563,14 +636,14 @@ def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, s
 def _places_named(text: str, v: _Vocab, region: str | None) -> dict[str, str]:
     """For each level character, the division of that level the text names most (县 → 郧西县)."""
     counts: dict[str, dict[str, int]] = {}
-    places_, endings = v.places, v.place_endings
-    for m in LEVEL_RE.finditer(text):
+    by_ending = v.places_by_ending
+    for m in v.place_end_re.finditer(text):  # (a level character that ends no place starts no name)
         end = m.end()
-        name, k = None, 1
-        while k <= end and text[end - k : end] in endings:  # the longest place ending here
-            if text[end - k : end] in places_:
-                name = text[end - k : end]
-            k += 1
+        name = None
+        for place in by_ending.get(text[end - 3 : end], ()):  # the longest place ending here
+            if text.startswith(place, end - len(place)):
+                name = place
+                break
         if name is not None:
             named = counts.setdefault(name[-1], {})
             named[name] = named.get(name, 0) + 1
