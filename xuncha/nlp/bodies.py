@@ -535,7 +535,6 @@ def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
     return _decide(window, hs, he, _vocab())
 
 
-REACH_SLACK = 5  # characters read before the name's start: _generic's 5, _word_aligned's 4
 NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed under
 ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
 DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
@@ -588,20 +587,48 @@ def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
 def _decide_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[tuple[int, str] | None, int, int]:
     """_decide's answer, and the first position and the end of the characters that decided it.
 
-    Before: growth's look-backs and REACH_SLACK before where growth stopped (the later checks
-    only move the start to the right). After: _reads_after from where growth stopped.
+    Before: growth's look-backs, and what _word_aligned and _generic read before the start they
+    are given (_aligned_reach, _generic_reach: the later checks only move the start to the right).
+    After: _reads_after from where growth stopped.
     """
     start, types, first = _grow_reach(text, hs, he, v)
-    if start - REACH_SLACK < first:
-        first = start - REACH_SLACK
     last = _reads_after(text, start, he, v)
     if types[0] not in OPENING_PARTS:  # (a name opening with one of these is valid as it stands)
         start = _valid(text, start, types, v)
-    if start is not None:
-        start = _word_aligned(text, start, he, v)
-    if start is None or _generic(text, start, v):
+    if start is None:
+        return None, first, last
+    reach = _aligned_reach(text, start)
+    if reach < first:
+        first = reach
+    start = _word_aligned(text, start, he, v)
+    if start is None:
+        return None, first, last
+    reach = _generic_reach(text, start, v)
+    if reach < first:
+        first = reach
+    if _generic(text, start, v):
         return None, first, last
     return (start, _kind(text, start, he, types, v)), first, last
+
+
+def _aligned_reach(text: str, start: int) -> int:
+    """The first position _word_aligned(text, start, …) reads before `start`: the character before
+    it, or the four its segmented piece begins with (later starts it tries lie to the right).
+    At the text's start it is -1, so that the remembered context is tied to the text's start."""
+    if start == 0:
+        return -1
+    before = text[start - 1]
+    if before in "该本驻" or not ("\u4e00" <= before <= "\u9fff"):
+        return start - 1
+    return start - 4
+
+
+def _generic_reach(text: str, start: int, v: _Vocab) -> int:
+    """The first position _generic(text, start, v) reads before `start`: the character before it,
+    or the five its modifier search looks at when that character can end a modifier."""
+    if start > 0 and text[start - 1] in v.stop_last:
+        return start - 5
+    return start - 1
 
 
 def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
