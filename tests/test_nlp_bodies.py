@@ -83,3 +83,131 @@ def test_offices_centres_and_committees():
 
 def test_coordinated_and_unit_level_generic_commissions():
     assert names("党委纪委在处理监督与支持的关系中更加融合，在选配基层单位纪委书记时严格把关。") == {}
+
+
+# The speed shortcuts inside extract_bodies answer as the plain computations they replace. The texts
+# are made up from the vocabulary itself (places glued to levels and heads, modifiers, punctuation),
+# where the shortcuts have the most to get wrong.
+
+import random
+
+from xuncha.nlp import bodies
+
+FILLER = "，。、的和在县市区委会组局办第一二三十上级各该本驻召开议 ab12“”（）"
+
+
+def _made_up_texts(count: int, seed: int) -> list[str]:
+    v = bodies._vocab()
+    rng = random.Random(seed)
+    places = sorted(v.places)
+    pools = [places, sorted(v.heads), sorted(v.fields), sorted(v.level_set), list(FILLER),
+             ["各级", "上级", "全县各级", "基层", "前江街道", "桃园村", "第二", "和", "与"]]
+    texts = []
+    for _ in range(count):
+        parts = [rng.choice(rng.choice(pools)) for _ in range(rng.randint(1, 40))]
+        texts.append("".join(parts))
+    return texts
+
+
+def test_heads_found_by_the_prefix_tree_as_by_the_word_list():
+    v = bodies._vocab()
+    chars = sorted({ch for word in v.heads for ch in word}) + list("，的县")
+    rng = random.Random(3)
+    texts = ["".join(rng.choice(chars) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    texts += _made_up_texts(300, 4)
+    for text in texts:
+        assert [m.span() for m in v.head_at_re.finditer(text)] == [m.span() for m in v.head_re.finditer(text)], text
+        for pos in range(len(text)):
+            plain = v.head_re.match(text, pos)
+            assert bodies._head_at(text, pos, v) == (plain.group() if plain else None), (text, pos)
+
+
+def _places_walked(text: str, v, endings: set[str]) -> dict[str, str]:
+    """Each level character's most named place, found by walking every ending (the plain way)."""
+    counts: dict[str, dict[str, int]] = {}
+    for end in range(1, len(text) + 1):
+        if text[end - 1] not in bodies.LEVEL_CHARS:
+            continue
+        name, k = None, 1
+        while k <= end and text[end - k : end] in endings:
+            if text[end - k : end] in v.places:
+                name = text[end - k : end]
+            k += 1
+        if name is not None:
+            named = counts.setdefault(name[-1], {})
+            named[name] = named.get(name, 0) + 1
+    return {level: max(named.items(), key=lambda item: item[1])[0] for level, named in counts.items()}
+
+
+def test_places_named_are_the_longest_places_ending_at_each_level_character():
+    v = bodies._vocab()
+    assert v.places, "divisions data missing"
+    # places that end with another place (市中区 in 济南市市中区) and levels glued to places
+    nested = sorted(p for p in v.places if any(p[i:] in v.places for i in range(1, len(p) - 2)))[:50]
+    assert nested
+    rng = random.Random(5)
+    texts = _made_up_texts(200, 6)
+    pool = nested + sorted(v.places)[:200] + list("县市区，")
+    texts += ["".join(rng.choice(pool) for _ in range(30)) for _ in range(100)]
+    endings = {w[i:] for w in v.places for i in range(len(w))}
+    for text in texts:
+        assert bodies._places_named(text, v, None) == _places_walked(text, v, endings), text
+
+
+def test_what_a_decision_reads_after_the_head_is_found_as_by_trying_every_start():
+    v = bodies._vocab()
+
+    def tried(text, lo, he):
+        end = he + 1
+        for s in range(max(lo, he - v.forward_max - 1), he):
+            if text[s] == "第":
+                end = max(end, s + 4)
+            if text[s : he + 1] not in v.prefixes:
+                continue
+            k = he + 2 - s
+            while s + k <= len(text) and text[s : s + k] in v.prefixes:
+                k += 1
+            end = max(end, s + k)
+        return end
+
+    checked = 0
+    for text in _made_up_texts(400, 7):
+        for m in v.head_re.finditer(text):
+            for lo in range(max(0, m.start() - 12), m.start() + 1):
+                assert bodies._reads_after(text, lo, m.end(), v) == tried(text, lo, m.end()), (text, lo, m.end())
+                checked += 1
+    assert checked > 1000
+
+
+def test_generic_modifiers_found_as_by_their_regexes_alone():
+    v = bodies._vocab()
+
+    def by_regex(text, start):
+        if v.stop_end_re.search(text, max(0, start - 5), start):
+            return True
+        field, stop = v.field_re.match(text, start), v.stop_re.match(text, start)
+        return stop is not None and (field is None or len(stop.group()) >= len(field.group()))
+
+    generic = 0
+    for text in _made_up_texts(400, 8):
+        for start in range(len(text)):
+            assert bodies._generic(text, start, v) == by_regex(text, start), (text, start)
+            generic += by_regex(text, start)
+    assert generic > 100
+
+
+def test_decisions_remembered_from_other_texts_hold_near_the_text_start_and_after_glued_places():
+    v = bodies._vocab()
+    before = bodies.MAX_NAME + 2 * v.lookback + 10
+    after = v.head_lengths[0]
+    bodies._decisions.clear()
+    decided = 0
+    texts = _made_up_texts(1500, 9)
+    texts += [text[i:] for text in texts[:300] for i in range(1, 5)]  # the same mentions nearer the start
+    random.Random(10).shuffle(texts)
+    for text in texts:
+        for m in v.head_re.finditer(text):
+            whole = bodies._decide(text, m.start(), m.end(), v)
+            assert bodies._decide_mention(text, m.start(), m.end(), before, after) == whole, (text, m.span())
+            decided += whole is not None
+    assert decided > 1000
