@@ -449,7 +449,7 @@ def _skip_ordinal(text: str, start: int) -> int:
 
 
 def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
-    word = _head_ending(text[max(start, end - v.head_max) : end])
+    word = _head_ending(text[start if start > end - v.head_max else end - v.head_max : end])
     if word is None:
         return "government"
     if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
