@@ -70,8 +70,8 @@ class _Vocab:
     needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
     # Cheap first tests that rule most positions out before the look-ups above (same answers):
     word_bigrams: frozenset[str] = frozenset()  # two characters in a row in a head, field or modifier
-    stop_first: frozenset[str] = frozenset()  # first and last characters of the generic modifiers
-    stop_last: frozenset[str] = frozenset()
+    stop_first: frozenset[str] = frozenset()  # first characters of the generic modifiers
+    stop_last: frozenset[str] = frozenset()  # their last characters
     head_max: int = 0  # the longest head
     units_ending: dict[str, tuple[str, ...]] | None = None  # named units by their last character
     head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, in needs_part)
@@ -548,7 +548,8 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     repeat; the few it did read usually do. _decide_reach tells the first and last positions
     whose characters decided the answer, so the answer holds wherever those characters stand
     around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
-    around it, with the exact context it needs, compared on look-up.
+    around it, with the exact context it needs, compared on look-up. `before` is how far back
+    _decide may read (_decide_window); the context is never wider than `after` past the head.
     """
     if hs >= NEAR_BEFORE and he + NEAR_AFTER <= len(text):
         near = text[hs - NEAR_BEFORE : he + NEAR_AFTER]  # the head's place in it follows from its length
