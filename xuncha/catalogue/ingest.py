@@ -25,6 +25,10 @@ from xuncha.errors import IngestError
 
 
 FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
+# Files handed out ahead of the one being stored, per worker: enough that workers keep going while
+# the writer meets a slow commit (x3 left 2 workers idle ~20% of a 20 MB run), few enough that
+# waiting results stay small.
+AHEAD_PER_WORKER = 8
 
 
 @dataclass
@@ -152,7 +156,7 @@ def _ordered_results(paths: list[str], workers: int):
             window: deque = deque()
             broken = False
             while todo or window:
-                while todo and len(window) < workers * 3:
+                while todo and len(window) < workers * AHEAD_PER_WORKER:
                     p = todo.popleft()
                     window.append((p, pool.submit(process_file, p)))
                 p, fut = window.popleft()
