@@ -22,6 +22,7 @@ from pathlib import Path
 from xuncha.catalogue.schema import CatalogueError
 from xuncha.catalogue.store import Catalogue, file_sha256, file_stat
 from xuncha.errors import IngestError
+from xuncha.pipeline import BATCH
 
 
 FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
@@ -107,25 +108,31 @@ def _init_worker() -> None:
         pass  # a warm-up failure will show up, with its file, on the first real document
 
 
-def process_file(path: str):
-    """Read, analyse and segment one file: (path, Document, IndexText) or (path, None, reason).
+def process_files(paths: list[str]) -> list[tuple]:
+    """Read, analyse and segment files for the index (pipeline.extract_batch, stage by stage):
+    per file (path, Document, IndexText) or (path, None, reason).
 
     A failure travels as a plain reason string: exceptions with extra constructor arguments
     (IngestError) do not survive pickling between processes.
     """
     from xuncha.catalogue.tokens import index_text
-    from xuncha.pipeline import extract_file
+    from xuncha.pipeline import as_ingest_error, extract_batch
 
-    try:
-        doc = extract_file(path)
+    out = []
+    for path, (doc, index) in zip(paths, extract_batch(paths, then=index_text)):
+        if doc is None:
+            err = as_ingest_error(path, index)
+            out.append((path, None, " ".join(str(err.reason).split())))
+            continue
         doc.path = path
-        index = index_text(doc)
         doc.tokens = None  # the parent stores words through `index`: don't pickle them back
-        return path, doc, index
-    except IngestError as err:
-        return path, None, " ".join(str(err.reason).split())
-    except Exception as err:  # a reader bug must not stop the batch
-        return path, None, " ".join(f"unexpected error: {type(err).__name__}: {err}".split())
+        out.append((path, doc, index))
+    return out
+
+
+def process_file(path: str):
+    """process_files for one file (a worker's task: a crash then costs only that file)."""
+    return process_files([path])[0]
 
 
 # ---- parent side ---------------------------------------------------------------------------
@@ -147,8 +154,8 @@ def _ordered_results(paths: list[str], workers: int):
     that file is reported as failed and the pool is started again for the rest.
     """
     if workers <= 1:
-        for p in paths:
-            yield process_file(p)
+        for i in range(0, len(paths), BATCH):
+            yield from process_files(paths[i : i + BATCH])
         return
     todo = deque(paths)
     while todo:

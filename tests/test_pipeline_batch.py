@@ -1,0 +1,66 @@
+"""extract_batch (stage by stage over several files) must give what extract_file gives per file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xuncha.errors import IngestError
+from xuncha.pipeline import BATCH, extract_batch, extract_file, extract_paths, iter_files
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "documents"
+
+
+def _one_by_one(paths):
+    out = []
+    for p in paths:
+        try:
+            out.append(extract_file(p).to_dict())
+        except IngestError as err:
+            out.append(str(err))
+    return out
+
+
+def test_batch_equals_one_file_at_a_time_and_isolates_bad_files():
+    paths = list(iter_files([SAMPLES]))
+    assert any("bad" in str(p) for p in paths)  # the truncated PDF is in the batch
+    got = [doc.to_dict() if doc is not None else str(err) for doc, err in extract_batch(paths)]
+    assert got == _one_by_one(paths)
+    assert sum(isinstance(g, str) for g in got) == 1
+
+
+def test_a_stage_that_raises_fails_only_its_document(tmp_path):
+    paths = sorted(p for p in iter_files([SAMPLES / "web"]))[:3]
+    assert len(paths) >= 2
+
+    def then(doc):
+        if doc.path == str(paths[0]):
+            raise RuntimeError("index bug")
+        return len(doc.problems)
+
+    results = extract_batch(paths, then=then)
+    assert results[0][0] is None and isinstance(results[0][1], RuntimeError)
+    assert all(doc is not None and out == len(doc.problems) for doc, out in results[1:])
+
+
+def test_extract_paths_links_reposts_across_batches(tmp_path):
+    """Reposts are linked to originals read in an earlier batch of BATCH files."""
+    src = next(SAMPLES.joinpath("web").glob("*.txt"))
+    text = src.read_text(encoding="utf-8")
+    for i in range(BATCH + 2):
+        (tmp_path / f"a{i:02d}.txt").write_text(f"无关的第{i}篇\n\n" + "县纪委监委召开会议，部署谈心谈话工作。" * (i + 3),
+                                                 encoding="utf-8")
+    (tmp_path / "b_original.txt").write_text(text, encoding="utf-8")
+    for i in range(BATCH):
+        (tmp_path / f"c{i:02d}.txt").write_text("填充\n\n" + "某镇开展巡察整改工作。" * (i + 2), encoding="utf-8")
+    (tmp_path / "d_repost.txt").write_text("转载\n" + text, encoding="utf-8")
+    docs = {Path(d.path).name: d for d in extract_paths([tmp_path]) if not isinstance(d, IngestError)}
+    assert docs["d_repost.txt"].duplicate_of == str(tmp_path / "b_original.txt")
+    assert docs["b_original.txt"].duplicate_of is None
+
+
+@pytest.mark.parametrize("size", [0, 1])
+def test_empty_and_single_batches(size):
+    paths = list(iter_files([SAMPLES / "web"]))[:size]
+    assert len(extract_batch(paths)) == size
