@@ -65,7 +65,7 @@ def _places() -> tuple[re.Pattern, list[str]]:
     from xuncha.nlp import lexicon
 
     names = sorted({r[1] for r in lexicon.table("divisions.tsv") if len(r) > 2 and r[2] in ("county", "city")
-                    and len(r[1]) >= 3}, key=len, reverse=True)
+                    and len(r[1]) >= 3}, key=lambda n: (-len(n), n))
     return re.compile("|".join(map(re.escape, names))), names
 
 
@@ -78,7 +78,7 @@ def _variants() -> tuple[re.Pattern, dict[str, list[str]]]:
             words = [w for w in line.split("\t") if w]
             for w in words:
                 groups[w] = words
-    return re.compile("|".join(map(re.escape, sorted(groups, key=len, reverse=True)))), groups
+    return re.compile("|".join(map(re.escape, sorted(groups, key=lambda w: (-len(w), w))))), groups
 
 
 def vary(rng: random.Random, sentence: str, pool: list[str]) -> str:
