@@ -130,11 +130,6 @@ def process_files(paths: list[str]) -> list[tuple]:
     return out
 
 
-def process_file(path: str):
-    """process_files for one file (a worker's task: a crash then costs only that file)."""
-    return process_files([path])[0]
-
-
 # ---- parent side ---------------------------------------------------------------------------
 
 def stored_name(path: str) -> str:
@@ -147,35 +142,51 @@ def stored_name(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _ordered_results(paths: list[str], workers: int):
-    """Yield process_file results in the order of `paths`, a bounded window ahead.
+WORKER_BATCH = 4  # files per worker task: analysed stage by stage (pipeline.extract_batch)
 
-    A worker that dies (a crash inside a native library) costs only the file it was reading:
-    that file is reported as failed and the pool is started again for the rest.
+
+def _ordered_results(paths: list[str], workers: int):
+    """Yield process_files results in the order of `paths`, a bounded window ahead.
+
+    A worker that dies (a crash inside a native library) breaks the whole pool, and every task
+    in flight fails with it, so no task can be blamed from that alone: those files are read
+    again one at a time by a single worker, where a crash names its file. Only that file is
+    reported as failed; the pool then starts again for the rest.
     """
     if workers <= 1:
         for i in range(0, len(paths), BATCH):
             yield from process_files(paths[i : i + BATCH])
         return
-    todo = deque(paths)
+    todo = deque(paths[i : i + WORKER_BATCH] for i in range(0, len(paths), WORKER_BATCH))
     while todo:
+        suspects: list[str] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
             window: deque = deque()
-            broken = False
             while todo or window:
-                while todo and len(window) < workers * AHEAD_PER_WORKER:
-                    p = todo.popleft()
-                    window.append((p, pool.submit(process_file, p)))
-                p, fut = window.popleft()
+                while todo and len(window) * WORKER_BATCH < workers * AHEAD_PER_WORKER:
+                    chunk = todo.popleft()
+                    window.append((chunk, pool.submit(process_files, chunk)))
+                chunk, fut = window.popleft()
                 try:
-                    yield fut.result()
+                    yield from fut.result()
+                except BrokenProcessPool:
+                    suspects = chunk + [p for c, _ in window for p in c]
+                    break
+        yield from _one_at_a_time(suspects)
+
+
+def _one_at_a_time(paths: list[str]):
+    """process_files for each file alone in a one-worker pool, so that a crash is that file's."""
+    queue = deque(paths)
+    while queue:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker) as pool:
+            while queue:
+                p = queue.popleft()
+                try:
+                    yield from pool.submit(process_files, [p]).result()
                 except BrokenProcessPool:
                     yield p, None, "the reader process crashed on this file"
-                    todo.extendleft(reversed([q for q, _ in window]))
-                    broken = True
-                    break
-            if not broken:
-                return
+                    break  # a fresh pool for the rest
 
 
 def ingest(

@@ -1,0 +1,39 @@
+"""Worker pools: a reader process that crashes costs only the file it was reading."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import xuncha.catalogue.ingest as ingest_module
+from xuncha.catalogue.store import connect
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "documents" / "web"
+_real_process_files = ingest_module.process_files
+
+
+def crashing_process_files(paths):
+    """process_files, except that a file named *crash* kills its process as a native crash would."""
+    if any("crash" in Path(p).name for p in paths):
+        os._exit(139)
+    return _real_process_files(paths)
+
+
+def test_a_crashing_file_fails_alone_and_the_rest_is_stored(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sources = sorted(SAMPLES.glob("*.txt"))
+    names = []
+    for i in range(13):  # several worker tasks, the crash in the middle of one
+        src = sources[i % len(sources)]
+        name = "f%02d_crash.txt" % i if i == 6 else "f%02d.txt" % i
+        text = src.read_text(encoding="utf-8") + f"\n第{i}份材料的补充说明。\n"
+        (docs / name).write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
+        names.append(name)
+    monkeypatch.setattr(ingest_module, "process_files", crashing_process_files)  # forked workers inherit it
+    summary = ingest_module.ingest([docs], tmp_path / "c.db", workers=2, progress=False)
+    assert [Path(e.path).name for e in summary.errors] == ["f06_crash.txt"]
+    assert "crashed" in summary.errors[0].reason
+    conn = connect(tmp_path / "c.db", create=False)
+    stored = sorted(Path(p).name for (p,) in conn.execute("SELECT path FROM documents"))
+    assert stored == sorted(n for n in names if "crash" not in n)
