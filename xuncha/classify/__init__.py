@@ -39,8 +39,8 @@ def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess 
                   explain: bool = True) -> list[dict]:
     """Classify (text, unit) pairs in one batch; results in the same order.
 
-    `explain=False` leaves "cues" empty: the words behind a decision are for people reading one
-    result, not for the catalogue, which does not store them.
+    `explain=False` leaves "cues" and "alternatives" empty: the words behind a decision and the
+    runners-up are for people reading one result, not for the catalogue, which does not store them.
     """
     from xuncha.classify import features
     from xuncha.classify.model import get_scorer
@@ -73,7 +73,7 @@ def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess 
                 "domain": dom.domain,
                 "domain_confidence": round(dom.confidence, 4),
                 "alternatives": [{"category": model.classes[j], "confidence": round(float(row[j]), 4)}
-                                 for j in order[1:4]],
+                                 for j in order[1:4]] if explain else [],
                 "cues": cues,
             }
     return results  # type: ignore[return-value]
