@@ -138,9 +138,9 @@ def test_viterbi_gives_jieba_posseg_paths(texts):
 
     from jieba.posseg.viterbi import viterbi
 
-    from xuncha.nlp.segment import _posseg_hmm
+    from xuncha.nlp.name_hmm import posseg_hmm
 
-    hmm = _posseg_hmm()
+    hmm = posseg_hmm()
     rng = random.Random(3)
     runs = sorted({r[:8] for t in texts[:250] for r in re.findall("[\u4e00-\u9fd5]{2,}", t)})
     chars = sorted(set("".join(runs)))
