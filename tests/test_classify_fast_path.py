@@ -92,7 +92,8 @@ def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same
 
     from xuncha.classify import domains
 
-    pattern = domains._INSPECTED[-1]
+    pattern, anchor, reach = domains._INSPECTED[-1]
+    assert anchor is not None  # the phrasing tried only near its anchor
     pieces = ["巡察整改", "巡视整改", "县人民医院党委", "关于", "落实", "某镇", "对", "，", "领导班子",
               "12个村（社区）", "党总支", "第一中学", "的"]
     rng = random.Random(11)
@@ -100,7 +101,7 @@ def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same
     found = 0
     for text in texts:
         expected = [m.span() for m in pattern.finditer(text)]
-        assert [m.span() for m in domains._matches(pattern, text)] == expected, text
+        assert [m.span() for m in domains._matches(pattern, text, anchor, reach)] == expected, text
         found += len(expected)
     assert found > 1000
 

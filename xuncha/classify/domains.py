@@ -98,11 +98,14 @@ def _text_domain_of(norm: str) -> DomainGuess | None:
 # "对县人民医院党委开展巡察", "巡察城关镇党委情况反馈", "向XX村党支部反馈巡察情况".
 _UNIT = r"(?P<u>[\u4e00-\u9fff0-9（）()]{2,30}?)"
 _ORGAN = r"(?:党委|党组|党工委|党总支|党支部|领导班子)?"
+# The last phrasing opens with the unit itself, so a plain scan would try up to 30 unit lengths
+# at every character; its matches end in 巡察整改 and open at most 40 characters before it (unit
+# 30, organ 4, 关于 2, 落实 2), so it is tried only that close to one: (pattern, anchor, reach).
 _INSPECTED = [
-    re.compile(r"对" + _UNIT + _ORGAN + r"(?:开展|进行|实施)了?[^。，；]{0,8}?巡[察视]"),
-    re.compile(r"巡[察视]" + _UNIT + _ORGAN + r"(?:工作)?(?:情况)?的?反馈"),
-    re.compile(r"向" + _UNIT + _ORGAN + r"(?:反馈|通报)[^。；]{0,6}?巡[察视]"),
-    re.compile(_UNIT + _ORGAN + r"(?:关于)?(?:落实)?巡[察视]整改"),
+    (re.compile(r"对" + _UNIT + _ORGAN + r"(?:开展|进行|实施)了?[^。，；]{0,8}?巡[察视]"), None, 0),
+    (re.compile(r"巡[察视]" + _UNIT + _ORGAN + r"(?:工作)?(?:情况)?的?反馈"), None, 0),
+    (re.compile(r"向" + _UNIT + _ORGAN + r"(?:反馈|通报)[^。；]{0,6}?巡[察视]"), None, 0),
+    (re.compile(_UNIT + _ORGAN + r"(?:关于)?(?:落实)?巡[察视]整改"), re.compile(r"巡[察视]整改"), 40),
 ]
 _INSPECTOR_KINDS = {"discipline", "inspection"}  # Body.kind of 纪委监委 and 巡察 bodies: they inspect
 _INSPECTORS = re.compile(r"纪委|监委|巡察|巡视|委员会第|巡察办|巡视办")
@@ -118,20 +121,14 @@ def inspected_unit(text: str | None) -> str | None:
     return found[0] if found else None
 
 
-# The last phrasing opens with the unit itself, so a plain scan tries up to 30 unit lengths at
-# every character; a match ends in 巡察整改 and opens at most this far before it (unit 30,
-# organ 4, 关于 2, 落实 2), so only positions that close to one are tried.
-_RECTIFY = re.compile(r"巡[察视]整改")
-_RECTIFY_REACH = 40
-
-
-def _matches(pattern: re.Pattern, norm: str):
-    """pattern.finditer(norm), trying the unit-first phrasing only near a 巡察整改."""
-    if pattern is not _INSPECTED[-1]:
+def _matches(pattern: re.Pattern, norm: str, anchor: re.Pattern | None = None, reach: int = 0):
+    """pattern.finditer(norm); with an `anchor` every match ends in, only the positions at most
+    `reach` characters before an anchor are tried (the same matches, found without trying the
+    rest)."""
+    if anchor is None:
         yield from pattern.finditer(norm)
         return
-    starts = sorted({p for k in (m.start() for m in _RECTIFY.finditer(norm))
-                     for p in range(max(0, k - _RECTIFY_REACH), k)})
+    starts = sorted({p for k in (m.start() for m in anchor.finditer(norm)) for p in range(max(0, k - reach), k)})
     pos = 0
     for p in starts:
         if p >= pos:
@@ -143,8 +140,8 @@ def _matches(pattern: re.Pattern, norm: str):
 
 def _inspected_in(norm: str) -> tuple[str, DomainGuess] | None:
     """(unit, its domain) for the inspected unit named in a normalised text."""
-    for pattern in _INSPECTED:
-        for m in _matches(pattern, norm):
+    for pattern, anchor, reach in _INSPECTED:
+        for m in _matches(pattern, norm, anchor, reach):
             unit = m.group("u")
             unit = re.split(r"[对向的]", unit)[-1]
             if len(unit) >= 2 and not _INSPECTORS.search(unit):

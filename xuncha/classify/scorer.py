@@ -5,8 +5,8 @@ Why: importing scikit-learn and unpickling its pipeline costs about two seconds 
 arithmetic for a document's few dozen findings. The model is a union of TF-IDF blocks (character
 1–3-grams, words and word bigrams, cue columns) feeding a linear SVM calibrated per fold with
 sigmoids; all of it is vocabularies, idf vectors and weight matrices. `LinearScorer.from_pipeline`
-copies them out of the fitted pipeline; `proba` computes the same probabilities as the pipeline's
-predict_proba (a test compares them to 1e-9) with one gather and one sum per document.
+copies them out of the fitted pipeline; `model_proba` computes the same probabilities as the
+pipeline's predict_proba (a test compares them to 1e-9) with one gather and one sum per batch.
 """
 
 from __future__ import annotations
@@ -44,15 +44,13 @@ class LinearScorer:
     """Vocabularies, idf weights and the calibrated folds' linear models of one fitted pipeline."""
 
     def __init__(self, *, classes: list[str], char_vocab: dict[str, int], char_idf: np.ndarray,
-                 word_vocab: dict[str, int], word_idf: np.ndarray, cue_weight: float,
+                 word_vocab: dict[str, int], word_idf: np.ndarray,
                  weights: np.ndarray, intercepts: np.ndarray, sig_a: np.ndarray, sig_b: np.ndarray,
                  n_folds: int):
         self.classes = classes
-        self.char_vocab = char_vocab
         self.char_idf = char_idf
         self.word_vocab = word_vocab
         self.word_idf = word_idf
-        self.cue_weight = cue_weight
         # rows: char features, word features, cue columns (block weights folded in);
         # columns: fold-major, class-minor (fold f, class c → f * n_classes + c)
         self.weights = weights
@@ -62,7 +60,7 @@ class LinearScorer:
         self.n_folds = n_folds
         cue_order = [cid for cid, _ in features.category_cues()]
         self._cue_cols = [cue_order.index(c) for c in classes]
-        # the character vocabulary as sorted integer keys (see _char_columns), for vectorised look-ups
+        # the character vocabulary kept only as sorted integer keys (see _char_columns)
         keys = np.array([_gram_key(g) for g in char_vocab], dtype=np.int64)
         order = np.argsort(keys)
         self._char_keys = keys[order]
@@ -102,7 +100,6 @@ class LinearScorer:
             classes=classes,
             char_vocab=dict(chars.vocabulary_), char_idf=np.asarray(chars.idf_, dtype=np.float64),
             word_vocab=dict(words.vocabulary_), word_idf=np.asarray(words.idf_, dtype=np.float64),
-            cue_weight=bw.get("cues", 1.0),
             weights=np.ascontiguousarray(weights),
             intercepts=np.concatenate([fold.estimator.intercept_ for fold in folds]),
             sig_a=np.array([c.a_ for fold in folds for c in fold.calibrators]),
