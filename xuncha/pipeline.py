@@ -28,13 +28,18 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield path
 
 
-def analyse(doc: Document) -> Document:
-    """Fill a Document's findings: extraction first, then problem classification."""
+def _analysis_stages() -> tuple[Callable[[Document], Document], ...]:
+    """The analysis of a read Document, in order: extraction first, then problem classification."""
     from xuncha.classify import classify_document
     from xuncha.nlp import annotate
 
-    annotate(doc)
-    classify_document(doc)
+    return annotate, classify_document
+
+
+def analyse(doc: Document) -> Document:
+    """Fill a Document's findings (see _analysis_stages)."""
+    for stage in _analysis_stages():
+        stage(doc)
     return doc
 
 
@@ -58,9 +63,7 @@ def extract_batch(paths: Sequence[str | os.PathLike], *,
     One (Document, then's result) per path in order; a file that fails at any stage gives
     (None, IngestError or the unexpected exception) and the others go on.
     """
-    from xuncha.classify import classify_document
     from xuncha.ingest import read_document
-    from xuncha.nlp import annotate
 
     results: list[list] = [[None, None] for _ in paths]
 
@@ -73,7 +76,7 @@ def extract_batch(paths: Sequence[str | os.PathLike], *,
 
     for i, path in enumerate(paths):
         results[i][0] = run(read_document, i, path)
-    for stage in (annotate, classify_document, then):
+    for stage in (*_analysis_stages(), then):
         if stage is not None:
             for i, (doc, _) in enumerate(results):
                 if doc is not None:
