@@ -5,7 +5,6 @@ random moments, bad files, two ingests at once."""
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3

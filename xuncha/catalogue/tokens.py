@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
 
 from xuncha.document import Document
 from xuncha.nlp.segment import cut, doc_tokens, is_word
@@ -40,11 +39,6 @@ def _expand(token: str) -> tuple[str, ...]:
                     found.append(piece)
     found.append(token)
     return tuple(found)
-
-
-def index_tokens(tokens: list[str]) -> list[str]:
-    """Tokens as stored in the index: each word preceded by the dictionary words inside it."""
-    return list(chain.from_iterable(map(_expand, tokens)))
 
 
 @lru_cache(maxsize=200_000)
