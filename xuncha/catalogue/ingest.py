@@ -302,7 +302,14 @@ def ingest(
 
 
 class _progress:
-    """A rich progress bar on stderr (a no-op when disabled or when there is nothing to do)."""
+    """A rich progress bar on stderr (a no-op when disabled or when there is nothing to do).
+
+    It is redrawn from this thread, at most REDRAWS_PER_SECOND times, as documents are stored:
+    rich's own refresh thread made every ingest about 25% slower (20 MB, one worker: 44 s
+    against 33 s), though it wakes only ten times a second.
+    """
+
+    REDRAWS_PER_SECOND = 8
 
     def __init__(self, enabled: bool, total: int):
         self.enabled = enabled and total > 0
@@ -315,10 +322,20 @@ class _progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self.bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
+                            console=Console(stderr=True), transient=True, auto_refresh=False)
         self.bar.start()
         task = self.bar.add_task("ingest", total=self.total)
-        return lambda: self.bar.advance(task)
+        gap = 1.0 / self.REDRAWS_PER_SECOND
+        next_redraw = 0.0
+
+        def advance() -> None:
+            nonlocal next_redraw
+            self.bar.advance(task)
+            if (now := time.monotonic()) >= next_redraw:
+                next_redraw = now + gap
+                self.bar.refresh()
+
+        return advance
 
     def __exit__(self, *exc) -> None:
         if self.enabled:
