@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from collections import Counter
+from operator import itemgetter
 from functools import lru_cache
 from importlib import resources
 
@@ -125,12 +126,12 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
     if full_only:
         full, lengths_ending = _full_names_by_ending()
+        ending = lengths_ending.get
         for m in _SUFFIX_CHAR.finditer(text):
             end = m.end()
-            for length in lengths_ending.get(text[end - 2:end], ()):
-                cand = text[end - length:end]
-                if length <= end and cand in full:
-                    found.append((end - length, end, cand))
+            for length in ending(text[end - 2:end], ()):
+                if length <= end and text[end - length:end] in full:
+                    found.append((end - length, end, text[end - length:end]))
                     break
     else:
         lengths_starting = _names_by_start()
@@ -145,7 +146,10 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
                     i += length - 1
                     break
             i += 1
-    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    # By start, the longer first: both loops find names in increasing order of end (and of start),
+    # so reversed and stably sorted on the start alone puts the longer of two that share a start first.
+    found.reverse()
+    found.sort(key=itemgetter(0))
     out: list[tuple[int, int, str]] = []
     for item in found:
         if out and item[0] < out[-1][1]:
@@ -154,13 +158,20 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     return out
 
 
+@lru_cache(maxsize=None)
+def _name_reading(name: str) -> tuple[list[Division], bool]:
+    """(the divisions `name` may mean, whether it is only a short county form): the same for every
+    mention of the name, so worked out once per process."""
+    cands = load_divisions().by_name[name]
+    is_full = any(c.name == name for c in cands)
+    return cands, not is_full and all(c.level == "county" for c in cands)
+
+
 def _mentions(text: str, *, trust_short: bool) -> list[list[Division]]:
-    divs = load_divisions()
     found: list[list[Division]] = []
     for start, end, name in _scan(text, full_only=not trust_short):
-        cands = divs.by_name[name]
-        is_full = any(c.name == name for c in cands)
-        if not is_full and all(c.level == "county" for c in cands):
+        cands, short_county = _name_reading(name)
+        if short_county:
             after = text[end:end + 2]
             at_start = start == 0 or text[start - 1] in " \t:：(（【[“\"·"
             if not (at_start or _ORG_AFTER.match(after)):
@@ -176,46 +187,73 @@ def _score(candidates: list[list[Division]], cover: float = 0.6) -> str | None:
     other mentions support most; then sibling mentions (和平区, 河西区, 南开区) lift the answer to
     their common parent (天津市) instead of picking one of them.
     """
-    divs = load_divisions()
-    support: dict[str, float] = {}
+    return _score_groups(_grouped(candidates), cover)
+
+
+def _grouped(candidates: list[list[Division]]) -> list[tuple[list[Division], int]]:
+    """(readings, number of mentions) per distinct mention: a name mentioned again is the same
+    list of readings (the one `Divisions.by_name` holds), so it is weighed once, times its count."""
+    counts: dict[int, list] = {}
     for cands in candidates:
-        weight = 1.0 / len(cands)
+        entry = counts.get(id(cands))
+        if entry is None:
+            counts[id(cands)] = [cands, 1]
+        else:
+            entry[1] += 1
+    return [(cands, n) for cands, n in counts.values()]
+
+
+@lru_cache(maxsize=None)
+def _codes_up(code: str) -> tuple[str, ...]:
+    """The codes of a division's chain, province first (scoring walks them for every mention)."""
+    return tuple(d.code for d in load_divisions()._chain(code))
+
+
+def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) -> str | None:
+    """`_score` over (readings, count) groups. Supports are sums of 1/k (k readings of a name), so
+    they are exact multiples of small fractions: a tie stays a tie, whatever order they are added in."""
+    up = _codes_up
+    support: dict[str, float] = {}
+    for cands, n in groups:
+        weight = n / len(cands)
         for c in cands:
-            for anc in divs.chain(c.code):
-                support[anc.code] = support.get(anc.code, 0.0) + weight
+            for a in up(c.code):
+                support[a] = support.get(a, 0.0) + weight
     if not support:
         return None
 
     def strength(c: Division, own_weight: float) -> float:
         """Support from the OTHER mentions for reading `c` (its own mention left out)."""
-        chain = divs.chain(c.code)
-        return sum(support.get(a.code, 0.0) for a in chain) - own_weight * len(chain)
+        chain = up(c.code)
+        return sum(support.get(a, 0.0) for a in chain) - own_weight * len(chain)
 
-    resolved: list[Division] = []
-    for cands in candidates:
-        w = 1.0 / len(cands)
-        ranked = sorted(cands, key=lambda c: strength(c, w), reverse=True)
-        if len(ranked) > 1 and strength(ranked[0], w) - strength(ranked[1], w) < 1e-9:
-            continue  # 江北 alone: Ningbo or Chongqing? Nothing else says, so it says nothing.
-        resolved.append(ranked[0])
-    if not resolved:
+    mentioned: Counter = Counter()  # resolved reading → mentions
+    total = 0
+    for cands, n in groups:
+        if len(cands) > 1:
+            w = 1.0 / len(cands)
+            ranked = sorted(cands, key=lambda c: strength(c, w), reverse=True)
+            if strength(ranked[0], w) - strength(ranked[1], w) < 1e-9:
+                continue  # 江北 alone: Ningbo or Chongqing? Nothing else says, so it says nothing.
+        mentioned[cands[0].code if len(cands) == 1 else ranked[0].code] += n
+        total += n
+    if not total:
         return None
     # A mention agrees with a node when it is the node, one of its descendants (the node is in
     # the mention's chain) or one of its ancestors (the mention is in the node's chain); both hold
     # only when they are the same. Counted per node from the chains instead of per pair.
-    mentioned = Counter(c.code for c in resolved)
     below: Counter = Counter()  # node → mentions at or under it
     for code, times in mentioned.items():
-        for a in divs.chain(code):
-            below[a.code] += times
-
-    def agreeing(node: str) -> int:
-        return below[node] + sum(mentioned[a.code] for a in divs.chain(node)) - mentioned[node]
-
-    need = cover * len(resolved)
-    scored = [(len(divs.chain(n)), agreeing(n), n) for n in below]
-    ok = [t for t in scored if t[1] >= need]
-    return max(ok)[2] if ok else None
+        for a in up(code):
+            below[a] += times
+    need = cover * total
+    best = None
+    for node, under in below.items():
+        chain = up(node)
+        agreeing = under + sum(mentioned[a] for a in chain) - mentioned[node]
+        if agreeing >= need and (best is None or (len(chain), agreeing, node) > best):
+            best = (len(chain), agreeing, node)
+    return best[2] if best else None
 
 
 def find_region(*texts: str | None, body: str | None = None) -> str | None:
@@ -230,15 +268,17 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
     for t in texts:
         if t:
             head.extend(_mentions(t, trust_short=True))
-    context: list[list[Division]] = []
+    # The body's mentions are full names (never a short form needing context), counted per name.
+    context: list[tuple[list[Division], int]] = []
     if body:
-        context = _mentions(body[:3000], trust_short=False)
+        names = Counter(name for _, _, name in _scan(body[:3000], full_only=True))
+        context = [(divs.by_name[name], n) for name, n in names.items()]
     if head:
         # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
         consistent = _consistent_with(head)
-        code = _score(head + [c for c in context if consistent(c)])
+        code = _score_groups(_grouped(head) + [(c, n) for c, n in context if consistent(c)])
     elif context:
-        code = _score(context)
+        code = _score_groups(context)
     else:
         return None
     return divs.full_name(code) if code else None
@@ -248,11 +288,10 @@ def _consistent_with(head: list[list[Division]]):
     """A test of whether some reading of a mention lies within, or contains, some reading of the
     header's mentions: the header's readings and their ancestors are gathered once, so each
     mention costs one walk up its own chains."""
-    divs = load_divisions()
     codes = {a.code for h in head for a in h}
-    above = {anc.code for code in codes for anc in divs.chain(code)}  # the readings and their ancestors
+    above = {anc for code in codes for anc in _codes_up(code)}  # the readings and their ancestors
 
     def consistent(cands: list[Division]) -> bool:
-        return any(b.code in above or any(anc.code in codes for anc in divs.chain(b.code)) for b in cands)
+        return any(b.code in above or not codes.isdisjoint(_codes_up(b.code)) for b in cands)
 
     return consistent
