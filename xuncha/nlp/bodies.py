@@ -14,6 +14,7 @@ import re
 from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from xuncha.document import Body
 from xuncha.nlp import lexicon
@@ -408,15 +409,27 @@ def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
     return None
 
 
-def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
+def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | None = None,
+                  consulted: list | None = None) -> int | None:
     """Move the start off a word the name only half covers (组织|乡镇纪委, 乡|镇纪委).
 
     The name must begin at a word boundary of the segmented surroundings; a level character
     glued to 该/本 (该县纪委) is fine. Otherwise the first element is dropped and the rest checked.
+    The boundaries are those of a 10-character piece around the start segmented alone and, when
+    given, the document's own segmentation (`bounds`, _token_bounds): a boundary in either will do
+    (each segmentation now and then glues a level character to a place: 北镇市县|纪委, 南岸区区|纪委,
+    呼伦贝尔市县|人民医院), and the document's, asked first, spares segmenting the piece. With
+    `bounds`, each boundary asked about there is added to `consulted` as (position, answer).
     """
     while start is not None and start < end:
         if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
             return start
+        if bounds is not None:
+            aligned = start in bounds
+            if consulted is not None:
+                consulted.append((start, aligned))
+            if aligned:
+                return start
         lo = max(0, start - 4)
         if _boundary_at(text[lo : min(end, start + 6)], start - lo):
             return start
@@ -425,6 +438,23 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab) -> int | None:
             return _valid(text, nxt, ["head"], v)
         start = nxt
     return None
+
+
+Bounds = frozenset  # positions in a text where a word of its segmentation starts
+
+
+def _token_bounds(text: str, tokens: list[str] | None) -> Bounds | None:
+    """Where the words of `tokens` start in `text` (and where the text ends), or None without
+    tokens or when they do not spell the text's length."""
+    if not tokens or not isinstance(tokens, list):
+        return None
+    try:
+        ends = list(accumulate(map(len, tokens)))
+    except TypeError:  # not a list of strings
+        return None
+    if ends[-1] != len(text):
+        return None
+    return frozenset(ends).union((0,))
 
 
 @lru_cache(maxsize=1 << 16)
@@ -482,14 +512,18 @@ def _generic(text: str, start: int, v: _Vocab) -> bool:
     return stop is not None and (field is None or len(stop.group()) >= len(field.group()))
 
 
-def extract_bodies(text: str, region: str | None = None) -> list[Body]:
+def extract_bodies(text: str, region: str | None = None, tokens: list[str] | None = None) -> list[Body]:
     """Organisation names in `text`, one record per distinct name (first mention). Never raises.
 
     `region` (ingestion's "湖北省十堰市郧西县") helps resolve short forms when the text names no place.
+    `tokens` (the document's segmentation, xuncha.nlp.segment.doc_tokens) gives the word boundaries
+    a name must begin on; without them (or when they do not spell `text`) a short piece around each
+    name is segmented on its own instead.
     """
     if not isinstance(text, str) or not text:
         return []
     v = _vocab()
+    bounds = _token_bounds(text, tokens)
     found: list[tuple[int, int, str]] = []
     before = MAX_NAME + 2 * v.lookback + 10  # see _decide_window
     after = v.head_lengths[0] if v.head_lengths else 1
@@ -501,7 +535,7 @@ def extract_bodies(text: str, region: str | None = None) -> list[Body]:
             continue
         if needs_part and (hs == 0 or (text[hs - 1] not in any_last and not text[hs - 1].isdigit())):
             continue  # a head that needs a name part before it, and no part (not any_last) ends here
-        decided = _decide_mention(text, hs, he, before, after)
+        decided = _decide_mention(text, hs, he, before, after, bounds)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
     found = _drop_contained(found)
@@ -537,11 +571,14 @@ def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
 
 NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed under
 ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
+BOUNDED_NEAR = 2  # the same with the document's boundaries (_decide_mention_bounded)
 DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
 _decisions: dict[str | tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
+_bounded_decisions: dict = {}  # near context → (left, right) → context → [(head offset, answer, boundaries asked)]
 
 
-def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tuple[int, str] | None:
+def _decide_mention(text: str, hs: int, he: int, before: int, after: int,
+                    bounds: Bounds | None = None) -> tuple[int, str] | None:
     """_decide for the mention text[hs:he], remembered with just the context it read.
 
     Names recur in and across documents, but the `before` characters _decide may read rarely
@@ -550,7 +587,11 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
     around it, with the exact context it needs, compared on look-up. `before` is how far back
     _decide may read (_decide_window); the context is never wider than `after` past the head.
+    With the document's word boundaries (`bounds`), the entry also holds the boundaries asked
+    about (as positions in its context), which must be the same where it is used again.
     """
+    if bounds is not None:
+        return _decide_mention_bounded(text, hs, he, after, bounds)
     if hs >= NEAR_BEFORE and he + NEAR_AFTER <= len(text):
         near = text[hs - NEAR_BEFORE : he + NEAR_AFTER]  # the head's place in it follows from its length
     else:  # at an end of the text: the head's place is part of the key
@@ -580,12 +621,55 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tup
     return found
 
 
+def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bounds) -> tuple[int, str] | None:
+    """_decide_mention with the document's word boundaries. Its contexts are shorter (no piece is
+    segmented around the start), so they are filed under fewer characters around the head
+    (BOUNDED_NEAR), then by their width, then by the context itself; each entry also holds the
+    boundaries its decision asked about, relative to its context, which must agree to be used."""
+    if hs >= BOUNDED_NEAR and he + NEAR_AFTER <= len(text):
+        near = text[hs - BOUNDED_NEAR : he + NEAR_AFTER]
+    else:
+        lo0 = hs - BOUNDED_NEAR if hs > BOUNDED_NEAR else 0
+        near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
+    shapes = _bounded_decisions.get(near)
+    if shapes:
+        for (left, right), contexts in shapes.items():
+            lo = hs - left if hs >= left else 0
+            entries = contexts.get(text[lo : he + right])
+            if entries:
+                for hs_in, found, asked in entries:
+                    if hs - lo != hs_in:
+                        continue
+                    if asked and any((lo + at in bounds) != answer for at, answer in asked):
+                        continue
+                    return None if found is None else (found[0] + lo, found[1])
+    consulted: list[tuple[int, bool]] = []
+    found, first, last = _decide_reach(text, hs, he, _vocab(), bounds, consulted)
+    left = hs - first if hs - first > BOUNDED_NEAR else BOUNDED_NEAR
+    right = last - he if last - he > NEAR_AFTER else NEAR_AFTER
+    if right > after:
+        right = after
+    clo = hs - left if hs > left else 0
+    if shapes is None:
+        if len(_bounded_decisions) >= DECISIONS_MAX:
+            _bounded_decisions.clear()
+        shapes = _bounded_decisions[near] = {}
+    contexts = shapes.get((left, right))
+    if contexts is None:
+        contexts = shapes[(left, right)] = {}
+    contexts.setdefault(text[clo : he + right], []).append(
+        (hs - clo, None if found is None else (found[0] - clo, found[1]),
+         tuple((at - clo, answer) for at, answer in consulted)))
+    return found
+
+
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
     """(start, kind) of the body whose last head is text[hs:he], or None if it names no body."""
     return _decide_reach(text, hs, he, v)[0]
 
 
-def _decide_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[tuple[int, str] | None, int, int]:
+def _decide_reach(text: str, hs: int, he: int, v: _Vocab, bounds: Bounds | None = None,
+                  consulted: list | None = None) -> tuple[tuple[int, str] | None, int, int]:
     """_decide's answer, and the first position and the end of the characters that decided it.
 
     Before: growth's look-backs, and what _word_aligned and _generic read before the start they
@@ -598,10 +682,10 @@ def _decide_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[tuple[int, st
         start = _valid(text, start, types, v)
     if start is None:
         return None, first, last
-    reach = _aligned_reach(text, start)
+    reach = _aligned_reach(text, start, bounds is not None and start in bounds)
     if reach < first:
         first = reach
-    start = _word_aligned(text, start, he, v)
+    start = _word_aligned(text, start, he, v, bounds, consulted)
     if start is None:
         return None, first, last
     reach = _generic_reach(text, start, v)
@@ -612,14 +696,15 @@ def _decide_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[tuple[int, st
     return (start, _kind(text, start, he, types, v)), first, last
 
 
-def _aligned_reach(text: str, start: int) -> int:
+def _aligned_reach(text: str, start: int, bounded: bool = False) -> int:
     """The first position _word_aligned(text, start, …) reads before `start`: the character before
-    it, or the four its segmented piece begins with (later starts it tries lie to the right).
+    it, or the four its segmented piece begins with (later starts it tries lie to the right; when
+    the document's boundaries have one at `start`, `bounded`, no piece is read).
     At the text's start it is -1, so that the remembered context is tied to the text's start."""
     if start == 0:
         return -1
     before = text[start - 1]
-    if before in "该本驻" or not ("\u4e00" <= before <= "\u9fff"):
+    if bounded or before in "该本驻" or not ("\u4e00" <= before <= "\u9fff"):
         return start - 1
     return start - 4
 
