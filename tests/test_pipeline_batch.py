@@ -64,3 +64,25 @@ def test_extract_paths_links_reposts_across_batches(tmp_path):
 def test_empty_and_single_batches(size):
     paths = list(iter_files([SAMPLES / "web"]))[:size]
     assert len(extract_batch(paths)) == size
+
+
+def test_a_document_that_breaks_batch_classification_fails_alone(monkeypatch):
+    """Classification scores a batch's findings together; a document that makes it raise is
+    then classified alone, so it fails by itself and the others keep their categories."""
+    import xuncha.classify as classify
+
+    paths = sorted(p for p in iter_files([SAMPLES / "web"]))[:3]
+    expected = _one_by_one(paths)
+    real = classify.document_domain
+
+    def broken(doc):
+        if doc.path == str(paths[1]):
+            raise RuntimeError("domain bug")
+        return real(doc)
+
+    monkeypatch.setattr(classify, "document_domain", broken)
+    results = extract_batch(paths)
+    assert results[1][0] is None and isinstance(results[1][1], RuntimeError)
+    got = [doc.to_dict() for doc, _ in (results[0], results[2])]
+    assert got == [expected[0], expected[2]]
+    assert any(p["category"] for d in got for p in d["problems"])

@@ -28,17 +28,18 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield path
 
 
-def _analysis_stages() -> tuple[Callable[[Document], Document], ...]:
-    """The analysis of a read Document, in order: extraction first, then problem classification."""
-    from xuncha.classify import classify_document
+def _analysis_stages() -> tuple[tuple[Callable[[Document], object], Callable[[list[Document]], object] | None], ...]:
+    """The analysis of a read Document, in order: extraction first, then problem classification.
+    Each stage as (one document, several documents at once or None)."""
+    from xuncha.classify import classify_document, classify_documents
     from xuncha.nlp import annotate
 
-    return annotate, classify_document
+    return (annotate, None), (classify_document, classify_documents)
 
 
 def analyse(doc: Document) -> Document:
     """Fill a Document's findings (see _analysis_stages)."""
-    for stage in _analysis_stages():
+    for stage, _ in _analysis_stages():
         stage(doc)
     return doc
 
@@ -76,13 +77,22 @@ def extract_batch(paths: Sequence[str | os.PathLike], *,
 
     for i, path in enumerate(paths):
         results[i][0] = run(read_document, i, path)
-    for stage in (*_analysis_stages(), then):
-        if stage is not None:
-            for i, (doc, _) in enumerate(results):
-                if doc is not None:
-                    out = run(stage, i, doc)
-                    if stage is then and results[i][0] is not None:
-                        results[i][1] = out
+    for stage, together in _analysis_stages():
+        alive = [(i, doc) for i, (doc, _) in enumerate(results) if doc is not None]
+        if together is not None and len(alive) > 1:
+            try:
+                together([doc for _, doc in alive])
+                continue
+            except Exception:
+                pass  # one document broke the batch: take them one by one to fail only that one
+        for i, doc in alive:
+            run(stage, i, doc)
+    if then is not None:
+        for i, (doc, _) in enumerate(results):
+            if doc is not None:
+                out = run(then, i, doc)
+                if results[i][0] is not None:
+                    results[i][1] = out
     return [tuple(r) for r in results]
 
 

@@ -18,7 +18,7 @@ from xuncha.classify.domains import UNKNOWN, DomainGuess, document_domain, text_
 from xuncha.classify.taxonomy import load_taxonomy
 from xuncha.document import Document
 
-__all__ = ["classify", "classify_many", "classify_lines", "classify_document", "train", "load_statements",
+__all__ = ["classify", "classify_many", "classify_lines", "classify_document", "classify_documents", "train", "load_statements",
            "CorpusError"]
 
 
@@ -42,6 +42,12 @@ def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess 
     `explain=False` leaves "cues" and "alternatives" empty: the words behind a decision and the
     runners-up are for people reading one result, not for the catalogue, which does not store them.
     """
+    return _classify_batch(items, [context] * len(items), explain)
+
+
+def _classify_batch(items: Sequence[tuple[str, str | None]], contexts: Sequence[DomainGuess | None],
+                    explain: bool) -> list[dict]:
+    """classify_many with each item's own document context (several documents in one pass)."""
     from xuncha.classify import features
     from xuncha.classify.model import get_scorer
 
@@ -63,7 +69,7 @@ def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess 
             if explain:
                 matched = features.matched_cues(features.normalize(text))
                 cues = list(dict.fromkeys(matched.get(best, []) + model.top_words(text, best)))[:6]
-            dom = _domain(text, unit, context)
+            dom = _domain(text, unit, contexts[i])
             results[i] = {
                 "text": text,
                 "category": best,
@@ -123,17 +129,29 @@ def classify_document(doc: Document) -> Document:
     The domain is that of the unit the document is about (see domains.document_domain), else
     what each statement's own words say, else "unknown".
     """
-    if not doc.problems:
-        return doc
-    context = document_domain(doc)
-    results = classify_many([(p.text, None) for p in doc.problems], context=context, explain=False)
-    for problem, res in zip(doc.problems, results):
-        problem.category = res["category"]
-        problem.category_name = res["category_name"]
-        problem.aspect = res["aspect"]
-        problem.domain = res["domain"]
-        problem.confidence = res["confidence"]
+    classify_documents([doc])
     return doc
+
+
+def classify_documents(docs: Sequence[Document]) -> None:
+    """classify_document for several documents, their findings scored in one pass: the model's
+    array work has a fixed cost per call that a document's dozen findings do not repay."""
+    items: list[tuple[str, None]] = []
+    contexts: list[DomainGuess | None] = []
+    for doc in docs:
+        if doc.problems:
+            context = document_domain(doc)
+            items.extend((p.text, None) for p in doc.problems)
+            contexts.extend([context] * len(doc.problems))
+    results = iter(_classify_batch(items, contexts, explain=False))
+    for doc in docs:
+        for problem in doc.problems:
+            res = next(results)
+            problem.category = res["category"]
+            problem.category_name = res["category_name"]
+            problem.aspect = res["aspect"]
+            problem.domain = res["domain"]
+            problem.confidence = res["confidence"]
 
 
 def train(extra_data_paths: Iterable[str | os.PathLike] = ()) -> Path:
