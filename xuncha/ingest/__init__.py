@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from xuncha.document import Document
@@ -57,11 +58,12 @@ def read_document(path: str | os.PathLike) -> Document:
     name = str(path)
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
     except OSError as err:
         raise IngestError(name, f"cannot read file ({err.strerror or err})") from None
-    if not p.is_file():
+    if not stat.S_ISREG(info.st_mode):
         raise IngestError(name, "not a regular file")
+    size = info.st_size
     if size == 0:
         raise IngestError(name, "empty file")
     limit = max_bytes()

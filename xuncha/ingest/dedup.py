@@ -141,6 +141,14 @@ def _byte_bits():
     return ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.int64)
 
 
+@lru_cache(maxsize=1)
+def _octet_offsets():
+    """256 * j for octet j of a hash: one bincount then counts the values of all eight octets."""
+    import numpy as np
+
+    return np.arange(8, dtype=np.intp) * 256
+
+
 def _simhash_of(hashes) -> int:
     """Bit i is set when most shingle hashes have bit i set."""
     import numpy as np
@@ -148,9 +156,10 @@ def _simhash_of(hashes) -> int:
     if not len(hashes):
         return 0
     octets = np.ascontiguousarray(hashes, dtype="<u8").view(np.uint8).reshape(-1, 8)  # octet j = bits 8j..8j+7
-    ones = np.concatenate([np.bincount(octets[:, j], minlength=256) @ _byte_bits() for j in range(8)])
-    majority = np.flatnonzero(2 * ones > len(hashes))
-    return sum(1 << int(i) for i in majority)
+    values = np.bincount((octets + _octet_offsets()).ravel(), minlength=2048).reshape(8, 256)
+    ones = (values @ _byte_bits()).ravel()  # ones[8j + i] = hashes with bit 8j + i set
+    majority = np.packbits(2 * ones > len(hashes), bitorder="little")
+    return int.from_bytes(majority.tobytes(), "little")
 
 
 def near_key(text: str) -> str:

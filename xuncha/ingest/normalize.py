@@ -56,29 +56,35 @@ def _opencc():
 
 
 @lru_cache(maxsize=1)
-def _rare_han() -> re.Pattern:
-    """One character class of the Han characters outside GB2312 (rare in simplified text)."""
+def _rare_han_class() -> str:
+    """The body of a character class of the Han characters outside GB2312 (rare in simplified
+    text), as ranges between the GB2312 characters."""
     from xuncha.ingest.encoding import gb2312_chars  # here: plain-text ingestion needs no charset detector
 
-    gb = gb2312_chars(87)
+    common = sorted(ord(c) for c in gb2312_chars(87) | _NAME_CHARS if 0x3400 <= ord(c) < 0xA000)
     ranges: list[tuple[int, int]] = []
-    for cp in range(0x3400, 0xA000):
-        ch = chr(cp)
-        if ch in gb or ch in _NAME_CHARS:
-            continue
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
-    body = "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
-    return re.compile(f"[{body}\uf900-\ufaff]")
+    start = 0x3400
+    for cp in common:
+        if cp > start:
+            ranges.append((start, cp - 1))
+        start = cp + 1
+    if start < 0xA000:
+        ranges.append((start, 0x9FFF))
+    return "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
+
+
+@lru_cache(maxsize=1)
+def _rare_han() -> re.Pattern:
+    """One character class of the Han characters outside GB2312 (rare in simplified text)."""
+    return re.compile(f"[{_rare_han_class()}\uf900-\ufaff]")
 
 
 @lru_cache(maxsize=1)
 def _suspects() -> re.Pattern:
     """Any character that can start a strong sign (_STRONG) or is a rare Han character: one scan
-    that clears most pages of both searches."""
-    return re.compile("[" + _rare_han().pattern[1:-1] + "\ue000-\uf8ff\ufffd\x80-\x9f\u00c3\u00c2\u00e2]")
+    that clears most pages of both searches (the rare-character pattern alone is compiled only when
+    a page has a suspect)."""
+    return re.compile("[" + _rare_han_class() + "\uf900-\ufaff\ue000-\uf8ff\ufffd\x80-\x9f\u00c3\u00c2\u00e2]")
 
 
 @lru_cache(maxsize=1)

@@ -36,8 +36,12 @@ class Page:
 
 
 def _is_prose(line: str) -> bool:
-    """An article paragraph: long and punctuated like sentences."""
-    return len(line) >= 40 and len(_PROSE.findall(line)) >= 2
+    """An article paragraph: long and punctuated like sentences (two marks are enough: the second
+    search stops there instead of listing every mark of a long paragraph)."""
+    if len(line) < 40:
+        return False
+    first = _PROSE.search(line)
+    return first is not None and _PROSE.search(line, first.end()) is not None
 
 
 def _title_like(line: str) -> bool:

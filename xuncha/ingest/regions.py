@@ -227,7 +227,7 @@ def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) 
         chain = up(c.code)
         return sum(support.get(a, 0.0) for a in chain) - own_weight * len(chain)
 
-    mentioned: Counter = Counter()  # resolved reading → mentions
+    mentioned: dict[str, int] = {}  # resolved reading → mentions (plain dicts: Counter's misses cost a call)
     total = 0
     for cands, n in groups:
         if len(cands) > 1:
@@ -235,22 +235,26 @@ def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) 
             ranked = sorted(cands, key=lambda c: strength(c, w), reverse=True)
             if strength(ranked[0], w) - strength(ranked[1], w) < 1e-9:
                 continue  # 江北 alone: Ningbo or Chongqing? Nothing else says, so it says nothing.
-        mentioned[cands[0].code if len(cands) == 1 else ranked[0].code] += n
+            code = ranked[0].code
+        else:
+            code = cands[0].code
+        mentioned[code] = mentioned.get(code, 0) + n
         total += n
     if not total:
         return None
     # A mention agrees with a node when it is the node, one of its descendants (the node is in
     # the mention's chain) or one of its ancestors (the mention is in the node's chain); both hold
     # only when they are the same. Counted per node from the chains instead of per pair.
-    below: Counter = Counter()  # node → mentions at or under it
+    below: dict[str, int] = {}  # node → mentions at or under it
     for code, times in mentioned.items():
         for a in up(code):
-            below[a] += times
+            below[a] = below.get(a, 0) + times
     need = cover * total
     best = None
+    said = mentioned.get
     for node, under in below.items():
         chain = up(node)
-        agreeing = under + sum(mentioned[a] for a in chain) - mentioned[node]
+        agreeing = under + sum(said(a, 0) for a in chain) - said(node, 0)
         if agreeing >= need and (best is None or (len(chain), agreeing, node) > best):
             best = (len(chain), agreeing, node)
     return best[2] if best else None
