@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 _lock = threading.Lock()
@@ -46,6 +47,19 @@ class PossegHMM:
         for y0, nexts in self.trans.items():
             for y, p in nexts.items():
                 self.into.setdefault(y, {})[y0] = p
+        # the same as sets, and the states with a way out
+        self.into_sets = {y: frozenset(lead) for y, lead in self.into.items()}
+        self.leaving = frozenset(y0 for y0, nexts in self.trans.items() if nexts)
+        self._char_states: dict[str, tuple | None] = {}
+
+    def _candidates(self, char: str) -> tuple | None:
+        """The character's states in char_state_tab, each once and in order (None if it has none)."""
+        try:
+            return self._char_states[char]
+        except KeyError:
+            found = self.states.get(char)
+            found = self._char_states[char] = None if found is None else tuple(dict.fromkeys(found))
+            return found
 
     def tag(self, text: str, route_tags, is_word) -> list[tuple[str, str]] | None:
         """The tagged words, or None for a text the replay does not cover (see _route)."""
@@ -92,6 +106,28 @@ class PossegHMM:
                 if x:
                     out.append((x, "m" if _NUM.match(x) else "eng" if _ENG.match(x) else "x"))
 
+    def edge_word(self, route: list[tuple[str, str]], is_word, first: bool) -> tuple[str, str] | None:
+        """The first (or last) word _cut_dag gives for the route of a block of Chinese characters only.
+
+        _cut_dag flushes each run of single characters on its own, so the edge word depends on the
+        edge run alone: the model runs over that run, not over every run of the block.
+        """
+        if not route:
+            return None
+        edge = route[0] if first else route[-1]
+        if len(edge[0]) >= 2:
+            return edge
+        run = []
+        for word, _ in (route if first else reversed(route)):
+            if len(word) != 1:
+                break
+            run.append(word)
+        chars = "".join(run if first else reversed(run))
+        if len(run) == 1 or is_word(chars):
+            return edge  # single characters keep their dictionary tags
+        words = _model_words(self, chars)
+        return words[0] if first else words[-1]
+
     def _cut_hmm(self, sentence: str):
         """posseg's __cut: the HMM's best state path, B/M/E/S positions with a tag each."""
         pos_list = self.viterbi(sentence)
@@ -114,44 +150,42 @@ class PossegHMM:
 
         jieba takes, for each state y, max((V[y0] + trans[y0][y] (else -inf) + emit, y0)) over all
         previous states y0. Those without a transition into y give -inf and lose to any finite
-        value, so only the states leading into y are tried, unless none of them gives a finite
-        value; then every previous state is tried, exactly as jieba does. Sums are taken in
-        jieba's order and ties go to the greater state, as in its tuple comparison.
+        value, so only the previous states leading into y are tried (a set intersection), unless
+        none of them gives a finite value; then every previous state is tried, exactly as jieba
+        does. Sums are taken in jieba's order and ties go to the greater state, as in its tuple
+        comparison.
         """
-        states, trans, emit, into = self.states, self.trans, self.emit, self.into
+        states, trans, emit, into, into_sets = self.states, self.trans, self.emit, self.into, self.into_sets
         all_states = trans.keys()
         v_prev = {}
         for y in states.get(obs[0], all_states):
             v_prev[y] = self.start[y] + emit[y].get(obs[0], MIN_FLOAT)
         paths = [dict.fromkeys(v_prev, "")]
         for t in range(1, len(obs)):
-            prev_states = [x for x in paths[-1] if len(trans[x]) > 0]
-            prev_set = set(prev_states)
+            prev_set = self.leaving.intersection(paths[-1])  # jieba's prev_states: those with a way out
             # jieba: the character's states that some previous state leads into (else those led into)
-            candidates = states.get(obs[t])
-            if candidates is None:
-                obs_states = {y for x in prev_states for y in trans[x]}
-            else:
-                obs_states = [y for y in dict.fromkeys(candidates) if _leads_into(into.get(y, {}), prev_states, prev_set)]
-            if not obs_states:
-                expect_next = {y for x in prev_states for y in trans[x]}
-                obs_states = expect_next if expect_next else all_states
+            work = []
+            candidates = self._candidates(obs[t])
+            if candidates is not None:
+                for y in candidates:
+                    ways = into_sets.get(y, NOWHERE) & prev_set
+                    if ways:
+                        work.append((y, ways))
+            if not work:
+                expect_next = {y for x in prev_set for y in trans[x]}
+                work = [(y, into_sets.get(y, NOWHERE) & prev_set) for y in (expect_next or all_states)]
             v_now, path = {}, {}
             char = obs[t]
-            for y in obs_states:
+            for y, ways in work:
                 e = emit[y].get(char, MIN_FLOAT)
                 best_v, best_y = MIN_INF, None
-                leading = into.get(y, {})
-                if len(leading) < len(prev_states):  # B states: every E and S leads in; M, E: two
-                    ways = ((y0, p) for y0, p in leading.items() if y0 in prev_set)
-                else:
-                    ways = ((y0, leading[y0]) for y0 in prev_states if y0 in leading)
-                for y0, p in ways:
-                    value = v_prev[y0] + p + e
+                leading = into.get(y)
+                for y0 in ways:
+                    value = v_prev[y0] + leading[y0] + e
                     if best_y is None or value > best_v or (value == best_v and y0 > best_y):
                         best_v, best_y = value, y0
                 if best_y is None or best_v == MIN_INF:  # no finite way in: jieba's full comparison
-                    best_v, best_y = max((v_prev[y0] + trans[y0].get(y, MIN_INF) + e, y0) for y0 in prev_states)
+                    best_v, best_y = max((v_prev[y0] + trans[y0].get(y, MIN_INF) + e, y0) for y0 in prev_set)
                 v_now[y], path[y] = best_v, best_y
             v_prev = v_now
             paths.append(path)
@@ -161,6 +195,13 @@ class PossegHMM:
             route[i] = state
             state = paths[i][state]
         return route
+
+
+@lru_cache(maxsize=1 << 15)
+def _model_words(hmm: PossegHMM, run: str) -> tuple[tuple[str, str], ...]:
+    """The model's words for a run of Chinese characters, remembered (names and the characters
+    around them recur across documents)."""
+    return tuple(hmm._cut_hmm(run))
 
 
 ROUTE_MAX = 24  # longer blocks of mixed script go to the reference engine
@@ -197,13 +238,7 @@ def _route(block: str, route_tags, is_word) -> list[tuple[str, str]] | None:
     return route
 
 
-def _leads_into(leading: dict, prev_states: list, prev_set: set) -> bool:
-    """True if one of the previous states is among `leading` (looking through the smaller)."""
-    if len(leading) <= len(prev_states):
-        return any(x in prev_set for x in leading)
-    return any(x in leading for x in prev_states)
-
-
+NOWHERE: frozenset = frozenset()
 MIN_FLOAT = -3.14e100  # jieba.posseg.viterbi's log probability of an unseen emission
 MIN_INF = float("-inf")
 

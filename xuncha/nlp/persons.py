@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from xuncha.document import Person
 from xuncha.nlp import lexicon
+from xuncha.nlp.name_hmm import posseg_hmm
 
 TITLES_AFTER_NAME = ("总书记", "同志")
 NOT_IN_GIVEN_NAME = set("副主书记委员长的了和与及在是等、，。：；！？说表示就也向对为从到将被把")
@@ -38,6 +39,7 @@ class _Vocab:
     after_name: tuple[str, ...]
     bylines: dict[str, str]
     byline_re: re.Pattern
+    byline_line_re: re.Pattern  # a line of 2 to 40 characters that opens with a byline word
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +49,7 @@ def _vocab() -> _Vocab:
     bylines = {row[0]: row[1] for row in lexicon.table("person_bylines.tsv")}
     return _Vocab(
         titles=titles,
-        title_re=lexicon.literal_re(titles),
+        title_re=_trie_re(titles),
         title_set=frozenset(titles),
         title_lengths=tuple(sorted({len(t) for t in titles if t}, reverse=True)),
         surnames=frozenset(s for s in surnames if len(s) == 1),
@@ -55,7 +57,31 @@ def _vocab() -> _Vocab:
         after_name=lexicon.words("person_after_name.txt"),
         bylines=bylines,
         byline_re=lexicon.literal_re(bylines, r"\s*[:：]?\s*"),
+        byline_line_re=re.compile(LINE_RE.pattern.replace("(", f"(?=(?:{lexicon.alternation(bylines)}))(", 1)
+                                  if bylines else lexicon.NEVER, re.M),
     )
+
+
+def _trie_re(words) -> re.Pattern:
+    """lexicon.literal_re(words) as a tree of shared prefixes (主(?:任|席)|副(?:主任|书记)…): the
+    same matches, each the longest word at its place, found ~1.5× faster since the engine tries
+    one branch per character instead of every word sharing the first one."""
+    tree: dict = {}
+    for word in words:
+        if word:
+            node = tree
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+
+    def branch(node: dict) -> str:
+        kids = [re.escape(ch) + branch(sub) for ch, sub in sorted(node.items()) if ch]
+        if not kids:
+            return ""
+        body = kids[0] if len(kids) == 1 else "(?:" + "|".join(kids) + ")"
+        return f"(?:{body})?" if "" in node else body  # a longer word first, else the word ending here
+
+    return re.compile(branch(tree)) if tree else re.compile(lexicon.NEVER)
 
 
 def _ends_name(text: str, pos: int, v: _Vocab) -> bool:
@@ -69,9 +95,20 @@ def _ends_name(text: str, pos: int, v: _Vocab) -> bool:
 
 def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
     """A plausible Chinese personal name: surname + one or two characters, not an ordinary word."""
+    if v is None or v is _vocab():
+        return _plausible_name(name)
+    return _looks_like_name(name, v)
+
+
+@lru_cache(maxsize=1 << 15)
+def _plausible_name(name: str) -> bool:
+    """looks_like_name with the data's vocabulary, remembered: the same names come back."""
+    return _looks_like_name(name, _vocab())
+
+
+def _looks_like_name(name: str, v: _Vocab) -> bool:
     from xuncha.nlp.segment import tag
 
-    v = v or _vocab()
     if not (2 <= len(name) <= 4) or not CJK.match(name):
         return False
     if name.startswith(v.compound):
@@ -99,23 +136,35 @@ def _surname_at(text: str, pos: int, v: _Vocab) -> bool:
 
 
 HAN_ONLY = re.compile(r"[\u4e00-\u9fd5]+")  # the characters jieba's tagger segments as one block
+# jieba.posseg tags each block of these characters on its own (its re_han_internal), so the first
+# (last) word of a piece comes from the piece's first (last) block alone.
+_BLOCK = "[\u4e00-\u9fd5a-zA-Z0-9+#&._]+"
+FIRST_BLOCK = re.compile(_BLOCK)
+LAST_BLOCK = re.compile(_BLOCK + r"\Z")
 
 
 def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[str, str], ...]:
-    """The piece tagged with the statistical name model (hmm=True), whose first (or last) word
-    is what the callers look at, computed the cheap way when it is known.
+    """Tagged words of the piece whose first (or last) one is the word the statistical name model
+    (hmm=True) gives there, the only one the callers look at.
 
-    The model only regroups runs of single characters that the dictionary route leaves; a word of
-    two or more characters on that route comes out as it is, with its dictionary tag. So when the
-    route's first (last) word is such a word, the dictionary-only tagging gives the same word and
-    tag, without the slow model (a piece of Han characters only: one block for both taggers).
+    That word comes from the piece's first (last) block of characters jieba.posseg tags together.
+    The model only regroups runs of single characters that the dictionary route leaves, each run on
+    its own; a word of two or more characters on that route comes out as it is, with its dictionary
+    tag. So for a block of Chinese characters only, the edge word is the route's when that is such a
+    word, and otherwise comes from the model run over the edge run of single characters alone
+    (name_hmm.PossegHMM.edge_word); other blocks are tagged whole with the model.
     """
-    from xuncha.nlp.segment import tag
+    from xuncha.nlp.segment import is_word, tag, tokenizer
 
-    if piece and HAN_ONLY.fullmatch(piece):
-        plain = tag(piece)
+    block = FIRST_BLOCK.match(piece) if first else LAST_BLOCK.search(piece)
+    if block and HAN_ONLY.fullmatch(block.group()):
+        plain = tag(block.group())
         if plain and len(plain[0 if first else -1][0]) >= 2:
             return plain
+        hmm = posseg_hmm() if tokenizer().name == "rjieba" else None  # the replaying engine's model
+        if hmm is not None:
+            edge = hmm.edge_word(plain, is_word, first)
+            return [edge] if edge is not None else []
     return tag(piece, hmm=True)
 
 
@@ -221,7 +270,7 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
     for m in v.title_re.finditer(text):
         title = m.group(0)
         at = m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u3000") else 0)  # 记者 张三
-        name = _name_in(text[at : at + NAME_WINDOW])
+        name = _name_in(text[at : at + NAME_WINDOW]) if _surname_at(text, at, v) else None  # as _name_at decides
         if name is not None:
             role_start = _role_before(text, m.end(), v, body_ends)
             found.append(Person(name=name, role=text[role_start : m.end()], start=at, end=at + len(name)))
@@ -249,18 +298,26 @@ class _BodyEnds:
 
     def __init__(self, text: str, bodies):
         self.text = text
-        self.by_last: dict[str, list[str]] = {}  # names by their last character, longest first
-        for body in bodies or []:
+        self.bodies = bodies
+        self.by_last: dict[str, list[str]] | None = None  # made when a role first asks
+        self.known: dict[int, int | None] = {}
+
+    def _names_by_last(self) -> dict[str, list[str]]:
+        """The body names by their last character, longest first."""
+        by_last: dict[str, list[str]] = {}
+        for body in self.bodies or []:
             name = getattr(body, "name", "")
             if name:
-                self.by_last.setdefault(name[-1], []).append(name)
-        for names in self.by_last.values():
+                by_last.setdefault(name[-1], []).append(name)
+        for names in by_last.values():
             names.sort(key=len, reverse=True)
-        self.known: dict[int, int | None] = {}
+        return by_last
 
     def _start(self, end: int) -> int | None:
         if end not in self.known:
             found = None
+            if self.by_last is None:
+                self.by_last = self._names_by_last()
             if 0 < end <= len(self.text):
                 for name in self.by_last.get(self.text[end - 1], ()):
                     if self.text.endswith(name, 0, end):
@@ -335,10 +392,8 @@ def _text_bylines(text: str, v: _Vocab) -> list[Person]:
         for name, role in parse_byline(inner, v):
             i = text.find(name, pos, m.end())
             out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
-    for m in LINE_RE.finditer(text):
+    for m in v.byline_line_re.finditer(text):  # a line of its own that opens with 记者, 通讯员, 责编 …
         line = m.group(1)
-        if not v.byline_re.match(line):
-            continue  # a line of its own is a byline only when it opens with 记者, 通讯员, 责编 …
         for name, role in parse_byline(line, v):
             i = text.find(name, m.start(1), m.end())
             out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
