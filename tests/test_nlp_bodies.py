@@ -211,3 +211,80 @@ def test_decisions_remembered_from_other_texts_hold_near_the_text_start_and_afte
             assert bodies._decide_mention(text, m.start(), m.end(), before, after) == whole, (text, m.span())
             decided += whole is not None
     assert decided > 1000
+
+
+# With the document's tokens (annotate's segmentation), a name may also begin where they show a word
+# boundary; the decisions remembered under them must equal the plain computation.
+
+from xuncha.nlp.segment import cut
+
+
+def test_the_documents_tokens_let_a_name_begin_where_they_show_a_boundary():
+    text = "会上，呼伦贝尔市县人民医院党委研究整改。"
+    tokens = ["会上", "，", "呼伦贝尔市", "县", "人民医院", "党委", "研究", "整改", "。"]
+    assert {b.name for b in extract_bodies(text, tokens=tokens)} == {"县人民医院党委"}
+    glued = ["会上", "，", "呼伦贝尔", "市县", "人民医院", "党委", "研究", "整改", "。"]
+    assert extract_bodies(text, tokens=glued) == extract_bodies(text)
+
+
+def test_tokens_that_do_not_spell_the_text_are_left_aside():
+    text = "郧西县纪委监委联合县电视台开设专栏。"
+    plain = extract_bodies(text)
+    assert plain
+    for tokens in (["郧西县"], [], ["郧西", None], cut(text) + ["多余"]):
+        assert extract_bodies(text, tokens=tokens) == plain
+
+
+def test_the_same_names_with_and_without_tokens_in_plain_report_prose():
+    text = ("郧西县纪委监委联合县电视台开设专栏。宁波市江北区纪委监委召开述责评议会。县委第二巡察组进驻市交通运输委党委，"
+            "前江街道党工委书记参加。城关镇党委、县城投集团有限公司、县妇联、团县委、市实验小学党支部开展谈话。")
+    assert extract_bodies(text, tokens=cut(text)) == extract_bodies(text)
+
+
+def _random_bounds(text: str, rng: random.Random) -> "bodies.Bounds":
+    tokens, pos = [], 0
+    while pos < len(text):
+        step = rng.randint(1, 4)
+        tokens.append(text[pos : pos + step])
+        pos += step
+    return bodies._token_bounds(text, tokens)
+
+
+def test_decisions_remembered_with_tokens_equal_the_plain_computation():
+    v = bodies._vocab()
+    after = v.head_lengths[0]
+    rng = random.Random(11)
+    bodies._bounded_decisions.clear()
+    texts = _made_up_texts(1500, 12)
+    texts += [text[i:] for text in texts[:300] for i in range(1, 5)]  # the same mentions nearer the start
+    rng.shuffle(texts)
+    decided = 0
+    for text in texts:
+        bounds = bodies._token_bounds(text, cut(text)) if rng.random() < 0.5 else _random_bounds(text, rng)
+        for m in v.head_at_re.finditer(text):
+            whole = bodies._decide_reach(text, m.start(), m.end(), v, bounds, [])[0]
+            assert bodies._decide_mention_bounded(text, m.start(), m.end(), after, bounds) == whole, (text, m.span())
+            decided += whole is not None
+    remembered = sum(len(e) for shapes in bodies._bounded_decisions.values()
+                     for contexts in shapes.values() for e in contexts.values())
+    assert decided > 1000 and remembered < len(texts) * 8
+
+
+def test_a_decision_with_tokens_reads_nothing_past_what_it_says():
+    """_reads_past: replacing every character from the end it names on leaves the decision as it was
+    (when the head found at the same place stays the same)."""
+    v = bodies._vocab()
+    rng = random.Random(13)
+    checked = 0
+    for text in _made_up_texts(600, 14):
+        bounds = _random_bounds(text, rng)
+        for m in v.head_at_re.finditer(text):
+            hs, he = m.span()
+            found, _, last = bodies._decide_reach(text, hs, he, v, bounds, [])
+            tail = "".join(rng.choice(FILLER + "委会组局办党") for _ in range(rng.randint(0, 8)))
+            changed = text[:last] + tail
+            if bodies._head_at(changed, hs, v) != m.group():
+                continue
+            assert bodies._decide_reach(changed, hs, he, v, bounds, [])[0] == found, (text, m.span(), changed)
+            checked += 1
+    assert checked > 2000

@@ -14,6 +14,7 @@ import re
 from operator import itemgetter
 from dataclasses import dataclass
 from functools import lru_cache
+from bisect import bisect_left
 from itertools import accumulate
 
 from xuncha.document import Body
@@ -71,6 +72,10 @@ class _Vocab:
     needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
     # Cheap first tests that rule most positions out before the look-ups above (same answers):
     word_bigrams: frozenset[str] = frozenset()  # two characters in a row in a head, field or modifier
+    # For _reads_past: beginnings that some longer word goes on from (all words; fields and modifiers)
+    extendable: frozenset[str] = frozenset()
+    extendable_not_head: frozenset[str] = frozenset()
+    prefixes_not_head: frozenset[str] = frozenset()  # every beginning of a field or generic modifier
     stop_first: frozenset[str] = frozenset()  # first characters of the generic modifiers
     stop_last: frozenset[str] = frozenset()  # their last characters
     head_max: int = 0  # the longest head
@@ -122,6 +127,9 @@ def _vocab() -> _Vocab:
         head_endings=frozenset(w[i:] for w in heads for i in range(len(w))),
         forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
         word_bigrams=frozenset(w[i : i + 2] for w in (*heads, *fields, *stop_before) for i in range(len(w) - 1)),
+        extendable=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w))),
+        extendable_not_head=frozenset(w[:i] for w in (*fields, *stop_before) for i in range(1, len(w))),
+        prefixes_not_head=frozenset(w[:i] for w in (*fields, *stop_before) for i in range(1, len(w) + 1)),
         stop_first=frozenset(w[0] for w in stop_before if w),
         stop_last=_last_chars(stop_before),
         head_max=max(map(len, heads), default=0),
@@ -361,6 +369,37 @@ def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
     return end
 
 
+def _reads_past(text: str, lo: int, hs: int, he: int, v: _Vocab) -> int:
+    """The end of what _decide reads from the head on, knowing that the longest head at hs ends at
+    he (extract_bodies finds heads so): he itself when no word read at the name's positions could
+    go on past the head, whatever follows it (_reads_after always counts one character more).
+
+    A word begun at s < hs is read past he only if text[s:he] begins a longer word; at hs, only
+    fields and modifiers count (the head there is known); a 第 reads 4 characters.
+    """
+    end = he
+    first = max(lo, he - v.forward_max - 1)
+    ordinal = text.rfind("第", first, he)
+    if ordinal >= 0 and ordinal + 4 > end:
+        end = ordinal + 4
+    n = len(text)
+    extendable, prefixes = v.extendable, v.prefixes
+    for s in range(first, hs):
+        if text[s:he] in extendable:
+            k = he + 1 - s
+            while s + k <= n and text[s : s + k] in prefixes:
+                k += 1
+            if s + k > end:
+                end = s + k
+    if hs >= first and text[hs:he] in v.extendable_not_head:
+        prefixes, k = v.prefixes_not_head, he + 1 - hs
+        while hs + k <= n and text[hs : hs + k] in prefixes:
+            k += 1
+        if hs + k > end:
+            end = hs + k
+    return end
+
+
 def _free_name_reach(text: str, pos: int, v: _Vocab) -> int:
     """The first position _free_name_before(text, pos, v) may read (its head is read forward)."""
     head = _head_at(text, pos, v)
@@ -440,21 +479,27 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | N
     return None
 
 
-Bounds = frozenset  # positions in a text where a word of its segmentation starts
+class Bounds(list):
+    """Where the words of a text's segmentation start, in order (and where the text ends):
+    `pos in bounds` by bisection (cheaper to build than a set, and only a few are asked)."""
+
+    __slots__ = ()
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_left(self, pos)
+        return i < len(self) and self[i] == pos
 
 
 def _token_bounds(text: str, tokens: list[str] | None) -> Bounds | None:
-    """Where the words of `tokens` start in `text` (and where the text ends), or None without
-    tokens or when they do not spell the text's length."""
+    """Where the words of `tokens` start in `text`, or None without tokens or when they do not
+    spell the text's length."""
     if not tokens or not isinstance(tokens, list):
         return None
     try:
-        ends = list(accumulate(map(len, tokens)))
+        bounds = Bounds(accumulate(map(len, tokens), initial=0))
     except TypeError:  # not a list of strings
         return None
-    if ends[-1] != len(text):
-        return None
-    return frozenset(ends).union((0,))
+    return bounds if bounds[-1] == len(text) else None
 
 
 @lru_cache(maxsize=1 << 16)
@@ -535,7 +580,10 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
             continue
         if needs_part and (hs == 0 or (text[hs - 1] not in any_last and not text[hs - 1].isdigit())):
             continue  # a head that needs a name part before it, and no part (not any_last) ends here
-        decided = _decide_mention(text, hs, he, before, after, bounds)
+        if bounds is None:
+            decided = _decide_mention(text, hs, he, before, after)
+        else:
+            decided = _decide_mention_bounded(text, hs, he, after, bounds)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
     found = _drop_contained(found)
@@ -623,14 +671,12 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int,
 
 def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bounds) -> tuple[int, str] | None:
     """_decide_mention with the document's word boundaries. Its contexts are shorter (no piece is
-    segmented around the start), so they are filed under fewer characters around the head
-    (BOUNDED_NEAR), then by their width, then by the context itself; each entry also holds the
-    boundaries its decision asked about, relative to its context, which must agree to be used."""
-    if hs >= BOUNDED_NEAR and he + NEAR_AFTER <= len(text):
-        near = text[hs - BOUNDED_NEAR : he + NEAR_AFTER]
-    else:
-        lo0 = hs - BOUNDED_NEAR if hs > BOUNDED_NEAR else 0
-        near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
+    segmented around the start, and no character past the head unless a word may go on there:
+    _reads_past), so they are filed under fewer characters before the head (BOUNDED_NEAR), then
+    by their width, then by the context itself; each entry also holds the boundaries its decision
+    asked about, relative to its context, which must agree to be used. The longest head at hs
+    must end at he (as extract_bodies finds heads)."""
+    near = text[hs - BOUNDED_NEAR : he] if hs >= BOUNDED_NEAR else (text[:he], hs)
     shapes = _bounded_decisions.get(near)
     if shapes:
         for (left, right), contexts in shapes.items():
@@ -640,13 +686,13 @@ def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bou
                 for hs_in, found, asked in entries:
                     if hs - lo != hs_in:
                         continue
-                    if asked and any((lo + at in bounds) != answer for at, answer in asked):
+                    if asked and not _asked_again(bounds, lo, asked):
                         continue
                     return None if found is None else (found[0] + lo, found[1])
     consulted: list[tuple[int, bool]] = []
     found, first, last = _decide_reach(text, hs, he, _vocab(), bounds, consulted)
     left = hs - first if hs - first > BOUNDED_NEAR else BOUNDED_NEAR
-    right = last - he if last - he > NEAR_AFTER else NEAR_AFTER
+    right = last - he
     if right > after:
         right = after
     clo = hs - left if hs > left else 0
@@ -657,10 +703,18 @@ def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bou
     contexts = shapes.get((left, right))
     if contexts is None:
         contexts = shapes[(left, right)] = {}
+    asked = tuple([(at - clo, answer) for at, answer in consulted]) if consulted else ()
     contexts.setdefault(text[clo : he + right], []).append(
-        (hs - clo, None if found is None else (found[0] - clo, found[1]),
-         tuple((at - clo, answer) for at, answer in consulted)))
+        (hs - clo, None if found is None else (found[0] - clo, found[1]), asked))
     return found
+
+
+def _asked_again(bounds: Bounds, lo: int, asked: tuple[tuple[int, bool], ...]) -> bool:
+    """True if the boundaries a remembered decision asked about (relative to `lo`) are as it found them."""
+    for at, answer in asked:
+        if (lo + at in bounds) != answer:
+            return False
+    return True
 
 
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
@@ -674,10 +728,11 @@ def _decide_reach(text: str, hs: int, he: int, v: _Vocab, bounds: Bounds | None 
 
     Before: growth's look-backs, and what _word_aligned and _generic read before the start they
     are given (_aligned_reach, _generic_reach: the later checks only move the start to the right).
-    After: _reads_after from where growth stopped.
+    After: _reads_after from where growth stopped (_reads_past with `bounds`, whose callers know
+    that the longest head at hs ends at he).
     """
     start, types, first = _grow_reach(text, hs, he, v)
-    last = _reads_after(text, start, he, v)
+    last = _reads_after(text, start, he, v) if bounds is None else _reads_past(text, start, hs, he, v)
     if types[0] not in OPENING_PARTS:  # (a name opening with one of these is valid as it stands)
         start = _valid(text, start, types, v)
     if start is None:
