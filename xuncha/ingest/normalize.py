@@ -12,6 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from xuncha.corpora import data_lines
+from xuncha.ingest.simplified import changing_span
 
 # Full-width ASCII letters/digits and odd spaces → ASCII; zero-width marks → nothing.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
@@ -165,7 +166,15 @@ def repair_mojibake(text: str, warnings: list[str]) -> str:
 
 
 def to_simplified(text: str) -> str:
-    return _opencc().convert(text)
+    """OpenCC tw2s, run only over the clauses it can change (`simplified.changing_span`): the same
+    result as converting the whole text, without the converter's cost on simplified pages."""
+    span = changing_span(text)
+    if span is None:
+        return _opencc().convert(text)
+    start, end = span
+    if start == end:
+        return text
+    return text[:start] + _opencc().convert(text[start:end]) + text[end:]
 
 
 def find_garbled(text: str) -> list[tuple[int, int]]:

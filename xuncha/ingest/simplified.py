@@ -1,0 +1,111 @@
+"""Which part of a text OpenCC's tw2s conversion can change, so that only that part is converted.
+
+OpenCC segments a text into phrases of its TSPhrases dictionary and single characters, and
+converts each segment on its own. So a segment that converts to itself alone converts to itself
+anywhere, and a text holding no "changing" character converts to itself. The changing characters
+are listed in xuncha/corpora/opencc_tw2s_changes.txt (derived from the installed OpenCC by
+`python -m xuncha.ingest.simplified`): every character that tw2s changes on its own, plus one
+character of every TSPhrases phrase that tw2s changes although none of its characters change alone
+(深沈 → 深沉: 沈). No phrase holds a line break or 。，；！？, so cutting a text just before one
+of those splits no segment: the text before the first changing character's clause and after the
+last one's is kept as it is, and the middle is converted exactly as the whole text would be.
+
+Simplified pages (most pages) have no changing character at all or only a few clauses with one;
+traditional pages are converted whole, as before. If the installed OpenCC is not the version the
+list was derived from, `changing_span` answers None and the caller converts everything.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from xuncha.corpora import data_lines
+
+CHANGES_FILE = "opencc_tw2s_changes.txt"
+_CUTS = ("\n", "。", "，", "；", "！", "？")
+_HEADER = "# OpenCC "
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+@lru_cache(maxsize=1)
+def _changing() -> re.Pattern | None:
+    """A character class of the changing characters, or None if the list does not fit this OpenCC."""
+    import opencc
+
+    from xuncha.corpora import __name__ as corpora
+    from importlib import resources
+
+    path = resources.files(corpora) / CHANGES_FILE
+    if not path.is_file():
+        return None
+    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
+    if first != f"{_HEADER}{getattr(opencc, '__version__', '?')} tw2s":
+        return None
+    # Only the Basic Multilingual Plane: a class that holds astral characters is tested member by
+    # member, and a text with any astral character is converted whole anyway (`changing_span`).
+    points = sorted(ord(c) for c in "".join(data_lines(CHANGES_FILE)) if ord(c) <= 0xFFFF)
+    ranges: list[list[int]] = []
+    for cp in points:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+                                    for a, b in ranges) + "]")
+
+
+def changing_span(text: str) -> tuple[int, int] | None:
+    """(start, end) of the part of `text` that tw2s may change, cut just before a clause mark
+    (start == end when nothing can change), or None when the whole text must be converted."""
+    pattern = _changing()
+    if pattern is None or "\x00" in text or _ASTRAL.search(text):  # OpenCC stops at a NUL: only the
+        return None                                                # whole text converts alike
+
+    first = pattern.search(text)
+    if first is None:
+        return 0, 0
+    last = len(text) - pattern.search(text[::-1]).end()
+    start = max(text.rfind(cut, 0, first.start()) for cut in _CUTS)
+    ends = [at for at in (text.find(cut, last + 1) for cut in _CUTS) if at >= 0]
+    return max(start, 0), min(ends) if ends else len(text)
+
+
+def derive() -> str:
+    """The changing characters of the installed OpenCC's tw2s, as the data file's text."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    import opencc
+
+    convert = opencc.OpenCC("tw2s").convert
+    changing = {chr(cp) for cp in range(1, 0x110000)
+                if not 0xD800 <= cp < 0xE000 and convert(chr(cp)) != chr(cp)}
+    clib = Path(opencc.__file__).parent / "clib"
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "TSPhrases.txt"
+        subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / "TSPhrases.ocd2"),
+                        "-o", str(out), "-f", "ocd2", "-t", "text"], check=True,
+                       env={"LD_LIBRARY_PATH": str(clib / "lib64")})
+        phrases = [ln.split("\t", 1)[0] for ln in out.read_text(encoding="utf-8").splitlines() if ln]
+    assert not any(cut in p for p in phrases for cut in _CUTS), "a phrase spans a clause mark"
+    for phrase in phrases:
+        converted = convert(phrase)
+        if converted == phrase or changing.intersection(phrase):
+            continue
+        # the character that changes in the phrase (both have the same length in every such phrase)
+        differ = [a for a, b in zip(phrase, converted) if a != b] if len(converted) == len(phrase) else []
+        changing.add(differ[0] if differ else phrase[0])
+    chars = sorted(changing)
+    lines = [f"{_HEADER}{opencc.__version__} tw2s",
+             "# Characters whose tw2s conversion can differ from themselves (see xuncha/ingest/simplified.py).",
+             "# Derived, not edited: python -m xuncha.ingest.simplified > xuncha/corpora/" + CHANGES_FILE]
+    lines += ["".join(chars[i:i + 64]) for i in range(0, len(chars), 64)]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.stdout.write(derive())
