@@ -16,7 +16,7 @@ from itertools import accumulate
 from xuncha.document import Count
 from xuncha.nlp import lexicon
 from xuncha.nlp.numbers import CN_DIGITS, parse_number
-from xuncha.nlp.protect import bracket_spans
+from xuncha.nlp.protect import SENTENCE_PUNCT, bracket_spans
 
 APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
 APPROX_AFTER = ("余", "多")
@@ -25,6 +25,7 @@ ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，�
 MAX_DIGITS = 9
 NON_DIGIT = re.compile(r"\D")
 NUMBERED_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?清单")  # a longer bare digit string is a phone, ID or serial number
+SENTENCE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_PUNCT))) + "]")  # quoted speech, not a name
 NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
 
 
@@ -62,19 +63,32 @@ def _name_pattern() -> re.Pattern:
 
 
 def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans whose numerals belong to a name: set phrases and short bracketed names."""
-    spans = [b.inner for b in bracket_spans(text) if b.is_name(text) and len(b.content(text)) <= 12]
+    """Spans whose numerals belong to a name: set phrases and short bracketed names (a bracket's
+    is_name with at most 12 characters inside, tested on the offsets before reading the text)."""
+    spans = [(b.start + 1, b.end - 1) for b in bracket_spans(text)
+             if 3 <= b.end - b.start <= 14 and not SENTENCE_PUNCT_RE.search(text, b.start + 1, b.end - 1)]
     spans.extend(m.span() for m in _name_pattern().finditer(text))
     return sorted(spans)
 
 
-def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """True if [start, end) lies within one of `spans` (sorted by start)."""
-    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
-    for s, e in reversed(spans[max(0, i - 32) : i + 1]):
-        if s <= start and end <= e:
-            return True
-    return False
+class _Covered:
+    """`covered(start, end)`: True if [start, end) lies within one of the sorted `spans`, asked
+    with starts that never decrease (the matches in order): the spans opening at or before the
+    start are taken in once, keeping the furthest end among them."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = spans
+        self.taken = 0
+        self.reach = -1
+
+    def __call__(self, start: int, end: int) -> bool:
+        spans, i, reach = self.spans, self.taken, self.reach
+        while i < len(spans) and spans[i][0] <= start:
+            if spans[i][1] > reach:
+                reach = spans[i][1]
+            i += 1
+        self.taken, self.reach = i, reach
+        return end <= reach
 
 
 class _Boundaries:
@@ -89,38 +103,37 @@ class _Boundaries:
         return i < len(self.offsets) and self.offsets[i] == pos
 
 
-def _is_noncount(text: str, m: re.Match, bounds=None) -> bool:
-    """True if the match is a date, duration, ordinal, rank, rate, phone number or part of a name."""
-    start, unit_start = m.start(), m.start("unit")
-    num = m.group("num")
+def _is_noncount(text: str, m: re.Match, pre, num: str, num2, unit: str, bounds=None) -> bool:
+    """True if the match is a date, duration, ordinal, rank, rate, phone number or part of a name
+    (`pre`, `num`, `num2`, `unit`: its groups, read once by the caller)."""
+    start = m.start()
     before = text[max(0, start - 4) : start]
     if before.endswith("第") or before.rstrip().endswith("第") or (
             "第" in text[max(0, start - 8) : start] and ORDINAL_LIST.search(text, max(0, start - 8), start)):
         return True  # ordinal: 第四轮, 第2期, 第三、四轮
-    if before.endswith(("前", "后")) and m.group("unit") in ("名", "位"):
+    if before.endswith(("前", "后")) and unit in ("名", "位"):
         return True  # rank: 排名前3名
     if before.endswith(("百分之", "千分之", "万分之")):
         return True
-    if _noncount_after().match(text, unit_start):
+    if _noncount_after().match(text, m.start("unit")):
         return True  # duration or rate: 15个工作日, 3个月, 2个百分点
-    if m.group("unit") == "张" and NUMBERED_LIST_AFTER.match(text, m.end()):
+    end = m.end()
+    if unit == "张" and NUMBERED_LIST_AFTER.match(text, end):
         return True  # the name of a set of lists: 四张清单, 五张责任清单
-    after = text[m.end() : m.end() + 1]
+    after = text[end : end + 1]
     if after in ("%", "％", "‰", "/", "／"):
         return True  # percentage or rate: 95%, 500元/人
-    chinese = num[0] in CN_DIGITS
-    if chinese and before.endswith(tuple(VAGUE_BEFORE)):
-        return True  # 数十人, 上百人, 几十家: no number is stated
-    if chinese:
-        if num == "一" and not m.group("num2"):
+    if num[0] in CN_DIGITS:
+        if before.endswith(tuple(VAGUE_BEFORE)):
+            return True  # 数十人, 上百人, 几十家: no number is stated
+        if num == "一" and not num2:
             return True  # article, not a count: 一名县委常委
         if after and after in CN_DIGITS:
             return True  # a numbered name: 六个一, 四个一
-        if not _starts_word(text, start if not m.group("pre") else m.start("num"), m.end(), bounds):
+        if not _starts_word(text, start if not pre else m.start("num"), end, bounds):
             return True  # inside an idiom or word: 三番五次, 一次性
-    else:
-        if len(num) > MAX_DIGITS and len(NON_DIGIT.sub("", num)) > MAX_DIGITS:
-            return True
+    elif len(num) > MAX_DIGITS and len(NON_DIGIT.sub("", num)) > MAX_DIGITS:
+        return True
     return False
 
 
@@ -139,16 +152,15 @@ def _starts_word(text: str, start: int, end: int, bounds=None) -> bool:
     return start - lo in boundaries(cut(text[lo:hi]))
 
 
-def _value(m: re.Match) -> tuple[int | float | None, bool]:
+def _value(pre, num: str, num2, post) -> tuple[int | float | None, bool]:
     """The value (the upper bound of a range) and whether the text gives it as approximate."""
-    first = parse_number(m.group("num"))
-    approx = bool(m.group("pre") or m.group("post"))  # 近, 约, 超过 … / 余, 多
-    if m.group("num2"):
-        second = parse_number(m.group("num2"))
+    first = parse_number(num)
+    if num2:
+        second = parse_number(num2)
         if first is None or second is None:
             return None, False
         return max(first, second), True
-    return first, approx
+    return first, bool(pre or post)  # 近, 约, 超过 … / 余, 多
 
 
 def _round(value: float) -> int | float:
@@ -168,31 +180,30 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
 
 
 def _extract(text: str, tokens: list[str] | None) -> list[Count]:
-    pattern = _pattern()
-    masked = None
+    covered = None
     bounds = None  # where the shared segmentation's words start or end, made on first need
     out: list[Count] = []
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
-    for m in pattern.finditer(text):
-        if masked is None:
-            masked = _masked(text)
-        if masked and _inside(masked, m.start("num"), m.end("unit")):
+    for m in _pattern().finditer(text):
+        pre, num, _, num2, post, unit = m.groups()
+        if covered is None:
+            covered = _Covered(_masked(text))
+        if covered(m.start("num"), m.end("unit")):
             continue
-        if bounds is None and tokens is not None and m.group("num")[0] in CN_DIGITS:
+        if bounds is None and tokens is not None and num[0] in CN_DIGITS:
             bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
             if bounds.offsets[-1] != len(text):
                 bounds = tokens = None  # not this text's segmentation: segment around numerals
-        if _is_noncount(text, m, bounds):
+        if _is_noncount(text, m, pre, num, num2, unit, bounds):
             continue
-        value, approx = _value(m)
+        value, approx = _value(pre, num, num2, post)
         if value is None:
             continue
-        unit = m.group("unit")
-        if unit == "元" and m.group("num").endswith("万") and isinstance(value, (int, float)):
+        if unit == "元" and num.endswith("万") and isinstance(value, (int, float)):
             unit, value = "万元", _round(value / 10_000)  # 3万多元 → 3 万元, like 3万元
-        count = Count(value=value, unit=unit, approx=approx, subject=None,
-                      surface=text[m.start() : m.end()], start=m.start(), end=m.end())
-        if out and out[-1].end == count.start:
+        start, end = m.span()
+        count = Count(value=value, unit=unit, approx=approx, subject=None, surface=m.group(), start=start, end=end)
+        if out and out[-1].end == start:
             chains[-1].append(count)
         else:
             chains.append([count])
@@ -207,6 +218,9 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
 
 
 CLAUSE_STOP = set("，,；;。！？!?：:\n、（）()")
+_STOPS = re.escape("".join(sorted(CLAUSE_STOP)))
+CLAUSE_STOP_RE = re.compile(f"[{_STOPS}]")
+LAST_CLAUSE_STOP_RE = re.compile(f"[{_STOPS}][^{_STOPS}]*\\Z")  # the last one before the end
 OPEN_QUOTES = {"“": "”", "‘": "’", "《": "》", '"': '"', "「": "」"}
 
 
@@ -214,32 +228,45 @@ AFTER_READ = 14  # characters _subject_after reads: a quoted subject closes with
 BEFORE_READ = 16  # characters _subject_before reads back
 
 
-@lru_cache(maxsize=1 << 14)
 def _subject_after_window(window: str) -> str | None:
-    """_subject_after at the start of the AFTER_READ characters after a count, remembered (the same
-    units and subjects recur: 名|干部, 次|谈话); a shorter window is the end of the text."""
+    """_subject_after at the start of the AFTER_READ characters after a count; a shorter window
+    is the end of the text."""
     return _subject_after(window, 0)
 
 
-@lru_cache(maxsize=1 << 14)
 def _subject_before_window(window: str) -> str | None:
-    """_subject_before at the end of the BEFORE_READ characters before a count, remembered; a
-    shorter window starts the text."""
+    """_subject_before at the end of the BEFORE_READ characters before a count; a shorter window
+    starts the text."""
     return _subject_before(window, len(window))
 
 
 def _subject_after(text: str, end: int) -> str | None:
     """The noun the unit classifies: 7名|副市长, 20名|“一把手”, 两任|主要领导."""
-    from xuncha.nlp.segment import tag
-
     if end < len(text) and text[end] in OPEN_QUOTES:
         close = text.find(OPEN_QUOTES[text[end]], end + 1, end + 14)
         return (text[end + 1 : close] or None) if close > end else None
-    stop = end
-    while stop < len(text) and stop - end < 12 and text[stop] not in CLAUSE_STOP:
-        stop += 1
+    clause_end = CLAUSE_STOP_RE.search(text, end, end + 12)
+    stop = clause_end.start() if clause_end else min(len(text), end + 12)
+    return _nouns_opening(text[end:stop]) if stop > end else None
+
+
+def _subject_before(text: str, begin: int) -> str | None:
+    """The work counted, written before the number: 谈心谈话|15人次, 发放“两卡一书”|24份, 约谈|2次."""
+    lo = max(0, begin - 16)
+    last_stop = LAST_CLAUSE_STOP_RE.search(text, lo, begin)
+    if last_stop:
+        lo = last_stop.start() + 1
+    return _words_closing(text[lo:begin]) if begin > lo else None
+
+
+@lru_cache(maxsize=1 << 14)
+def _nouns_opening(piece: str) -> str | None:
+    """The nouns that open a piece of clause (after a count), remembered by the piece: the same
+    units and subjects recur (名|干部, 次|谈话), whatever comes before the count or after the clause."""
+    from xuncha.nlp.segment import tag
+
     words: list[str] = []
-    for word, flag in (tag(text[end:stop]) if stop > end else []):
+    for word, flag in tag(piece):
         if word == "的" and not words:
             continue
         if (flag.startswith(NOUN_FLAGS) or (flag == "b" and not words)) and not _is_number(word):
@@ -251,17 +278,15 @@ def _subject_after(text: str, end: int) -> str | None:
     return "".join(words)
 
 
-def _subject_before(text: str, begin: int) -> str | None:
-    """The work counted, written before the number: 谈心谈话|15人次, 发放“两卡一书”|24份, 约谈|2次."""
+@lru_cache(maxsize=1 << 14)
+def _words_closing(piece: str) -> str | None:
+    """The quoted name, nouns or verb that close a piece of clause (before a count), remembered
+    by the piece (谈心谈话, 约谈 and the like open many counts)."""
     from xuncha.nlp.segment import tag
 
-    lo = begin
-    while lo > 0 and begin - lo < 16 and text[lo - 1] not in CLAUSE_STOP:
-        lo -= 1
-    preceding = tag(text[lo:begin]) if begin > lo else []
     words: list[str] = []
     quoted = False
-    for word, flag in reversed(preceding):
+    for word, flag in reversed(tag(piece)):
         if word in ("”", "’", "》", '"', "」"):
             quoted = True
             continue
@@ -279,4 +304,9 @@ def _subject_before(text: str, begin: int) -> str | None:
 
 
 def _is_number(word: str) -> bool:
-    return bool(word) and all(ch.isdigit() or ch in CN_DIGITS or ch in ".," for ch in word)
+    """True if every character is a digit (str.isdigit), a Chinese numeral, . or ,."""
+    rest = word.translate(NUMERAL_MARKS)
+    return bool(word) and (not rest or rest.isdigit())
+
+
+NUMERAL_MARKS = str.maketrans(dict.fromkeys(CN_DIGITS + ".,"))  # deleted before the isdigit test
