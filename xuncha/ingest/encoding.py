@@ -12,8 +12,6 @@ import codecs
 import re
 from functools import lru_cache
 
-from charset_normalizer import from_bytes
-
 from xuncha.errors import IngestError
 
 # charset-normalizer may propose any codec; Chinese documents come in these (gb18030 ⊃ gbk ⊃ gb2312).
@@ -44,6 +42,8 @@ def decode_text(data: bytes, path: str, warnings: list[str] | None = None) -> tu
     found = _gb_or_big5(data)
     if found:
         return _checked(*found, path)
+    from charset_normalizer import from_bytes  # here: only files that are neither UTF nor GB/Big5 need it
+
     best = from_bytes(data, cp_isolation=CHINESE_CODECS).best()
     if best is None:
         raise IngestError(path, "unrecognised text encoding (not UTF-8, UTF-16, GB18030 or Big5)")

@@ -74,17 +74,15 @@ def _rare_han_class() -> str:
     return "".join(f"{chr(a)}-{chr(b)}" if b > a else chr(a) for a, b in ranges)
 
 
-@lru_cache(maxsize=1)
-def _rare_han() -> re.Pattern:
-    """One character class of the Han characters outside GB2312 (rare in simplified text)."""
-    return re.compile(f"[{_rare_han_class()}\uf900-\ufaff]")
+# The suspects that are not rare Han characters (the characters that start a strong sign).
+_NOT_RARE_HAN = re.compile("[\ue000-\uf8ff\ufffd\x80-\x9f\u00c3\u00c2\u00e2]")
 
 
 @lru_cache(maxsize=1)
 def _suspects() -> re.Pattern:
-    """Any character that can start a strong sign (_STRONG) or is a rare Han character: one scan
-    that clears most pages of both searches (the rare-character pattern alone is compiled only when
-    a page has a suspect)."""
+    """Any character that can start a strong sign (_STRONG) or is a rare Han character (outside
+    GB2312): one scan clears most pages of both searches, and on the others its matches minus
+    _NOT_RARE_HAN are the rare characters."""
     return re.compile("[" + _rare_han_class() + "\uf900-\ufaff\ue000-\uf8ff\ufffd\x80-\x9f\u00c3\u00c2\u00e2]")
 
 
@@ -192,8 +190,9 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
         signs.append((m.start(), m.end(), 2))
     for m in _LONE_LETTER.finditer(text):
         signs.append((m.start(), m.end(), 1))
-    for m in _rare_han().finditer(text) if suspect else ():
-        signs.append((m.start(), m.end(), 1))
+    for m in _suspects().finditer(text) if suspect else ():  # the rare Han characters among the suspects
+        if not _NOT_RARE_HAN.match(m.group()):
+            signs.append((m.start(), m.end(), 1))
     signs.sort()
     runs: list[tuple[int, int]] = []
     cur: list[int] | None = None  # [start, end, weight]

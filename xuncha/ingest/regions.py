@@ -103,6 +103,26 @@ def _full_names_by_ending() -> tuple[frozenset[str], dict[str, list[int]]]:
 
 
 @lru_cache(maxsize=1)
+def _lengths_by_last_three() -> dict[str, list[int]]:
+    """Last three characters → the lengths of the full names ending with them, longest first
+    (nearly always one: the scan then tests one slice per place where a name can end)."""
+    lengths: dict[str, set[int]] = {}
+    for name in _full_names_by_ending()[0]:
+        lengths.setdefault(name[-3:], set()).add(len(name))
+    return {tail: sorted(found, reverse=True) for tail, found in lengths.items()}
+
+
+@lru_cache(maxsize=1)
+def _name_ends() -> re.Pattern:
+    """A 省市县区州盟旗 right after a character that comes second to last in some full name ending
+    with it: the only places a full name can end (a third of the others go untried)."""
+    before = sorted({tail[0] for tail in _full_names_by_ending()[1] if _SUFFIX_CHAR.fullmatch(tail[1])})
+    # (the suffix first, its neighbour checked behind it: a pattern that opens with the suffix
+    # character lets the search skip to the next one at C speed)
+    return re.compile(_SUFFIX_CHAR.pattern + "(?<=[" + "".join(map(re.escape, before)) + "].)")
+
+
+@lru_cache(maxsize=1)
 def _names_by_start() -> dict[str, list[int]]:
     """First two characters → the lengths of the indexed names (full or short) starting with them,
     longest first: a scan position then tries only lengths some name has."""
@@ -118,18 +138,18 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
 
     Full names are found from their last character (省市县区州盟旗), so a long body costs a few
     dictionary look-ups per such character instead of one regex with six thousand alternatives;
-    only the lengths of names that end (or, for short forms, start) with the same two characters
-    are tried.
+    only the lengths of names that end with the same three characters (or, for short forms, start
+    with the same two) are tried.
     Two-character full names (城区, 矿区, 赵县) are ordinary words too often to count.
     """
     names = load_divisions().by_name
     found: list[tuple[int, int, str]] = []
     if full_only:
-        full, lengths_ending = _full_names_by_ending()
-        ending = lengths_ending.get
-        for m in _SUFFIX_CHAR.finditer(text):
+        full = _full_names_by_ending()[0]
+        ending = _lengths_by_last_three().get
+        for m in _name_ends().finditer(text):
             end = m.end()
-            for length in ending(text[end - 2:end], ()):
+            for length in ending(text[end - 3:end], ()):
                 if length <= end and text[end - length:end] in full:
                     found.append((end - length, end, text[end - length:end]))
                     break
@@ -213,14 +233,9 @@ def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) 
     """`_score` over (readings, count) groups. Supports are sums of 1/k (k readings of a name), so
     they are exact multiples of small fractions: a tie stays a tie, whatever order they are added in."""
     up = _codes_up
-    support: dict[str, float] = {}
-    for cands, n in groups:
-        weight = n / len(cands)
-        for c in cands:
-            for a in up(c.code):
-                support[a] = support.get(a, 0.0) + weight
-    if not support:
+    if not groups:
         return None
+    support: dict[str, float] = {}  # made when the first ambiguous name needs it (most pages have none)
 
     def strength(c: Division, own_weight: float) -> float:
         """Support from the OTHER mentions for reading `c` (its own mention left out)."""
@@ -231,6 +246,12 @@ def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) 
     total = 0
     for cands, n in groups:
         if len(cands) > 1:
+            if not support:
+                for readings, times in groups:
+                    weight = times / len(readings)
+                    for c in readings:
+                        for a in up(c.code):
+                            support[a] = support.get(a, 0.0) + weight
             w = 1.0 / len(cands)
             ranked = sorted(cands, key=lambda c: strength(c, w), reverse=True)
             if strength(ranked[0], w) - strength(ranked[1], w) < 1e-9:
@@ -250,10 +271,19 @@ def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) 
         for a in up(code):
             below[a] = below.get(a, 0) + times
     need = cover * total
+    # Mentions above a node are at most all the mentions at shallower levels: nodes that cannot
+    # reach `need` even with all of them are passed over without adding up their chains.
+    deepest = max(len(up(code)) for code in mentioned)
+    shallower = [0] * (deepest + 1)  # [k]: mentions at depth k or above (a province is depth 1)
+    for code, times in mentioned.items():
+        for depth in range(len(up(code)), deepest + 1):
+            shallower[depth] += times
     best = None
     said = mentioned.get
     for node, under in below.items():
         chain = up(node)
+        if under + shallower[len(chain) - 1] < need:
+            continue
         agreeing = under + sum(said(a, 0) for a in chain) - said(node, 0)
         if agreeing >= need and (best is None or (len(chain), agreeing, node) > best):
             best = (len(chain), agreeing, node)
@@ -273,29 +303,36 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
         if t:
             head.extend(_mentions(t, trust_short=True))
     # The body's mentions are full names (never a short form needing context), counted per name.
-    context: list[tuple[list[Division], int]] = []
-    if body:
-        names = Counter(name for _, _, name in _scan(body[:3000], full_only=True))
-        context = [(divs.by_name[name], n) for name, n in names.items()]
+    names: Counter = Counter(name for _, _, name in _scan(body[:3000], full_only=True)) if body else Counter()
     if head:
         # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
         consistent = _consistent_with(head)
-        code = _score_groups(_grouped(head) + [(c, n) for c, n in context if consistent(c)])
-    elif context:
-        code = _score_groups(context)
+        code = _score_groups(_grouped(head) + [(divs.by_name[name], n) for name, n in names.items()
+                                               if consistent(name)])
+    elif names:
+        code = _score_groups([(divs.by_name[name], n) for name, n in names.items()])
     else:
         return None
     return divs.full_name(code) if code else None
 
 
 def _consistent_with(head: list[list[Division]]):
-    """A test of whether some reading of a mention lies within, or contains, some reading of the
-    header's mentions: the header's readings and their ancestors are gathered once, so each
-    mention costs one walk up its own chains."""
+    """A test of whether some reading of a name lies within, or contains, some reading of the
+    header's mentions: the header's readings and their ancestors are gathered once, and each
+    name's readings and chains once per process, so each name costs two set comparisons."""
     codes = {a.code for h in head for a in h}
     above = {anc for code in codes for anc in _codes_up(code)}  # the readings and their ancestors
 
-    def consistent(cands: list[Division]) -> bool:
-        return any(b.code in above or not codes.isdisjoint(_codes_up(b.code)) for b in cands)
+    def consistent(name: str) -> bool:
+        readings, chains = _reach(name)
+        return not above.isdisjoint(readings) or not codes.isdisjoint(chains)
 
     return consistent
+
+
+@lru_cache(maxsize=None)
+def _reach(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the codes of a name's readings, the codes on their chains): a mention is consistent with the
+    header when a reading is a header reading or above one, or a header reading is on its chain."""
+    codes = [c.code for c in load_divisions().by_name[name]]
+    return frozenset(codes), frozenset(a for code in codes for a in _codes_up(code))
