@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 import re
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, islice
 
 from xuncha.document import Count
 from xuncha.nlp import lexicon
 from xuncha.nlp.numbers import CN_DIGITS, parse_number
-from xuncha.nlp.protect import SENTENCE_PUNCT, bracket_spans
+from xuncha.nlp.protect import CLOSERS, PAIRS, SENTENCE_PUNCT, TOGGLES, bracket_spans
 
 APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
 APPROX_AFTER = ("余", "多")
@@ -26,6 +26,8 @@ MAX_DIGITS = 9
 NON_DIGIT = re.compile(r"\D")
 NUMBERED_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?清单")  # a longer bare digit string is a phone, ID or serial number
 SENTENCE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_PUNCT))) + "]")  # quoted speech, not a name
+OPENING_MARK_RE = re.compile("[" + re.escape("".join(sorted(set(PAIRS) | TOGGLES))) + "]")
+CLOSING_MARK_RE = re.compile("[" + re.escape("".join(sorted(set(CLOSERS) | TOGGLES))) + "]")
 NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
 
 
@@ -62,26 +64,44 @@ def _name_pattern() -> re.Pattern:
     return lexicon.literal_re(names)
 
 
-def _masked(text: str) -> list[tuple[int, int]]:
-    """Spans whose numerals belong to a name: set phrases and short bracketed names (a bracket's
-    is_name with at most 12 characters inside, tested on the offsets before reading the text)."""
-    spans = [(b.start + 1, b.end - 1) for b in bracket_spans(text)
-             if 3 <= b.end - b.start <= 14 and not SENTENCE_PUNCT_RE.search(text, b.start + 1, b.end - 1)]
-    spans.extend(m.span() for m in _name_pattern().finditer(text))
-    return sorted(spans)
+class _Masks:
+    """`masks.cover(start, end)`: True if the numerals in [start, end) belong to a name, a set
+    phrase (三重一大) or a short bracketed name (a bracket's is_name with at most 12 characters
+    inside), asked with starts that never decrease (the matches in order).
+
+    A bracket can hold the span only with an opening mark at most 13 characters before it and a
+    closing one at most 13 after its start; the text's bracket pairs are read only when a match
+    has both (most counts have neither)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.names = _Spans([m.span() for m in _name_pattern().finditer(text)])
+        self.brackets: _Spans | None = None
+
+    def cover(self, start: int, end: int) -> bool:
+        if self.names.cover(start, end):
+            return True
+        text = self.text
+        if not (OPENING_MARK_RE.search(text, max(0, end - 13), start) and CLOSING_MARK_RE.search(text, end, start + 13)):
+            return False
+        if self.brackets is None:
+            self.brackets = _Spans([(b.start + 1, b.end - 1) for b in bracket_spans(text)
+                                    if 3 <= b.end - b.start <= 14
+                                    and not SENTENCE_PUNCT_RE.search(text, b.start + 1, b.end - 1)])
+        return self.brackets.cover(start, end)
 
 
-class _Covered:
-    """`covered(start, end)`: True if [start, end) lies within one of the sorted `spans`, asked
-    with starts that never decrease (the matches in order): the spans opening at or before the
-    start are taken in once, keeping the furthest end among them."""
+class _Spans:
+    """`spans.cover(start, end)`: True if [start, end) lies within one of the spans (sorted by
+    start), asked with starts that never decrease: the spans opening at or before the start are
+    taken in once, keeping the furthest end among them."""
 
     def __init__(self, spans: list[tuple[int, int]]):
         self.spans = spans
         self.taken = 0
         self.reach = -1
 
-    def __call__(self, start: int, end: int) -> bool:
+    def cover(self, start: int, end: int) -> bool:
         spans, i, reach = self.spans, self.taken, self.reach
         while i < len(spans) and spans[i][0] <= start:
             if spans[i][1] > reach:
@@ -93,14 +113,22 @@ class _Covered:
 
 class _Boundaries:
     """`pos in bounds`: True where a word of the tokens starts or ends (segment.boundaries as a
-    sorted list searched by bisection: half the cost of building the set)."""
+    sorted list searched by bisection), the offsets added up only as far as a numeral asks."""
 
     def __init__(self, tokens: list[str]):
-        self.offsets = list(accumulate(map(len, tokens), initial=0))
+        self.length = sum(map(len, tokens))  # the length of the text they were cut from
+        self.offsets: list[int] = [0]
+        self._ends = accumulate(map(len, tokens))
 
     def __contains__(self, pos: int) -> bool:
-        i = bisect.bisect_left(self.offsets, pos)
-        return i < len(self.offsets) and self.offsets[i] == pos
+        offsets = self.offsets
+        while offsets[-1] < pos:
+            known = len(offsets)
+            offsets.extend(islice(self._ends, (pos - offsets[-1]) // 2 + 32))
+            if len(offsets) == known:
+                break  # past the last word
+        i = bisect.bisect_left(offsets, pos)
+        return i < len(offsets) and offsets[i] == pos
 
 
 def _is_noncount(text: str, m: re.Match, pre, num: str, num2, unit: str, bounds=None) -> bool:
@@ -180,19 +208,19 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
 
 
 def _extract(text: str, tokens: list[str] | None) -> list[Count]:
-    covered = None
+    masks = None
     bounds = None  # where the shared segmentation's words start or end, made on first need
     out: list[Count] = []
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
     for m in _pattern().finditer(text):
         pre, num, _, num2, post, unit = m.groups()
-        if covered is None:
-            covered = _Covered(_masked(text))
-        if covered(m.start("num"), m.end("unit")):
+        if masks is None:
+            masks = _Masks(text)
+        if masks.cover(m.start("num"), m.end("unit")):
             continue
         if bounds is None and tokens is not None and num[0] in CN_DIGITS:
             bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
-            if bounds.offsets[-1] != len(text):
+            if bounds.length != len(text):
                 bounds = tokens = None  # not this text's segmentation: segment around numerals
         if _is_noncount(text, m, pre, num, num2, unit, bounds):
             continue
@@ -202,7 +230,7 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
         if unit == "元" and num.endswith("万") and isinstance(value, (int, float)):
             unit, value = "万元", _round(value / 10_000)  # 3万多元 → 3 万元, like 3万元
         start, end = m.span()
-        count = Count(value=value, unit=unit, approx=approx, subject=None, surface=m.group(), start=start, end=end)
+        count = Count(value, unit, approx, None, m.group(), start, end)  # value, unit, approx, subject, surface, start, end
         if out and out[-1].end == start:
             chains[-1].append(count)
         else:
@@ -210,8 +238,11 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
         out.append(count)
     for chain in chains:
         end, begin = chain[-1].end, chain[0].start
-        subject = (_subject_after_window(text[end : end + AFTER_READ])
-                   or _subject_before_window(text[max(0, begin - BEFORE_READ) : begin]))
+        subject = None
+        if end < len(text) and text[end] not in CLAUSE_STOP:  # else the clause ends at the count: nothing after
+            subject = _subject_after_window(text[end : end + AFTER_READ])
+        if not subject and begin and text[begin - 1] not in CLAUSE_STOP:  # else nothing before
+            subject = _subject_before_window(text[max(0, begin - BEFORE_READ) : begin])
         for count in chain:
             count.subject = subject
     return out
