@@ -46,7 +46,14 @@ def test_traditional_page_converts_whole():
     assert to_simplified(text) == "县纪委监委对党员干部开展谈话提醒。\n发现问题线索12条。"
 
 
-def test_nul_and_astral_characters_convert_the_whole_text_as_opencc_does():
+def test_nul_converts_the_whole_text_as_opencc_does():
     assert changing_span("监督\x00監督") is None
     assert to_simplified("监督\x00監督") == _WHOLE("监督\x00監督")
-    assert changing_span("𠮷野家") is None
+
+
+@needs_list
+def test_astral_characters_and_lone_surrogates_behave_as_in_whole_conversion():
+    assert changing_span("𠮷野家。巡察") == (0, 0)
+    assert to_simplified("𠮷野家。監督") == _WHOLE("𠮷野家。監督")
+    with pytest.raises(UnicodeEncodeError):  # the converter refuses them, with or without the cut
+        to_simplified("巡察。监督\ud800")

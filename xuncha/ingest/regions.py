@@ -78,8 +78,10 @@ def load_divisions() -> Divisions:
         code, name, level, parent, short = (line.split("\t") + [""] * 5)[:5]
         div = Division(code, name, level, parent, short)
         by_code[code] = div
-        for key in {name, short} - {""}:
-            by_name.setdefault(key, []).append(div)
+        if name:
+            by_name.setdefault(name, []).append(div)
+        if short and short != name:
+            by_name.setdefault(short, []).append(div)
     return Divisions(by_code=by_code, by_name=by_name, max_name_len=max(map(len, by_name)))
 
 
@@ -223,10 +225,27 @@ def _grouped(candidates: list[list[Division]]) -> list[tuple[list[Division], int
     return [(cands, n) for cands, n in counts.values()]
 
 
-@lru_cache(maxsize=None)
 def _codes_up(code: str) -> tuple[str, ...]:
     """The codes of a division's chain, province first (scoring walks them for every mention)."""
-    return tuple(d.code for d in load_divisions()._chain(code))
+    return _all_codes_up()[code]
+
+
+@lru_cache(maxsize=1)
+def _all_codes_up() -> dict[str, tuple[str, ...]]:
+    """Every division's chain of codes, made from the parent links at once, parents first."""
+    by_code = load_divisions().by_code
+    chains: dict[str, tuple[str, ...]] = {}
+
+    def up(code: str) -> tuple[str, ...]:
+        found = chains.get(code)
+        if found is None:
+            parent = by_code[code].parent
+            found = chains[code] = (up(parent) if parent in by_code else ()) + (code,)
+        return found
+
+    for code in by_code:
+        up(code)
+    return chains
 
 
 def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) -> str | None:
@@ -317,22 +336,29 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
 
 
 def _consistent_with(head: list[list[Division]]):
-    """A test of whether some reading of a name lies within, or contains, some reading of the
-    header's mentions: the header's readings and their ancestors are gathered once, and each
-    name's readings and chains once per process, so each name costs two set comparisons."""
+    """A test of whether some reading of a full name lies within, or contains, some reading of the
+    header's mentions. The names that pass are gathered at once from per-process indexes (code →
+    names read as it, code → names read as it or under it), so each body name costs one lookup."""
     codes = {a.code for h in head for a in h}
     above = {anc for code in codes for anc in _codes_up(code)}  # the readings and their ancestors
-
-    def consistent(name: str) -> bool:
-        readings, chains = _reach(name)
-        return not above.isdisjoint(readings) or not codes.isdisjoint(chains)
-
-    return consistent
+    read_as, read_under = _full_names_by_code()
+    passing = set().union(*(read_as.get(a, ()) for a in above), *(read_under.get(c, ()) for c in codes))
+    return passing.__contains__
 
 
-@lru_cache(maxsize=None)
-def _reach(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(the codes of a name's readings, the codes on their chains): a mention is consistent with the
-    header when a reading is a header reading or above one, or a header reading is on its chain."""
-    codes = [c.code for c in load_divisions().by_name[name]]
-    return frozenset(codes), frozenset(a for code in codes for a in _codes_up(code))
+@lru_cache(maxsize=1)
+def _full_names_by_code() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(code → the full names one of whose readings it is, code → the full names one of whose
+    readings has it on its chain, i.e. is it or lies under it). A name reads as a division when it
+    is the division's name or short form (`Divisions.by_name`)."""
+    full = _full_names_by_ending()[0]
+    chains = _all_codes_up()
+    read_as: dict[str, set[str]] = {}
+    read_under: dict[str, set[str]] = {}
+    for code, div in load_divisions().by_code.items():
+        for name in (div.name, div.short) if div.short != div.name else (div.name,):
+            if name in full:
+                read_as.setdefault(code, set()).add(name)
+                for a in chains[code]:
+                    read_under.setdefault(a, set()).add(name)
+    return read_as, read_under

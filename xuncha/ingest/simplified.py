@@ -17,7 +17,6 @@ list was derived from, `changing_span` answers None and the caller converts ever
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from xuncha.corpora import data_lines
@@ -25,48 +24,42 @@ from xuncha.corpora import data_lines
 CHANGES_FILE = "opencc_tw2s_changes.txt"
 _CUTS = ("\n", "。", "，", "；", "！", "？")
 _HEADER = "# OpenCC "
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @lru_cache(maxsize=1)
-def _changing() -> re.Pattern | None:
-    """A character class of the changing characters, or None if the list does not fit this OpenCC."""
-    import opencc
-
-    from xuncha.corpora import __name__ as corpora
+def _changing():
+    """A boolean table over all code points: True for the changing characters (and for lone
+    surrogates, which OpenCC cannot take: a text holding one still reaches it and fails as before).
+    None if the list does not fit the installed OpenCC."""
     from importlib import resources
 
-    path = resources.files(corpora) / CHANGES_FILE
+    import numpy as np
+    import opencc
+
+    path = resources.files("xuncha.corpora") / CHANGES_FILE
     if not path.is_file():
         return None
-    first = path.read_text(encoding="utf-8").split("\n", 1)[0]
-    if first != f"{_HEADER}{getattr(opencc, '__version__', '?')} tw2s":
+    if path.read_text(encoding="utf-8").split("\n", 1)[0] != f"{_HEADER}{getattr(opencc, '__version__', '?')} tw2s":
         return None
-    # Only the Basic Multilingual Plane: a class that holds astral characters is tested member by
-    # member, and a text with any astral character is converted whole anyway (`changing_span`).
-    points = sorted(ord(c) for c in "".join(data_lines(CHANGES_FILE)) if ord(c) <= 0xFFFF)
-    ranges: list[list[int]] = []
-    for cp in points:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1][1] = cp
-        else:
-            ranges.append([cp, cp])
-    return re.compile("[" + "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-                                    for a, b in ranges) + "]")
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in "".join(data_lines(CHANGES_FILE))]] = True
+    table[0xD800:0xE000] = True
+    return table
 
 
 def changing_span(text: str) -> tuple[int, int] | None:
     """(start, end) of the part of `text` that tw2s may change, cut just before a clause mark
     (start == end when nothing can change), or None when the whole text must be converted."""
-    pattern = _changing()
-    if pattern is None or "\x00" in text or _ASTRAL.search(text):  # OpenCC stops at a NUL: only the
-        return None                                                # whole text converts alike
+    import numpy as np
 
-    first = pattern.search(text)
-    if first is None:
+    table = _changing()
+    if table is None or "\x00" in text:  # OpenCC stops at a NUL: only the whole text converts alike
+        return None
+    hits = table[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")].nonzero()[0]
+    if not len(hits):
         return 0, 0
-    last = len(text) - pattern.search(text[::-1]).end()
-    start = max(text.rfind(cut, 0, first.start()) for cut in _CUTS)
+    first, last = int(hits[0]), int(hits[-1])
+    start = max(text.rfind(cut, 0, first) for cut in _CUTS)
     ends = [at for at in (text.find(cut, last + 1) for cut in _CUTS) if at >= 0]
     return max(start, 0), min(ends) if ends else len(text)
 

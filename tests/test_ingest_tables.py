@@ -1,0 +1,55 @@
+"""The lookup tables reading builds once per process say exactly what the rules they replace say."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from xuncha.ingest import dedup, normalize, regions
+from xuncha.ingest.encoding import gb2312_chars
+
+
+def test_skeleton_table_keeps_exactly_the_alphanumeric_characters():
+    table = dedup._is_word_char()
+    assert table.tolist() == [chr(cp).isalnum() for cp in range(0x10000)]
+
+
+def test_rare_and_suspect_tables_follow_gb2312():
+    suspect, rare = normalize._char_tables()
+    gb = gb2312_chars(87)
+    for cp in range(0x3000, 0xA100):
+        expected = 0x3400 <= cp < 0xA000 and chr(cp) not in gb and chr(cp) not in normalize._NAME_CHARS
+        assert rare[cp] == expected, hex(cp)
+    assert rare[0xF900] and rare[0xFAFF] and not rare[0xFB00]
+    assert suspect[0xE000] and suspect[0xFFFD] and suspect[0x85] and suspect[ord("Ã")] and suspect[ord("â")]
+    assert not suspect[ord("监")] and not suspect[ord("a")] and not suspect[ord("镕")]
+    assert (suspect | ~rare).all()  # every rare character is a suspect
+
+
+def test_gb2312_table_matches_cell_by_cell_decoding():
+    cells = set()
+    for hi in range(0xA0 + 16, 0xA0 + 88):
+        for lo in range(0xA1, 0xFF):
+            try:
+                cells.add(bytes([hi, lo]).decode("gb2312"))
+            except UnicodeDecodeError:
+                pass
+    assert gb2312_chars(87) == frozenset(cells)
+    assert len(gb2312_chars(55)) == 3755 and len(cells) == 6763
+
+
+def test_division_indexes_agree_with_the_chains():
+    divs = regions.load_divisions()
+    assert all(regions._codes_up(c) == tuple(d.code for d in divs.chain(c)) for c in divs.by_code)
+    read_as, read_under = regions._full_names_by_code()
+    full = regions._full_names_by_ending()[0]
+    for name in list(full)[::7]:
+        for d in divs.by_name[name]:
+            assert name in read_as[d.code]
+            assert all(name in read_under[a.code] for a in divs.chain(d.code))
+    assert not any(name not in full for names in read_as.values() for name in names)
+
+
+def test_code_points_index_like_the_string():
+    text = "监督𠮷a\n"
+    points = normalize._code_points(text)
+    assert [chr(p) for p in points.tolist()] == list(text) and isinstance(points, np.ndarray)
