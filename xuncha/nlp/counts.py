@@ -58,10 +58,23 @@ def _noncount_after() -> re.Pattern:
 
 
 @lru_cache(maxsize=None)
-def _name_pattern() -> re.Pattern:
+def _numeral_names() -> frozenset[str]:
+    """The set phrases whose numerals are no counts (corpora/numeral_names.txt and the measures'
+    stoplist): 三重一大, 两学一做, 四个意识."""
     names = set(lexicon.words("numeral_names.txt")) | set(lexicon.words("measure_stoplist.txt"))
-    names = {n for n in names if any(ch.isdigit() or ch in CN_DIGITS for ch in n)}
-    return lexicon.literal_re(names)
+    return frozenset(n for n in names if any(ch.isdigit() or ch in CN_DIGITS for ch in n))
+
+
+@lru_cache(maxsize=None)
+def _name_pattern() -> re.Pattern:
+    return lexicon.literal_re(_numeral_names())
+
+
+@lru_cache(maxsize=None)
+def _name_parts() -> frozenset[str]:
+    """Every piece of text a set phrase can hold: a match that is none of them lies in no phrase."""
+    return frozenset(name[i:j] for name in _numeral_names()
+                     for i in range(len(name)) for j in range(i + 1, len(name) + 1))
 
 
 class _Masks:
@@ -69,20 +82,24 @@ class _Masks:
     phrase (三重一大) or a short bracketed name (a bracket's is_name with at most 12 characters
     inside), asked with starts that never decrease (the matches in order).
 
-    A bracket can hold the span only with an opening mark at most 13 characters before it and a
-    closing one at most 13 after its start; the text's bracket pairs are read only when a match
-    has both (most counts have neither)."""
+    A set phrase can hold the span only if the span's text is part of one, and a bracket only
+    with an opening mark at most 13 characters before the span and a closing one at most 13 after
+    its start: the text's set phrases and bracket pairs are found only when a match could lie in
+    them (most counts cannot)."""
 
     def __init__(self, text: str):
         self.text = text
-        self.names = _Spans([m.span() for m in _name_pattern().finditer(text)])
+        self.names: _Spans | None = None  # the set phrases found in the text, when first needed
         self.brackets: _Spans | None = None
 
     def cover(self, start: int, end: int) -> bool:
-        if self.names.cover(start, end):
-            return True
         text = self.text
-        if not (OPENING_MARK_RE.search(text, max(0, end - 13), start) and CLOSING_MARK_RE.search(text, end, start + 13)):
+        if text[start:end] in _name_parts():
+            if self.names is None:
+                self.names = _Spans([m.span() for m in _name_pattern().finditer(text)])
+            if self.names.cover(start, end):
+                return True
+        if not (CLOSING_MARK_RE.search(text, end, start + 13) and OPENING_MARK_RE.search(text, max(0, end - 13), start)):
             return False
         if self.brackets is None:
             self.brackets = _Spans([(b.start + 1, b.end - 1) for b in bracket_spans(text)
@@ -135,9 +152,10 @@ def _is_noncount(text: str, m: re.Match, pre, num: str, num2, unit: str, bounds=
     """True if the match is a date, duration, ordinal, rank, rate, phone number or part of a name
     (`pre`, `num`, `num2`, `unit`: its groups, read once by the caller)."""
     start = m.start()
-    before = text[max(0, start - 4) : start]
-    if before.endswith("第") or before.rstrip().endswith("第") or (
-            "第" in text[max(0, start - 8) : start] and ORDINAL_LIST.search(text, max(0, start - 8), start)):
+    reach = text[max(0, start - 8) : start]
+    before = reach[-4:]
+    if "第" in reach and (before.endswith("第") or before.rstrip().endswith("第")
+                         or ORDINAL_LIST.search(text, max(0, start - 8), start)):
         return True  # ordinal: 第四轮, 第2期, 第三、四轮
     if before.endswith(("前", "后")) and unit in ("名", "位"):
         return True  # rank: 排名前3名
@@ -252,6 +270,8 @@ CLAUSE_STOP = set("，,；;。！？!?：:\n、（）()")
 _STOPS = re.escape("".join(sorted(CLAUSE_STOP)))
 CLAUSE_STOP_RE = re.compile(f"[{_STOPS}]")
 LAST_CLAUSE_STOP_RE = re.compile(f"[{_STOPS}][^{_STOPS}]*\\Z")  # the last one before the end
+CLOSING_QUOTES = frozenset(("”", "’", "》", '"', "」"))
+OPENING_QUOTES = frozenset(("“", "‘", "《", '"', "「"))
 OPEN_QUOTES = {"“": "”", "‘": "’", "《": "》", '"': '"', "「": "」"}
 
 
@@ -318,10 +338,10 @@ def _words_closing(piece: str) -> str | None:
     words: list[str] = []
     quoted = False
     for word, flag in reversed(tag(piece)):
-        if word in ("”", "’", "》", '"', "」"):
+        if word in CLOSING_QUOTES:
             quoted = True
             continue
-        if word in ("“", "‘", "《", '"', "「"):
+        if word in OPENING_QUOTES:  # (an ASCII " is taken as closing first)
             break
         if quoted or (flag.startswith(NOUN_FLAGS) and not _is_number(word)):
             words.insert(0, word)
