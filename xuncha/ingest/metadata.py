@@ -78,10 +78,10 @@ def is_meta_line(line: str) -> bool:
         return False
     if len(s) > 40 and len(_CLAUSE.findall(s)) >= 2:  # a sentence that happens to say 来源：
         return False
-    if META_LABEL.search(s) and (parse_date(s) or re.match(r"(?:来源|稿源|作者|发布时间|发布日期|时间|日期)\s*[:：]", s)
+    date = parse_date(s)
+    if META_LABEL.search(s) and (date or re.match(r"(?:来源|稿源|作者|发布时间|发布日期|时间|日期)\s*[:：]", s)
                                  or re.search(r"(?:来源|稿源)\s*[:：]", s)):
         return True
-    date = parse_date(s)
     if date and len(s) <= 60 and re.search(r"发表于|^原创", s):  # 原创 某某纪检监察 2023-05-12 08:00 发表于湖北
         return True
     if date:

@@ -86,7 +86,9 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     a title hint is trusted only when the page shows it (DOCX/PDF properties are often stale)."""
     page = Page()
     text = normalize_text(raw, page.warnings)
-    lines = [ln for ln in (ln.strip() for ln in _WS.sub(" ", text).split("\n")) if ln]
+    if "\t" in text or "  " in text:  # (most pages have no run of blanks to fold)
+        text = _WS.sub(" ", text)
+    lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
     hint = normalize_text(title_hint, []).strip() if title_hint else None
 
     page.credits = [ln for ln in lines if len(ln) <= 60 and _CREDIT.match(ln)]

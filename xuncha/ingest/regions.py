@@ -151,10 +151,15 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
         ending = _lengths_by_last_three().get
         for m in _name_ends().finditer(text):
             end = m.end()
-            for length in ending(text[end - 3:end], ()):
-                if length <= end and text[end - length:end] in full:
+            tail = text[end - 3:end]
+            for length in ending(tail, ()):
+                if length == 3:  # the three characters are a full name themselves (the last length tried)
+                    found.append((end - 3, end, tail))
+                elif length <= end and text[end - length:end] in full:
                     found.append((end - length, end, text[end - length:end]))
-                    break
+                else:
+                    continue
+                break
     else:
         lengths_starting = _names_by_start()
         i = 0
