@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 
 from xuncha.corpora import data_lines
-from xuncha.ingest.simplified import changing_span
+from xuncha.ingest.simplified import changing_spans
 
 # Full-width ASCII letters/digits and odd spaces → ASCII; zero-width marks → nothing.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
@@ -162,15 +162,20 @@ def repair_mojibake(text: str, warnings: list[str]) -> str:
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC tw2s, run only over the clauses it can change (`simplified.changing_span`): the same
+    """OpenCC tw2s, run only over the clauses it can change (`simplified.changing_spans`): the same
     result as converting the whole text, without the converter's cost on simplified pages."""
-    span = changing_span(text)
-    if span is None:
+    spans = changing_spans(text)
+    if spans is None:
         return _opencc().convert(text)
-    start, end = span
-    if start == end:
+    if not spans:
         return text
-    return text[:start] + _opencc().convert(text[start:end]) + text[end:]
+    convert = _opencc().convert
+    out, last = [], 0
+    for start, end in spans:
+        out += (text[last:start], convert(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def find_garbled(text: str) -> list[tuple[int, int]]:

@@ -7,12 +7,13 @@ are listed in xuncha/corpora/opencc_tw2s_changes.txt (derived from the installed
 `python -m xuncha.ingest.simplified`): every character that tw2s changes on its own, plus one
 character of every TSPhrases phrase that tw2s changes although none of its characters change alone
 (深沈 → 深沉: 沈). No phrase holds a line break or 。，；！？, so cutting a text just before one
-of those splits no segment: the text before the first changing character's clause and after the
-last one's is kept as it is, and the middle is converted exactly as the whole text would be.
+of those splits no segment: the clauses holding a changing character are converted, and what lies
+outside them is kept as it is, exactly as converting the whole text would leave it.
 
 Simplified pages (most pages) have no changing character at all or only a few clauses with one;
-traditional pages are converted whole, as before. If the installed OpenCC is not the version the
-list was derived from, `changing_span` answers None and the caller converts everything.
+traditional pages are converted from their first changing clause to their last. If the installed
+OpenCC is not the version the list was derived from, `changing_spans` answers None and the caller
+converts everything.
 """
 
 from __future__ import annotations
@@ -47,9 +48,14 @@ def _changing():
     return table
 
 
-def changing_span(text: str) -> tuple[int, int] | None:
-    """(start, end) of the part of `text` that tw2s may change, cut just before a clause mark
-    (start == end when nothing can change), or None when the whole text must be converted."""
+# A page with more changing characters than this is traditional: one span from the first to the
+# last is as good as clause-by-clause windows there, and costs no loop over its characters.
+_FEW = 48
+
+
+def changing_spans(text: str) -> list[tuple[int, int]] | None:
+    """The parts of `text` that tw2s may change, as (start, end) in order, each cut just before a
+    clause mark ([] when nothing can change), or None when the whole text must be converted."""
     import numpy as np
 
     table = _changing()
@@ -57,11 +63,30 @@ def changing_span(text: str) -> tuple[int, int] | None:
         return None
     hits = table[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")].nonzero()[0]
     if not len(hits):
-        return 0, 0
-    first, last = int(hits[0]), int(hits[-1])
-    start = max(text.rfind(cut, 0, first) for cut in _CUTS)
-    ends = [at for at in (text.find(cut, last + 1) for cut in _CUTS) if at >= 0]
-    return max(start, 0), min(ends) if ends else len(text)
+        return []
+    if len(hits) > _FEW:
+        return [(_clause_start(text, int(hits[0])), _clause_end(text, int(hits[-1])))]
+    spans: list[tuple[int, int]] = []
+    for at in hits.tolist():
+        if spans and at < spans[-1][1]:
+            continue  # inside the clause already taken
+        start, end = _clause_start(text, at), _clause_end(text, at)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def _clause_start(text: str, at: int) -> int:
+    """Where the clause holding position `at` starts: at the clause mark before it, or at 0."""
+    return max(0, max(text.rfind(cut, 0, at) for cut in _CUTS))
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the clause holding position `at` ends: just before the next clause mark, or at the end."""
+    ends = [found for found in (text.find(cut, at + 1) for cut in _CUTS) if found >= 0]
+    return min(ends) if ends else len(text)
 
 
 def derive() -> str:
