@@ -100,11 +100,23 @@ class PossegHMM:
             return
         for blk in _HAN_DETAIL.split(run):  # posseg's __cut_detail
             if _HAN_DETAIL.match(blk):
-                out.extend(self._cut_hmm(blk))
+                out.extend(_model_words(self, blk))
                 continue
             for x in _SKIP_DETAIL.split(blk):
                 if x:
                     out.append((x, "m" if _NUM.match(x) else "eng" if _ENG.match(x) else "x"))
+
+    def block_edge(self, block: str, route_tags, is_word, first: bool) -> tuple[str, str] | None:
+        """The first (or last) word tag() gives for one block of posseg's splitting (_HAN_INTERNAL),
+        or None where it takes the whole tagging (a block the replay does not cover, or a mixed
+        block whose edge is a run of single characters)."""
+        route = _route(block, route_tags, is_word)
+        if not route:
+            return None
+        if _HAN_ONLY.fullmatch(block):
+            return self.edge_word(route, is_word, first)
+        edge = route[0] if first else route[-1]
+        return edge if len(edge[0]) >= 2 else None  # a dictionary word: _cut_dag leaves it as it is
 
     def edge_word(self, route: list[tuple[str, str]], is_word, first: bool) -> tuple[str, str] | None:
         """The first (or last) word _cut_dag gives for the route of a block of Chinese characters only.

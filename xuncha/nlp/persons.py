@@ -150,21 +150,23 @@ def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[s
     That word comes from the piece's first (last) block of characters jieba.posseg tags together.
     The model only regroups runs of single characters that the dictionary route leaves, each run on
     its own; a word of two or more characters on that route comes out as it is, with its dictionary
-    tag. So for a block of Chinese characters only, the edge word is the route's when that is such a
-    word, and otherwise comes from the model run over the edge run of single characters alone
-    (name_hmm.PossegHMM.edge_word); other blocks are tagged whole with the model.
+    tag. So the edge word is the route's when that is such a word, and otherwise, in a block of
+    Chinese characters only, comes from the model run over the edge run of single characters alone
+    (name_hmm.PossegHMM.block_edge); the rest is tagged whole with the model.
     """
     from xuncha.nlp.segment import is_word, tag, tokenizer
 
     block = FIRST_BLOCK.match(piece) if first else LAST_BLOCK.search(piece)
-    if block and HAN_ONLY.fullmatch(block.group()):
-        plain = tag(block.group())
-        if plain and len(plain[0 if first else -1][0]) >= 2:
+    text = block.group() if block else ""
+    if HAN_ONLY.fullmatch(text):
+        plain = tag(text)
+        if len(plain[0 if first else -1][0]) >= 2:
             return plain
-        hmm = posseg_hmm() if tokenizer().name == "rjieba" else None  # the replaying engine's model
-        if hmm is not None:
-            edge = hmm.edge_word(plain, is_word, first)
-            return [edge] if edge is not None else []
+    hmm = posseg_hmm() if text and tokenizer().name == "rjieba" else None  # the replaying engine's model
+    if hmm is not None:
+        edge = hmm.block_edge(text, tag, is_word, first)
+        if edge is not None:
+            return [edge]
     return tag(piece, hmm=True)
 
 
