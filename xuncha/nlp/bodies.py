@@ -66,15 +66,18 @@ class _Vocab:
     stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
     # For remembering decisions under the context they read (_reads_before, _reads_after):
     suffixes: frozenset[str] = frozenset()  # every ending of a place, field, head or level word
+    suffix_openers: dict[str, frozenset[str]] | None = None  # ending → characters that lengthen it to another
     prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
     forward_max: int = 0  # the longest head, field or modifier
     head_endings: frozenset[str] = frozenset()  # every ending of a head
     needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
+    free_heads: frozenset[str] = frozenset()  # heads an own name may stand before (FREE_NAME_KINDS)
     # Cheap first tests that rule most positions out before the look-ups above (same answers):
     word_bigrams: frozenset[str] = frozenset()  # two characters in a row in a head, field or modifier
     # For _reads_past: beginnings that some longer word goes on from (all words; fields and modifiers)
     extendable: frozenset[str] = frozenset()
     extendable_not_head: frozenset[str] = frozenset()
+    extendable_endings: frozenset[str] = frozenset()  # every ending of those beginnings
     prefixes_not_head: frozenset[str] = frozenset()  # every beginning of a field or generic modifier
     stop_first: frozenset[str] = frozenset()  # first characters of the generic modifiers
     stop_last: frozenset[str] = frozenset()  # their last characters
@@ -122,13 +125,17 @@ def _vocab() -> _Vocab:
         stop_re=lexicon.literal_re(stop_before),
         stop_end_re=lexicon.literal_re(stop_before, r"\Z"),
         suffixes=frozenset(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w))),
+        suffix_openers=_openers(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w) - 1)),
         prefixes=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w) + 1)),
         needs_part=needs_part,
+        free_heads=frozenset(w for w, h in heads.items() if h.kind in FREE_NAME_KINDS),
         head_endings=frozenset(w[i:] for w in heads for i in range(len(w))),
         forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
         word_bigrams=frozenset(w[i : i + 2] for w in (*heads, *fields, *stop_before) for i in range(len(w) - 1)),
         extendable=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w))),
         extendable_not_head=frozenset(w[:i] for w in (*fields, *stop_before) for i in range(1, len(w))),
+        extendable_endings=frozenset(w[j:i] for w in (*heads, *fields, *stop_before)
+                                     for i in range(1, len(w)) for j in range(i)),
         prefixes_not_head=frozenset(w[:i] for w in (*fields, *stop_before) for i in range(1, len(w) + 1)),
         stop_first=frozenset(w[0] for w in stop_before if w),
         stop_last=_last_chars(stop_before),
@@ -164,6 +171,14 @@ def _trie_pattern(words) -> str:
         return f"(?:{body})?" if "" in node else body
 
     return pattern(tree)
+
+
+def _openers(endings) -> dict[str, frozenset[str]]:
+    """For each ending of two or more characters, its first character filed under the rest."""
+    filed: dict[str, set[str]] = {}
+    for ending in endings:
+        filed.setdefault(ending[1:], set()).add(ending[0])
+    return {rest: frozenset(chars) for rest, chars in filed.items()}
 
 
 def _by_ending(words, size: int) -> dict[str, tuple[str, ...]]:
@@ -281,31 +296,63 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
     return None
 
 
-def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
+def _grow_reach(text: str, hs: int, he: int, v: _Vocab, reads: list | None = None) -> tuple[int, list[str], int]:
     """Extend the name whose last head is text[hs:he] to the left: (start, element types, and the
-    first position whose character decided them: the parts' _reads_before, and _free_name_reach)."""
+    first position whose character decided them: the parts' _reads_before, and _free_name_reach).
+
+    With `reads`, how each such position was read is added to it (_loose_reads says which reads
+    leave a character's identity open). (_part_before and _reads_before are written out in the
+    loop: it runs for every new mention.)
+    """
     pos = reach = hs
     prev = "head"
     types = [prev]  # right to left while growing
     heads_only = True
-    any_last = v.any_last
+    any_last, suffixes, units_ending, free_heads = v.any_last, v.suffixes, v.units_ending, v.free_heads
+    element_ending = _element_ending
     while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
         last = text[pos - 1]
-        if last in any_last or last.isdigit():
-            el, first = _part_before(text, pos, v, prev)
+        digit = last.isdigit()
+        if last in any_last or digit:
+            k = 1  # _reads_before
+            while k <= pos and text[pos - k : pos] in suffixes:
+                k += 1
+            first = pos - k
+            if reads is not None:
+                reads.append((first, CHAIN, pos) if k > 1 else (first, EXACT))
+            if last in ORDINAL_LAST or digit:
+                if pos - 4 < first:
+                    first = pos - 4
+                if reads is not None:
+                    reads.append((pos - 4, EXACT))
+            units = units_ending.get(last)
+            if units:
+                for unit in units:
+                    if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
+                        first = pos - len(unit) - 2
+                if reads is not None:  # (the named units' look-ups read their length and two more)
+                    reads.append((min(first, pos - max(map(len, units)) - 2), EXACT))
+            found = element_ending(text[first if first > 0 else 0 : pos], prev)
+            el = None if found is None else (pos + found[0], found[1])
             if first < reach:
                 reach = first
         else:  # no part ends in this character (_reads_before reads just it)
             el = None
             if pos - 1 < reach:
                 reach = pos - 1
-        if el is None and heads_only:
+            if reads is not None:  # (and whether it joins two fields: CONNECTORS)
+                reads.append((pos - 1, EXACT if last in CONNECTORS else ENDS_NO_PART))
+        if el is None and heads_only and _head_at(text, pos, v) in free_heads:
             reach = min(reach, _free_name_reach(text, pos, v))
+            if reads is not None:
+                reads.append((reach, EXACT))
             el = _free_name_before(text, pos, v)
         if el is None:
             if prev == "field" and last in CONNECTORS:
                 el2, first = _part_before(text, pos - 1, v, "head")
                 reach = min(reach, first)
+                if reads is not None:
+                    reads.append((first, EXACT))
                 if el2 is not None and el2[1] == "field":
                     pos = el2[0]
                     types.append("field")
@@ -328,8 +375,8 @@ def _reads_before(text: str, pos: int, v: _Vocab) -> int:
     place, field, head or level word (one character more shows that no longer word fits); an
     ordinal reads 4 characters, a named unit the unit and the two characters of its name.
     """
-    if pos <= 0:
-        return pos
+    if pos <= 0:  # nothing before the text's start, which ties the decision to it
+        return min(pos, 0) - 1
     k = 1
     while k <= pos and text[pos - k : pos] in v.suffixes:
         k += 1
@@ -383,8 +430,11 @@ def _reads_past(text: str, lo: int, hs: int, he: int, v: _Vocab) -> int:
     if ordinal >= 0 and ordinal + 4 > end:
         end = ordinal + 4
     n = len(text)
-    extendable, prefixes = v.extendable, v.prefixes
-    for s in range(first, hs):
+    extendable, prefixes, endings = v.extendable, v.prefixes, v.extendable_endings
+    k = 1  # only within the longest ending of text[:he] that ends such a beginning can one start
+    while k <= he - first and text[he - k : he] in endings:
+        k += 1
+    for s in range(he - k + 1, hs):
         if text[s:he] in extendable:
             k = he + 1 - s
             while s + k <= n and text[s : s + k] in prefixes:
@@ -464,7 +514,7 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | N
         if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
             return start
         if bounds is not None:
-            aligned = start in bounds
+            aligned = bounds[bisect_left(bounds, start)] == start
             if consulted is not None:
                 consulted.append((start, aligned))
             if aligned:
@@ -479,24 +529,17 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | N
     return None
 
 
-class Bounds(list):
-    """Where the words of a text's segmentation start, in order (and where the text ends):
-    `pos in bounds` by bisection (cheaper to build than a set, and only a few are asked)."""
-
-    __slots__ = ()
-
-    def __contains__(self, pos: int) -> bool:
-        i = bisect_left(self, pos)
-        return i < len(self) and self[i] == pos
+Bounds = list  # where the words of a text's segmentation start, in order, and where the text ends
 
 
 def _token_bounds(text: str, tokens: list[str] | None) -> Bounds | None:
-    """Where the words of `tokens` start in `text`, or None without tokens or when they do not
-    spell the text's length."""
+    """Where the words of `tokens` start in `text` (a sorted list: cheaper to build than a set, and
+    only a few positions are asked about, by bisection), or None without tokens or
+    when they do not spell the text's length."""
     if not tokens or not isinstance(tokens, list):
         return None
     try:
-        bounds = Bounds(accumulate(map(len, tokens), initial=0))
+        bounds = list(accumulate(map(len, tokens), initial=0))
     except TypeError:  # not a list of strings
         return None
     return bounds if bounds[-1] == len(text) else None
@@ -622,7 +665,8 @@ ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts d
 BOUNDED_NEAR = 2  # the same with the document's boundaries (_decide_mention_bounded)
 DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
 _decisions: dict[str | tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
-_bounded_decisions: dict = {}  # near context → (left, right) → context → [(head offset, answer, boundaries asked)]
+_bounded_decisions: dict = {}  # near context → (left, right) → context → [(head offset, answer, boundaries asked, tests)]
+_bounded_short: tuple[dict, ...] = tuple({} for _ in range(BOUNDED_NEAR))  # the same for contexts holding 0, 1 … before the head
 
 
 def _decide_mention(text: str, hs: int, he: int, before: int, after: int,
@@ -675,44 +719,141 @@ def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bou
     _reads_past), so they are filed under fewer characters before the head (BOUNDED_NEAR), then
     by their width, then by the context itself; each entry also holds the boundaries its decision
     asked about, relative to its context, which must agree to be used. The longest head at hs
-    must end at he (as extract_bodies finds heads)."""
+    must end at he (as extract_bodies finds heads).
+
+    When the first character a decision read was only tested (it ends no word with what follows,
+    it is no separator …: _loose_reads), the context leaves it out and the entry keeps the tests,
+    which the character before the context must pass (_passes): decisions after 开|县纪委 and
+    召|县纪委 are then one. Such contexts may hold fewer characters before the head than
+    BOUNDED_NEAR: they are filed apart, under the characters they hold (_bounded_short).
+    """
     near = text[hs - BOUNDED_NEAR : he] if hs >= BOUNDED_NEAR else (text[:he], hs)
     shapes = _bounded_decisions.get(near)
     if shapes:
-        for (left, right), contexts in shapes.items():
-            lo = hs - left if hs >= left else 0
-            entries = contexts.get(text[lo : he + right])
-            if entries:
-                for hs_in, found, asked in entries:
-                    if hs - lo != hs_in:
-                        continue
-                    if asked and not _asked_again(bounds, lo, asked):
-                        continue
-                    return None if found is None else (found[0] + lo, found[1])
+        found = _recall(text, hs, he, bounds, shapes)
+        if found is not _FORGOTTEN:
+            return found
+    for held, table in enumerate(_bounded_short):
+        shapes = table.get(text[hs - held : he])
+        if shapes:
+            found = _recall(text, hs, he, bounds, shapes)
+            if found is not _FORGOTTEN:
+                return found
     consulted: list[tuple[int, bool]] = []
-    found, first, last = _decide_reach(text, hs, he, _vocab(), bounds, consulted)
-    left = hs - first if hs - first > BOUNDED_NEAR else BOUNDED_NEAR
+    reads: list[tuple] = []
+    found, first, last = _decide_reach(text, hs, he, _vocab(), bounds, consulted, reads)
+    loose = _loose_reads(text, first, reads)
+    if loose is not None:
+        first += 1  # the context begins after the character only tested
+    left = hs - first if hs - first > BOUNDED_NEAR or loose is not None else BOUNDED_NEAR
     right = last - he
     if right > after:
         right = after
     clo = hs - left if hs > left else 0
+    if left >= BOUNDED_NEAR:
+        table, key = _bounded_decisions, near
+    else:
+        table, key = _bounded_short[left], text[clo:he]
+    shapes = table.get(key)
     if shapes is None:
-        if len(_bounded_decisions) >= DECISIONS_MAX:
-            _bounded_decisions.clear()
-        shapes = _bounded_decisions[near] = {}
+        if len(table) >= DECISIONS_MAX:
+            table.clear()
+        shapes = table[key] = {}
     contexts = shapes.get((left, right))
     if contexts is None:
         contexts = shapes[(left, right)] = {}
     asked = tuple([(at - clo, answer) for at, answer in consulted]) if consulted else ()
     contexts.setdefault(text[clo : he + right], []).append(
-        (hs - clo, None if found is None else (found[0] - clo, found[1]), asked))
+        (hs - clo, None if found is None else (found[0] - clo, found[1]), asked, loose))
     return found
+
+
+_FORGOTTEN = object()  # _recall found no entry
+
+
+def _recall(text: str, hs: int, he: int, bounds: Bounds, shapes: dict):
+    """The remembered decision (_decide_mention_bounded) among `shapes` that holds here, or _FORGOTTEN."""
+    for (left, right), contexts in shapes.items():
+        lo = hs - left if hs >= left else 0
+        entries = contexts.get(text[lo : he + right])
+        if entries:
+            for hs_in, found, asked, loose in entries:
+                if hs - lo != hs_in:
+                    continue
+                if loose is not None and (lo == 0 or not _passes(text[lo - 1], loose)):
+                    continue
+                if asked and not _asked_again(bounds, lo, asked):
+                    continue
+                return None if found is None else (found[0] + lo, found[1])
+    return _FORGOTTEN
+
+
+# How a decision read the first character of its context (_grow_reach, _decide_reach): only
+# through these tests, any character passing them would have been decided alike.
+EXACT = 0  # read as itself (a word, an ordinal or a unit may begin with it; the text's start)
+CHAIN = 1  # a part ending at pos cannot begin with it: it + text[b + 1 : pos] ends no word
+ENDS_NO_PART = 2  # it ends no name part (nor is a digit) and joins no fields (CONNECTORS)
+SEPARATES = 3  # whether it is 该/本/驻 or no Chinese character (_word_aligned)
+ENDS_NO_MODIFIER = 4  # it ends no generic modifier (_generic)
+
+
+def _loose_reads(text: str, first: int, reads: list) -> tuple[frozenset[str], int, int] | None:
+    """What the character at `first` must pass for the decision to hold with another one there
+    (_passes), or None if it was read as itself (or the decision reaches the text's start):
+    the characters it must not be (those that begin a longer word ending with what follows
+    it in a CHAIN read), and a mask and value of its _char_class."""
+    if first < 0:
+        return None
+    v = _vocab()
+    blocking: set[str] = set()
+    mask = value = 0
+    for read in reads:
+        if read[0] != first:
+            continue
+        how = read[1]
+        if how == CHAIN:
+            blocking.update(v.suffix_openers.get(text[first + 1 : read[2]], ()))
+        elif how == ENDS_NO_PART:
+            mask |= ENDS_PART_BIT
+        elif how == SEPARATES:
+            mask |= SEPARATOR_BIT
+            value |= _char_class(text[first]) & SEPARATOR_BIT
+        elif how == ENDS_NO_MODIFIER:
+            mask |= ENDS_MODIFIER_BIT
+        else:
+            return None
+    return frozenset(blocking), mask, value
+
+
+ENDS_PART_BIT, SEPARATOR_BIT, ENDS_MODIFIER_BIT = 1, 2, 4
+_char_classes: dict[str, int] = {}
+
+
+def _char_class(ch: str) -> int:
+    """The tests _loose_reads may ask of a character, as bits: it ends a name part, is a digit or
+    joins fields (ENDS_PART_BIT); it is 该/本/驻 or no Chinese character (SEPARATOR_BIT); it ends a
+    generic modifier (ENDS_MODIFIER_BIT). Remembered per character."""
+    found = _char_classes.get(ch)
+    if found is None:
+        v = _vocab()
+        found = ((ENDS_PART_BIT if ch in v.any_last or ch.isdigit() or ch in CONNECTORS else 0)
+                 | (SEPARATOR_BIT if ch in "该本驻" or not ("\u4e00" <= ch <= "\u9fff") else 0)
+                 | (ENDS_MODIFIER_BIT if ch in v.stop_last else 0))
+        _char_classes[ch] = found
+    return found
+
+
+def _passes(ch: str, loose: tuple[frozenset[str], int, int]) -> bool:
+    """True if `ch` passes the tests _loose_reads lists (so it would be decided alike)."""
+    blocking, mask, value = loose
+    return ch not in blocking and _char_class(ch) & mask == value
 
 
 def _asked_again(bounds: Bounds, lo: int, asked: tuple[tuple[int, bool], ...]) -> bool:
     """True if the boundaries a remembered decision asked about (relative to `lo`) are as it found them."""
     for at, answer in asked:
-        if (lo + at in bounds) != answer:
+        at += lo
+        if (bounds[bisect_left(bounds, at)] == at) != answer:
             return False
     return True
 
@@ -723,29 +864,34 @@ def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
 
 
 def _decide_reach(text: str, hs: int, he: int, v: _Vocab, bounds: Bounds | None = None,
-                  consulted: list | None = None) -> tuple[tuple[int, str] | None, int, int]:
+                  consulted: list | None = None, reads: list | None = None) -> tuple[tuple[int, str] | None, int, int]:
     """_decide's answer, and the first position and the end of the characters that decided it.
 
     Before: growth's look-backs, and what _word_aligned and _generic read before the start they
     are given (_aligned_reach, _generic_reach: the later checks only move the start to the right).
     After: _reads_after from where growth stopped (_reads_past with `bounds`, whose callers know
-    that the longest head at hs ends at he).
+    that the longest head at hs ends at he). With `reads`, how the positions before the name were
+    read is added to it (_grow_reach).
     """
-    start, types, first = _grow_reach(text, hs, he, v)
+    start, types, first = _grow_reach(text, hs, he, v, reads)
     last = _reads_after(text, start, he, v) if bounds is None else _reads_past(text, start, hs, he, v)
     if types[0] not in OPENING_PARTS:  # (a name opening with one of these is valid as it stands)
         start = _valid(text, start, types, v)
     if start is None:
         return None, first, last
-    reach = _aligned_reach(text, start, bounds is not None and start in bounds)
+    reach = _aligned_reach(text, start, bounds is not None and bounds[bisect_left(bounds, start)] == start)
     if reach < first:
         first = reach
+    if reads is not None:
+        reads.append((reach, SEPARATES) if reach == start - 1 else (reach, EXACT))
     start = _word_aligned(text, start, he, v, bounds, consulted)
     if start is None:
         return None, first, last
     reach = _generic_reach(text, start, v)
     if reach < first:
         first = reach
+    if reads is not None:
+        reads.append((reach, ENDS_NO_MODIFIER) if reach == start - 1 else (reach, EXACT))
     if _generic(text, start, v):
         return None, first, last
     return (start, _kind(text, start, he, types, v)), first, last
@@ -784,13 +930,10 @@ def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
     return None
 
 
-def _longest_first(item: tuple[int, int, str]) -> tuple[int, int]:
-    return item[0], item[0] - item[1]
-
-
 def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Keep the longest of overlapping mentions (滨州市委巡察办 over 滨州市委)."""
-    found.sort(key=_longest_first)
+    found.sort(key=itemgetter(1), reverse=True)  # by start, the longest first (two stable sorts by
+    found.sort(key=itemgetter(0))  # C key functions: every mention ends elsewhere, so no ties)
     out: list[tuple[int, int, str]] = []
     for item in found:
         while out and item[0] <= out[-1][0] < item[1] and out[-1][1] <= item[1]:
