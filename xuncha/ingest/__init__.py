@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from pathlib import Path
 
 from xuncha.document import Document
 from xuncha.errors import IngestError
@@ -56,9 +55,8 @@ def document_from_text(text: str, path: str = "<text>") -> Document:
 def read_document(path: str | os.PathLike) -> Document:
     """Read one file of any supported format. Raises IngestError with a one-line reason."""
     name = str(path)
-    p = Path(path)
     try:
-        info = p.stat()
+        info = os.stat(path)
     except OSError as err:
         raise IngestError(name, f"cannot read file ({err.strerror or err})") from None
     if not stat.S_ISREG(info.st_mode):
@@ -71,7 +69,8 @@ def read_document(path: str | os.PathLike) -> Document:
         raise IngestError(name, f"file too large ({size / 1048576:.1f} MB > {limit / 1048576:.0f} MB limit; "
                                 "set XUNCHA_MAX_FILE_MB to raise it)")
     try:
-        data = p.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as err:
         raise IngestError(name, f"cannot read file ({err.strerror or err})") from None
     if not data.strip():

@@ -55,6 +55,15 @@ _MULT = (0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9)
 SAMPLE = 64  # shingles of the smaller text looked up in the larger one by _cheap_overlap
 
 
+@lru_cache(maxsize=1)
+def _hash_constants():
+    """The shingle hash's multipliers, splitmix64's constants and shifts, as numpy uint64 scalars."""
+    import numpy as np
+
+    return tuple(np.uint64(v) for v in (*_MULT, 0x9E3779B97F4A7C15, 30, 0xBF58476D1CE4E5B9, 27,
+                                        0x94D049BB133111EB, 31))
+
+
 @lru_cache(maxsize=8)
 def _shingle_hashes(text: str):
     """Sorted distinct 64-bit hashes of every 4-character shingle, vectorised (numpy), stable
@@ -71,14 +80,25 @@ def _shingle_hashes(text: str):
         h = np.zeros(0, dtype=np.uint64)
     else:
         n = len(cps) - SHINGLE + 1
-        with np.errstate(over="ignore"):
-            h = cps[0:n] * np.uint64(_MULT[0]) + cps[1:n + 1] * np.uint64(_MULT[1]) \
-                + cps[2:n + 2] * np.uint64(_MULT[2]) + cps[3:n + 3]
-            # splitmix64 finaliser: spreads every input bit over all 64 output bits
-            h = h + np.uint64(0x9E3779B97F4A7C15)
-            h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-            h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-            h = h ^ (h >> np.uint64(31))
+        m0, m1, m2, add, s30, k1, s27, k2, s31 = _hash_constants()
+        # (array arithmetic on unsigned integers wraps modulo 2**64 without a warning; in place,
+        # so that each step reuses the two arrays instead of allocating new ones)
+        h = cps[0:n] * m0
+        t = cps[1:n + 1] * m1
+        h += t
+        np.multiply(cps[2:n + 2], m2, out=t)
+        h += t
+        h += cps[3:n + 3]
+        # splitmix64 finaliser: spreads every input bit over all 64 output bits
+        h += add
+        np.right_shift(h, s30, out=t)
+        h ^= t
+        h *= k1
+        np.right_shift(h, s27, out=t)
+        h ^= t
+        h *= k2
+        np.right_shift(h, s31, out=t)
+        h ^= t
         # the same as np.unique(h), which in numpy 2.x hashes first and is ~15x slower on these sizes
         h.sort()
         distinct = np.empty(len(h), dtype=bool)
