@@ -108,18 +108,14 @@ class PossegHMM:
 
     def block_edge(self, block: str, route_tags, is_word, first: bool) -> tuple[str, str] | None:
         """The first (or last) word tag() gives for one block of posseg's splitting (_HAN_INTERNAL),
-        or None where it takes the whole tagging (a block the replay does not cover, or a mixed
-        block whose edge is a run of single characters)."""
+        or None where it takes the whole tagging (a block the replay does not cover, or an edge
+        run of single characters mixing scripts)."""
         route = _route(block, route_tags, is_word)
-        if not route:
-            return None
-        if _HAN_ONLY.fullmatch(block):
-            return self.edge_word(route, is_word, first)
-        edge = route[0] if first else route[-1]
-        return edge if len(edge[0]) >= 2 else None  # a dictionary word: _cut_dag leaves it as it is
+        return self.edge_word(route, is_word, first) if route else None
 
     def edge_word(self, route: list[tuple[str, str]], is_word, first: bool) -> tuple[str, str] | None:
-        """The first (or last) word _cut_dag gives for the route of a block of Chinese characters only.
+        """The first (or last) word _cut_dag gives for the route of a block, or None if that word
+        comes from posseg's detail splitting of a run mixing scripts (left to the whole tagging).
 
         _cut_dag flushes each run of single characters on its own, so the edge word depends on the
         edge run alone: the model runs over that run, not over every run of the block.
@@ -137,6 +133,8 @@ class PossegHMM:
         chars = "".join(run if first else reversed(run))
         if len(run) == 1 or is_word(chars):
             return edge  # single characters keep their dictionary tags
+        if not _HAN_ONLY.fullmatch(chars):
+            return None
         words = _model_words(self, chars)
         return words[0] if first else words[-1]
 

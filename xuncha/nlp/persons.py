@@ -36,6 +36,7 @@ class _Vocab:
     title_lengths: tuple[int, ...]  # distinct lengths of titles, longest first
     surnames: frozenset[str]
     compound: tuple[str, ...]
+    compound_first: frozenset[str]  # the first characters of the compound surnames
     after_name: tuple[str, ...]
     bylines: dict[str, str]
     byline_re: re.Pattern
@@ -54,6 +55,7 @@ def _vocab() -> _Vocab:
         title_lengths=tuple(sorted({len(t) for t in titles if t}, reverse=True)),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound=tuple(s for s in surnames if len(s) == 2),
+        compound_first=frozenset(s[0] for s in surnames if len(s) == 2),
         after_name=lexicon.words("person_after_name.txt"),
         bylines=bylines,
         byline_re=lexicon.literal_re(bylines, r"\s*[:：]?\s*"),
@@ -154,7 +156,7 @@ def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[s
     Chinese characters only, comes from the model run over the edge run of single characters alone
     (name_hmm.PossegHMM.block_edge); the rest is tagged whole with the model.
     """
-    from xuncha.nlp.segment import is_word, tag, tokenizer
+    from xuncha.nlp.segment import tag, tokenizer
 
     block = FIRST_BLOCK.match(piece) if first else LAST_BLOCK.search(piece)
     text = block.group() if block else ""
@@ -162,9 +164,10 @@ def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[s
         plain = tag(text)
         if len(plain[0 if first else -1][0]) >= 2:
             return plain
-    hmm = posseg_hmm() if text and tokenizer().name == "rjieba" else None  # the replaying engine's model
+    engine = tokenizer()
+    hmm = posseg_hmm() if text and engine.name == "rjieba" else None  # the replaying engine's model
     if hmm is not None:
-        edge = hmm.block_edge(text, tag, is_word, first)
+        edge = hmm.block_edge(text, tag, engine.has_word, first)
         if edge is not None:
             return [edge]
     return tag(piece, hmm=True)
@@ -224,8 +227,7 @@ def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
 
 def _titles_ending_at(text: str, end: int, v: _Vocab) -> list[str]:
     """The titles written right before `end`, longest first, looked up by length (never past the text's start)."""
-    return [text[end - n : end] for n in v.title_lengths
-            if n <= end and text[end - n : end] in v.title_set]
+    return [title for n in v.title_lengths if n <= end and (title := text[end - n : end]) in v.title_set]
 
 
 def _role_before(text: str, pos: int, v: _Vocab, body_ends) -> int:
@@ -269,14 +271,19 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
 
         bodies = extract_bodies(text) if text else []
     body_ends = _body_ends(text, bodies)
+    surnames, compound, compound_first = v.surnames, v.compound, v.compound_first
     for m in v.title_re.finditer(text):
-        title = m.group(0)
-        at = m.end() + (1 if text[m.end() : m.end() + 1] in (" ", "\u3000") else 0)  # 记者 张三
-        name = _name_in(text[at : at + NAME_WINDOW]) if _surname_at(text, at, v) else None  # as _name_at decides
+        end = m.end()
+        at = end + 1 if text[end : end + 1] in (" ", "\u3000") else end  # 记者 张三
+        first = text[at : at + 1]
+        if first in surnames or (first in compound_first and text.startswith(compound, at)):  # as _surname_at
+            name = _name_in(text[at : at + NAME_WINDOW])
+        else:
+            name = None  # _name_at finds no name without a surname
         if name is not None:
-            role_start = _role_before(text, m.end(), v, body_ends)
-            found.append(Person(name=name, role=text[role_start : m.end()], start=at, end=at + len(name)))
-        elif title in TITLES_AFTER_NAME:
+            role_start = _role_before(text, end, v, body_ends)
+            found.append(Person(name=name, role=text[role_start:end], start=at, end=at + len(name)))
+        elif (title := m.group()) in TITLES_AFTER_NAME:
             before = _name_before(text, m.start(), v)
             if before is not None:
                 start, name = before
@@ -307,12 +314,10 @@ class _BodyEnds:
     def _names_by_last(self) -> dict[str, list[str]]:
         """The body names by their last character, longest first."""
         by_last: dict[str, list[str]] = {}
-        for body in self.bodies or []:
-            name = getattr(body, "name", "")
+        names = {getattr(body, "name", "") for body in self.bodies or []}
+        for name in sorted(names, key=len, reverse=True):  # (names of one length: one matches at most)
             if name:
                 by_last.setdefault(name[-1], []).append(name)
-        for names in by_last.values():
-            names.sort(key=len, reverse=True)
         return by_last
 
     def _start(self, end: int) -> int | None:
