@@ -53,3 +53,20 @@ def test_code_points_index_like_the_string():
     text = "监督𠮷a\n"
     points = normalize._code_points(text)
     assert [chr(p) for p in points.tolist()] == list(text) and isinstance(points, np.ndarray)
+
+
+def test_body_names_count_what_the_leftmost_longest_scan_finds():
+    """The one-pass count keeps the longest name at each end and skips a name that starts inside
+    the last one kept, as sorting all finds by start would."""
+    import random
+    from collections import Counter
+
+    full = sorted(regions._full_names_by_ending()[0])
+    rng = random.Random(4)
+    pieces = ["县", "市", "区", "州", "的", "吉林", "江北", "新区", "中区", "。", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) if rng.random() < 0.4 else rng.choice(full)[rng.randint(0, 2):]
+                       for _ in range(rng.randint(0, 12)))
+        expected = Counter(name for _, _, name in regions._scan(text, full_only=True))
+        assert regions._body_names(text) == expected and list(regions._body_names(text)) == list(expected)
+    assert regions._body_names("衢州市中区，东西湖区和西湖区") == Counter({"衢州市": 1, "东西湖区": 1, "西湖区": 1})

@@ -185,6 +185,35 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     return out
 
 
+def _body_names(text: str) -> Counter:
+    """How often each full name occurs in `text`, taken leftmost-longest: the names of
+    `_scan(text, full_only=True)`, counted in one pass. Names are found in increasing order of their
+    end, so a name that starts no later than the names kept before it contains them (they give way to
+    it), and one that starts inside the last kept name is skipped, as the leftmost-longest rule does."""
+    full = _full_names_by_ending()[0]
+    ending = _lengths_by_last_three().get
+    starts: list[int] = []
+    ends: list[int] = []
+    names: list[str] = []
+    for m in _name_ends().finditer(text):
+        end = m.end()
+        tail = text[end - 3:end]
+        for length in ending(tail, ()):
+            if length == 3:  # the three characters are a full name themselves (the last length tried)
+                name = tail
+            elif length <= end and text[end - length:end] in full:
+                name = text[end - length:end]
+            else:
+                continue
+            start = end - length
+            while starts and starts[-1] >= start:
+                starts.pop(), ends.pop(), names.pop()
+            if not ends or ends[-1] <= start:
+                starts.append(start), ends.append(end), names.append(name)
+            break
+    return Counter(names)
+
+
 @lru_cache(maxsize=None)
 def _name_reading(name: str) -> tuple[list[Division], bool]:
     """(the divisions `name` may mean, whether it is only a short county form): the same for every
@@ -217,9 +246,10 @@ def _score(candidates: list[list[Division]], cover: float = 0.6) -> str | None:
     return _score_groups(_grouped(candidates), cover)
 
 
-def _grouped(candidates: list[list[Division]]) -> list[tuple[list[Division], int]]:
-    """(readings, number of mentions) per distinct mention: a name mentioned again is the same
-    list of readings (the one `Divisions.by_name` holds), so it is weighed once, times its count."""
+def _grouped(candidates: list[list[Division]]) -> list[tuple[tuple[str, ...], int]]:
+    """(codes of the readings, number of mentions) per distinct mention: a name mentioned again is
+    the same list of readings (the one `Divisions.by_name` holds), so it is weighed once, times its
+    count."""
     counts: dict[int, list] = {}
     for cands in candidates:
         entry = counts.get(id(cands))
@@ -227,7 +257,13 @@ def _grouped(candidates: list[list[Division]]) -> list[tuple[list[Division], int
             counts[id(cands)] = [cands, 1]
         else:
             entry[1] += 1
-    return [(cands, n) for cands, n in counts.values()]
+    return [(tuple(c.code for c in cands), n) for cands, n in counts.values()]
+
+
+@lru_cache(maxsize=None)
+def _reading_codes(name: str) -> tuple[str, ...]:
+    """The codes of the divisions a name may mean, in `Divisions.by_name` order."""
+    return tuple(c.code for c in load_divisions().by_name[name])
 
 
 def _codes_up(code: str) -> tuple[str, ...]:
@@ -253,17 +289,18 @@ def _all_codes_up() -> dict[str, tuple[str, ...]]:
     return chains
 
 
-def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) -> str | None:
-    """`_score` over (readings, count) groups. Supports are sums of 1/k (k readings of a name), so
-    they are exact multiples of small fractions: a tie stays a tie, whatever order they are added in."""
+def _score_groups(groups: list[tuple[tuple[str, ...], int]], cover: float = 0.6) -> str | None:
+    """`_score` over (codes of the readings, count) groups. Supports are sums of 1/k (k readings of a
+    name), so they are exact multiples of small fractions: a tie stays a tie, whatever order they are
+    added in."""
     up = _codes_up
     if not groups:
         return None
     support: dict[str, float] = {}  # made when the first ambiguous name needs it (most pages have none)
 
-    def strength(c: Division, own_weight: float) -> float:
-        """Support from the OTHER mentions for reading `c` (its own mention left out)."""
-        chain = up(c.code)
+    def strength(code: str, own_weight: float) -> float:
+        """Support from the OTHER mentions for reading `code` (its own mention left out)."""
+        chain = up(code)
         return sum(support.get(a, 0.0) for a in chain) - own_weight * len(chain)
 
     mentioned: dict[str, int] = {}  # resolved reading → mentions (plain dicts: Counter's misses cost a call)
@@ -274,15 +311,15 @@ def _score_groups(groups: list[tuple[list[Division], int]], cover: float = 0.6) 
                 for readings, times in groups:
                     weight = times / len(readings)
                     for c in readings:
-                        for a in up(c.code):
+                        for a in up(c):
                             support[a] = support.get(a, 0.0) + weight
             w = 1.0 / len(cands)
             ranked = sorted(cands, key=lambda c: strength(c, w), reverse=True)
             if strength(ranked[0], w) - strength(ranked[1], w) < 1e-9:
                 continue  # 江北 alone: Ningbo or Chongqing? Nothing else says, so it says nothing.
-            code = ranked[0].code
+            code = ranked[0]
         else:
-            code = cands[0].code
+            code = cands[0]
         mentioned[code] = mentioned.get(code, 0) + n
         total += n
     if not total:
@@ -327,14 +364,14 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
         if t:
             head.extend(_mentions(t, trust_short=True))
     # The body's mentions are full names (never a short form needing context), counted per name.
-    names: Counter = Counter(name for _, _, name in _scan(body[:3000], full_only=True)) if body else Counter()
+    names = _body_names(body[:3000]) if body else Counter()
     if head:
         # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
         consistent = _consistent_with(head)
-        code = _score_groups(_grouped(head) + [(divs.by_name[name], n) for name, n in names.items()
+        code = _score_groups(_grouped(head) + [(_reading_codes(name), n) for name, n in names.items()
                                                if consistent(name)])
     elif names:
-        code = _score_groups([(divs.by_name[name], n) for name, n in names.items()])
+        code = _score_groups([(_reading_codes(name), n) for name, n in names.items()])
     else:
         return None
     return divs.full_name(code) if code else None
