@@ -234,9 +234,9 @@ def _route(block: str, route_tags, is_word) -> list[tuple[str, str]] | None:
     for run in runs[:-1]:
         pos += len(run)
         cuts.append(pos)
-    for b in cuts:  # a word across a change of script
-        if any(is_word(block[i:j]) for i in range(b) for j in range(b + 1, len(block) + 1)):
-            return None
+    across = {block[i:j] for b in cuts for i in range(b) for j in range(b + 1, len(block) + 1)}
+    if any(map(is_word, across)):  # a word across a change of script
+        return None
     route: list[tuple[str, str]] = []
     for run in runs:
         if _HAN_ONLY.fullmatch(run):

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from xuncha.document import Person
 from xuncha.nlp import lexicon
+from xuncha.nlp.bodies import head_ending_at
 from xuncha.nlp.name_hmm import posseg_hmm
 
 TITLES_AFTER_NAME = ("总书记", "同志")
@@ -92,7 +93,7 @@ def _ends_name(text: str, pos: int, v: _Vocab) -> bool:
         return True
     if not ("\u4e00" <= text[pos] <= "\u9fff"):
         return True
-    return any(text.startswith(w, pos) for w in v.after_name) or text.startswith(TITLES_AFTER_NAME, pos)
+    return text.startswith(v.after_name, pos) or text.startswith(TITLES_AFTER_NAME, pos)
 
 
 def looks_like_name(name: str, v: _Vocab | None = None) -> bool:
@@ -238,15 +239,15 @@ def _role_before(text: str, pos: int, v: _Vocab, body_ends) -> int:
         if not ending:
             return start
         # prefer the title that leaves a whole organisation before it: 宣州区纪委|书记, not 宣州区|纪委书记
-        title = next((t for t in ending if start - len(t) in body_ends), ending[0])
+        title = ending[0] if len(ending) == 1 else next(
+            (t for t in ending if body_ends.start_of(start - len(t)) is not None), ending[0])
         start -= len(title)
         if start > 0 and text[start - 1] in FORMER:
             start -= 1  # 原副局长
-        if start in body_ends:
-            start = body_ends[start]
+        organisation = body_ends.start_of(start)
+        if organisation is not None:
+            start = organisation
         else:
-            from xuncha.nlp.bodies import head_ending_at
-
             head = head_ending_at(text, start)
             if head is not None:
                 start = head  # 巡察组组长, 党组书记
@@ -301,7 +302,7 @@ def _body_ends(text: str, bodies) -> "_BodyEnds":
 
 
 class _BodyEnds:
-    """A mapping end → earliest start of the body names written right before `end` (the longest),
+    """`start_of(end)`: the start of the body name written right before `end` (the longest),
     worked out for the few positions roles ask about instead of finding every mention of every
     body in the text."""
 
@@ -320,7 +321,8 @@ class _BodyEnds:
                 by_last.setdefault(name[-1], []).append(name)
         return by_last
 
-    def _start(self, end: int) -> int | None:
+    def start_of(self, end: int) -> int | None:
+        """Where the longest body name written right before `end` starts, or None."""
         if end not in self.known:
             found = None
             if self.by_last is None:
@@ -332,15 +334,6 @@ class _BodyEnds:
                         break
             self.known[end] = found
         return self.known[end]
-
-    def __contains__(self, end: int) -> bool:
-        return self._start(end) is not None
-
-    def __getitem__(self, end: int) -> int:
-        found = self._start(end)
-        if found is None:
-            raise KeyError(end)
-        return found
 
 
 def parse_byline(line: str, v: _Vocab | None = None) -> list[tuple[str, str]]:
