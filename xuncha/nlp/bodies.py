@@ -243,10 +243,10 @@ def _element_at(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, 
         return None
     last = text[pos - 1]  # each kind of part ends in a known character: test that before the words
     best: tuple[int, str] | None = None
-    if last in v.place_last:
-        for length in v.place_lengths:
-            if 2 < length <= pos and text[pos - length : pos] in v.places:
-                best = (pos - length, "place")
+    if last in v.place_last:  # the longest place of three or more characters ending here
+        for place in v.places_by_ending.get(text[pos - 3 : pos] if pos >= 3 else "", ()):
+            if len(place) <= pos and text.startswith(place, pos - len(place)):
+                best = (pos - len(place), "place")
                 break
     if prev in (None, "head", "field", "ordinal", "unit"):
         if last in v.field_last:
@@ -320,19 +320,27 @@ def _grow_reach(text: str, hs: int, he: int, v: _Vocab, reads: list | None = Non
             first = pos - k
             if reads is not None:
                 reads.append((first, CHAIN, pos) if k > 1 else (first, EXACT))
+            # The part found is the same without the character that ended the chain of endings (no
+            # word ends with it and what follows): leaving it out of the remembered window lets
+            # 开|郧西县 and ，|郧西县 share it. Ordinals and named units read on, so they keep it.
+            window_from = first + 1
             if last in ORDINAL_LAST or digit:
+                window_from = 0
                 if pos - 4 < first:
                     first = pos - 4
                 if reads is not None:
                     reads.append((pos - 4, EXACT))
             units = units_ending.get(last)
             if units:
+                window_from = 0
                 for unit in units:
                     if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
                         first = pos - len(unit) - 2
                 if reads is not None:  # (the named units' look-ups read their length and two more)
                     reads.append((min(first, pos - max(map(len, units)) - 2), EXACT))
-            found = element_ending(text[first if first > 0 else 0 : pos], prev)
+            if not window_from:
+                window_from = first if first > 0 else 0
+            found = element_ending(text[window_from:pos], prev)
             el = None if found is None else (pos + found[0], found[1])
             if first < reach:
                 reach = first
@@ -535,7 +543,7 @@ Bounds = list  # where the words of a text's segmentation start, in order, and w
 def _token_bounds(text: str, tokens: list[str] | None) -> Bounds | None:
     """Where the words of `tokens` start in `text` (a sorted list: cheaper to build than a set, and
     only a few positions are asked about, by bisection), or None without tokens or
-    when they do not spell the text's length."""
+    when their lengths do not add up to the text's."""
     if not tokens or not isinstance(tokens, list):
         return None
     try:
@@ -604,9 +612,10 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     """Organisation names in `text`, one record per distinct name (first mention). Never raises.
 
     `region` (ingestion's "湖北省十堰市郧西县") helps resolve short forms when the text names no place.
-    `tokens` (the document's segmentation, xuncha.nlp.segment.doc_tokens) gives the word boundaries
-    a name must begin on; without them (or when they do not spell `text`) a short piece around each
-    name is segmented on its own instead.
+    `tokens` (the document's segmentation, xuncha.nlp.segment.doc_tokens) add the word boundaries
+    a name may begin on to those of a short piece around it segmented on its own (_word_aligned),
+    and spare most of those segmentations; without them (or when their lengths do not add up to
+    the text's) only the pieces count, as before.
     """
     if not isinstance(text, str) or not text:
         return []
@@ -723,7 +732,7 @@ def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bou
 
     When the first character a decision read was only tested (it ends no word with what follows,
     it is no separator …: _loose_reads), the context leaves it out and the entry keeps the tests,
-    which the character before the context must pass (_passes): decisions after 开|县纪委 and
+    which the character before the context must pass (_recall): decisions after 开|县纪委 and
     召|县纪委 are then one. Such contexts may hold fewer characters before the head than
     BOUNDED_NEAR: they are filed apart, under the characters they hold (_bounded_short).
     """
@@ -763,8 +772,9 @@ def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bou
     if contexts is None:
         contexts = shapes[(left, right)] = {}
     asked = tuple([(at - clo, answer) for at, answer in consulted]) if consulted else ()
-    contexts.setdefault(text[clo : he + right], []).append(
-        (hs - clo, None if found is None else (found[0] - clo, found[1]), asked, loose))
+    context = text[clo : he + right]  # (entries are tuples of atoms, which the GC stops tracking)
+    contexts[context] = contexts.get(context, ()) + (
+        (hs - clo, None if found is None else (found[0] - clo, found[1]), asked, loose),)
     return found
 
 
@@ -772,19 +782,37 @@ _FORGOTTEN = object()  # _recall found no entry
 
 
 def _recall(text: str, hs: int, he: int, bounds: Bounds, shapes: dict):
-    """The remembered decision (_decide_mention_bounded) among `shapes` that holds here, or _FORGOTTEN."""
+    """The remembered decision (_decide_mention_bounded) among `shapes` that holds here, or _FORGOTTEN.
+    A loose entry's character must not be one of its blocking characters and must have its
+    _char_class bits; the boundaries it asked about must be as it found them. (Written out in one
+    function: this runs for nearly every mention.)"""
     for (left, right), contexts in shapes.items():
         lo = hs - left if hs >= left else 0
         entries = contexts.get(text[lo : he + right])
-        if entries:
-            for hs_in, found, asked, loose in entries:
-                if hs - lo != hs_in:
+        if not entries:
+            continue
+        for hs_in, found, asked, loose in entries:
+            if hs - lo != hs_in:
+                continue
+            if loose is not None:
+                if lo == 0:
                     continue
-                if loose is not None and (lo == 0 or not _passes(text[lo - 1], loose)):
+                ch = text[lo - 1]
+                blocking, mask, value = loose
+                if ch in blocking:
                     continue
-                if asked and not _asked_again(bounds, lo, asked):
+                cls = _char_classes.get(ch)
+                if (cls if cls is not None else _char_class(ch)) & mask != value:
                     continue
-                return None if found is None else (found[0] + lo, found[1])
+            if asked:
+                for at, answer in asked:
+                    at += lo
+                    if (bounds[bisect_left(bounds, at)] == at) != answer:
+                        break
+                else:
+                    return None if found is None else (found[0] + lo, found[1])
+                continue
+            return None if found is None else (found[0] + lo, found[1])
     return _FORGOTTEN
 
 
@@ -797,9 +825,9 @@ SEPARATES = 3  # whether it is 该/本/驻 or no Chinese character (_word_aligne
 ENDS_NO_MODIFIER = 4  # it ends no generic modifier (_generic)
 
 
-def _loose_reads(text: str, first: int, reads: list) -> tuple[frozenset[str], int, int] | None:
+def _loose_reads(text: str, first: int, reads: list) -> tuple[str, int, int] | None:
     """What the character at `first` must pass for the decision to hold with another one there
-    (_passes), or None if it was read as itself (or the decision reaches the text's start):
+    (_recall), or None if it was read as itself (or the decision reaches the text's start):
     the characters it must not be (those that begin a longer word ending with what follows
     it in a CHAIN read), and a mask and value of its _char_class."""
     if first < 0:
@@ -822,7 +850,7 @@ def _loose_reads(text: str, first: int, reads: list) -> tuple[frozenset[str], in
             mask |= ENDS_MODIFIER_BIT
         else:
             return None
-    return frozenset(blocking), mask, value
+    return "".join(sorted(blocking)), mask, value  # (a string: the entries stay out of the GC's way)
 
 
 ENDS_PART_BIT, SEPARATOR_BIT, ENDS_MODIFIER_BIT = 1, 2, 4
@@ -841,21 +869,6 @@ def _char_class(ch: str) -> int:
                  | (ENDS_MODIFIER_BIT if ch in v.stop_last else 0))
         _char_classes[ch] = found
     return found
-
-
-def _passes(ch: str, loose: tuple[frozenset[str], int, int]) -> bool:
-    """True if `ch` passes the tests _loose_reads lists (so it would be decided alike)."""
-    blocking, mask, value = loose
-    return ch not in blocking and _char_class(ch) & mask == value
-
-
-def _asked_again(bounds: Bounds, lo: int, asked: tuple[tuple[int, bool], ...]) -> bool:
-    """True if the boundaries a remembered decision asked about (relative to `lo`) are as it found them."""
-    for at, answer in asked:
-        at += lo
-        if (bounds[bisect_left(bounds, at)] == at) != answer:
-            return False
-    return True
 
 
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
