@@ -13,11 +13,12 @@ from collections import Counter
 from operator import itemgetter
 from functools import lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Division:
-    """One division: `code` is the 6-digit adcode, `parent` the parent's code ('' for a province)."""
+class Division(NamedTuple):
+    """One division: `code` is the 6-digit adcode, `parent` the parent's code ('' for a province).
+    (Immutable and compared by value; a named tuple because thousands are made at every start.)"""
 
     code: str
     name: str
@@ -75,8 +76,11 @@ def load_divisions() -> Divisions:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        code, name, level, parent, short = (line.split("\t") + [""] * 5)[:5]
-        div = Division(code, name, level, parent, short)
+        fields = line.split("\t")
+        if len(fields) != 5:
+            fields = (fields + [""] * 5)[:5]
+        div = Division(*fields)
+        code, name, short = div.code, div.name, div.short
         by_code[code] = div
         if name:
             by_name.setdefault(name, []).append(div)
@@ -94,31 +98,33 @@ _SUFFIX_CHAR = re.compile(r"[省市县区州盟旗]")
 
 
 @lru_cache(maxsize=1)
-def _full_names_by_ending() -> tuple[frozenset[str], dict[str, list[int]]]:
-    """(every division's full name of three or more characters, last two characters → the lengths
-    of those names ending with them, longest first): most 县/市/区 in a text end no name at all."""
-    full = frozenset(d.name for d in load_divisions().by_code.values() if len(d.name) > 2)
-    lengths: dict[str, set[int]] = {}
-    for name in full:
-        lengths.setdefault(name[-2:], set()).add(len(name))
-    return full, {tail: sorted(found, reverse=True) for tail, found in lengths.items()}
+def _full_names() -> frozenset[str]:
+    """Every division's full name of three or more characters."""
+    return frozenset(d.name for d in load_divisions().by_code.values() if len(d.name) > 2)
+
+
+def _lengths_by(key, names) -> dict[str, list[int]]:
+    """key(name) → the distinct lengths of the names with that key, longest first."""
+    lengths: dict[str, list[int]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        found = lengths.setdefault(key(name), [])
+        if not found or found[-1] != len(name):
+            found.append(len(name))
+    return lengths
 
 
 @lru_cache(maxsize=1)
 def _lengths_by_last_three() -> dict[str, list[int]]:
     """Last three characters → the lengths of the full names ending with them, longest first
     (nearly always one: the scan then tests one slice per place where a name can end)."""
-    lengths: dict[str, set[int]] = {}
-    for name in _full_names_by_ending()[0]:
-        lengths.setdefault(name[-3:], set()).add(len(name))
-    return {tail: sorted(found, reverse=True) for tail, found in lengths.items()}
+    return _lengths_by(lambda name: name[-3:], _full_names())
 
 
 @lru_cache(maxsize=1)
 def _name_ends() -> re.Pattern:
     """A 省市县区州盟旗 right after a character that comes second to last in some full name ending
     with it: the only places a full name can end (a third of the others go untried)."""
-    before = sorted({tail[0] for tail in _full_names_by_ending()[1] if _SUFFIX_CHAR.fullmatch(tail[1])})
+    before = sorted({name[-2] for name in _full_names() if _SUFFIX_CHAR.fullmatch(name[-1])})
     # (the suffix first, its neighbour checked behind it: a pattern that opens with the suffix
     # character lets the search skip to the next one at C speed)
     return re.compile(_SUFFIX_CHAR.pattern + "(?<=[" + "".join(map(re.escape, before)) + "].)")
@@ -128,11 +134,7 @@ def _name_ends() -> re.Pattern:
 def _names_by_start() -> dict[str, list[int]]:
     """First two characters → the lengths of the indexed names (full or short) starting with them,
     longest first: a scan position then tries only lengths some name has."""
-    lengths: dict[str, set[int]] = {}
-    for name in load_divisions().by_name:
-        if len(name) > 1:
-            lengths.setdefault(name[:2], set()).add(len(name))
-    return {head: sorted(found, reverse=True) for head, found in lengths.items()}
+    return _lengths_by(lambda name: name[:2], [name for name in load_divisions().by_name if len(name) > 1])
 
 
 def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
@@ -147,7 +149,7 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     names = load_divisions().by_name
     found: list[tuple[int, int, str]] = []
     if full_only:
-        full = _full_names_by_ending()[0]
+        full = _full_names()
         ending = _lengths_by_last_three().get
         for m in _name_ends().finditer(text):
             end = m.end()
@@ -190,7 +192,7 @@ def _body_names(text: str) -> Counter:
     `_scan(text, full_only=True)`, counted in one pass. Names are found in increasing order of their
     end, so a name that starts no later than the names kept before it contains them (they give way to
     it), and one that starts inside the last kept name is skipped, as the leftmost-longest rule does."""
-    full = _full_names_by_ending()[0]
+    full = _full_names()
     ending = _lengths_by_last_three().get
     starts: list[int] = []
     ends: list[int] = []
@@ -393,7 +395,7 @@ def _full_names_by_code() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
     """(code → the full names one of whose readings it is, code → the full names one of whose
     readings has it on its chain, i.e. is it or lies under it). A name reads as a division when it
     is the division's name or short form (`Divisions.by_name`)."""
-    full = _full_names_by_ending()[0]
+    full = _full_names()
     chains = _all_codes_up()
     read_as: dict[str, set[str]] = {}
     read_under: dict[str, set[str]] = {}
