@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from xuncha.document import Person
 from xuncha.nlp import lexicon
@@ -41,7 +42,8 @@ class _Vocab:
     after_name: tuple[str, ...]
     bylines: dict[str, str]
     byline_re: re.Pattern
-    byline_line_re: re.Pattern  # a line of 2 to 40 characters that opens with a byline word
+    byline_line_re: re.Pattern  # a line of 2 to 40 characters that opens with a byline word (LINE_RE)
+    byline_next_line_re: re.Pattern  # the same after a line break: found by the break, not at every place
 
 
 @lru_cache(maxsize=1)
@@ -60,9 +62,14 @@ def _vocab() -> _Vocab:
         after_name=lexicon.words("person_after_name.txt"),
         bylines=bylines,
         byline_re=lexicon.literal_re(bylines, r"\s*[:：]?\s*"),
-        byline_line_re=re.compile(LINE_RE.pattern.replace("(", f"(?=(?:{lexicon.alternation(bylines)}))(", 1)
-                                  if bylines else lexicon.NEVER, re.M),
+        byline_line_re=re.compile(_opening_with(bylines), re.M),
+        byline_next_line_re=re.compile(r"\n" + _opening_with(bylines)[1:], re.M),
     )
+
+
+def _opening_with(words) -> str:
+    """LINE_RE (^ and a line of 2 to 40 characters) for the lines that open with one of the words."""
+    return LINE_RE.pattern.replace("(", f"(?=(?:{lexicon.alternation(words)}))(", 1) if words else "^" + lexicon.NEVER
 
 
 def _trie_re(words) -> re.Pattern:
@@ -392,7 +399,9 @@ def _text_bylines(text: str, v: _Vocab) -> list[Person]:
         for name, role in parse_byline(inner, v):
             i = text.find(name, pos, m.end())
             out.append(Person(name=name, role=role, start=i, end=i + len(name) if i >= 0 else -1))
-    for m in v.byline_line_re.finditer(text):  # a line of its own that opens with 记者, 通讯员, 责编 …
+    first_line = v.byline_line_re.match(text)
+    lines = v.byline_next_line_re.finditer(text)  # (LINE_RE.finditer, jumping from line break to line break)
+    for m in (chain((first_line,), lines) if first_line else lines):  # a line that opens with 记者, 通讯员 …
         line = m.group(1)
         for name, role in parse_byline(line, v):
             i = text.find(name, m.start(1), m.end())
