@@ -70,3 +70,14 @@ def test_body_names_count_what_the_leftmost_longest_scan_finds():
         expected = Counter(name for _, _, name in regions._scan(text, full_only=True))
         assert regions._body_names(text) == expected and list(regions._body_names(text)) == list(expected)
     assert regions._body_names("衢州市中区，东西湖区和西湖区") == Counter({"衢州市": 1, "东西湖区": 1, "西湖区": 1})
+
+
+def test_simhash_bits_are_the_majority_of_each_bit():
+    rng = np.random.default_rng(7)
+    for n in (1, 2, 3, 64, 65, 2701):
+        hashes = np.unique(rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64, endpoint=True))
+        expected = sum(1 << i for i in range(64)
+                       if 2 * sum((int(h) >> i) & 1 for h in hashes.tolist()) > len(hashes))
+        assert dedup._simhash_of(hashes) == expected
+    assert dedup._simhash_of(np.array([0, 2**64 - 1], dtype=np.uint64)) == 0  # a tie is not a majority
+    assert dedup._simhash_of(np.zeros(0, dtype=np.uint64)) == 0
