@@ -66,7 +66,7 @@ class _Vocab:
     stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
     # For remembering decisions under the context they read (_reads_before, _reads_after):
     suffixes: frozenset[str] = frozenset()  # every ending of a place, field, head or level word
-    suffix_openers: dict[str, frozenset[str]] | None = None  # ending → characters that lengthen it to another
+    suffix_openers: dict[str, str] | None = None  # ending → the characters that lengthen it to another
     prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
     forward_max: int = 0  # the longest head, field or modifier
     head_endings: frozenset[str] = frozenset()  # every ending of a head
@@ -173,12 +173,12 @@ def _trie_pattern(words) -> str:
     return pattern(tree)
 
 
-def _openers(endings) -> dict[str, frozenset[str]]:
+def _openers(endings) -> dict[str, str]:
     """For each ending of two or more characters, its first character filed under the rest."""
     filed: dict[str, set[str]] = {}
     for ending in endings:
         filed.setdefault(ending[1:], set()).add(ending[0])
-    return {rest: frozenset(chars) for rest, chars in filed.items()}
+    return {rest: "".join(sorted(chars)) for rest, chars in filed.items()}
 
 
 def _by_ending(words, size: int) -> dict[str, tuple[str, ...]]:
@@ -833,14 +833,14 @@ def _loose_reads(text: str, first: int, reads: list) -> tuple[str, int, int] | N
     if first < 0:
         return None
     v = _vocab()
-    blocking: set[str] = set()
+    blocking = ""
     mask = value = 0
     for read in reads:
         if read[0] != first:
             continue
         how = read[1]
         if how == CHAIN:
-            blocking.update(v.suffix_openers.get(text[first + 1 : read[2]], ()))
+            blocking += v.suffix_openers.get(text[first + 1 : read[2]], "")
         elif how == ENDS_NO_PART:
             mask |= ENDS_PART_BIT
         elif how == SEPARATES:
@@ -850,7 +850,7 @@ def _loose_reads(text: str, first: int, reads: list) -> tuple[str, int, int] | N
             mask |= ENDS_MODIFIER_BIT
         else:
             return None
-    return "".join(sorted(blocking)), mask, value  # (a string: the entries stay out of the GC's way)
+    return blocking, mask, value  # (a string: the entries stay out of the GC's way)
 
 
 ENDS_PART_BIT, SEPARATOR_BIT, ENDS_MODIFIER_BIT = 1, 2, 4
