@@ -16,7 +16,7 @@ from itertools import accumulate, islice
 from xuncha.document import Count
 from xuncha.nlp import lexicon
 from xuncha.nlp.numbers import CN_DIGITS, parse_number
-from xuncha.nlp.protect import CLOSERS, PAIRS, SENTENCE_PUNCT, TOGGLES, bracket_spans
+from xuncha.nlp.protect import CLOSERS, PAIRS, SENTENCE_PUNCT, SHARED_MIN, TOGGLES, bracket_spans
 
 APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
 APPROX_AFTER = ("余", "多")
@@ -84,13 +84,15 @@ class _Masks:
 
     A set phrase can hold the span only if the span's text is part of one, and a bracket only
     with an opening mark at most 13 characters before the span and a closing one at most 13 after
-    its start: the text's set phrases and bracket pairs are found only when a match could lie in
-    them (most counts cannot)."""
+    its start: the text's set phrases are found only when a match could lie in one, and the
+    bracket pairs only of the lines where a match could lie in them (most counts cannot). Pairs
+    never span a line break and their pairing starts afresh on each line, so a line's pairs are
+    the same read from the line alone."""
 
     def __init__(self, text: str):
         self.text = text
         self.names: _Spans | None = None  # the set phrases found in the text, when first needed
-        self.brackets: _Spans | None = None
+        self.lines: dict[int, list[tuple[int, int]]] = {}  # line start → its bracketed names
 
     def cover(self, start: int, end: int) -> bool:
         text = self.text
@@ -101,11 +103,24 @@ class _Masks:
                 return True
         if not (CLOSING_MARK_RE.search(text, end, start + 13) and OPENING_MARK_RE.search(text, max(0, end - 13), start)):
             return False
-        if self.brackets is None:
-            self.brackets = _Spans([(b.start + 1, b.end - 1) for b in bracket_spans(text)
-                                    if 3 <= b.end - b.start <= 14
-                                    and not SENTENCE_PUNCT_RE.search(text, b.start + 1, b.end - 1)])
-        return self.brackets.cover(start, end)
+        lo = text.rfind("\n", 0, start) + 1
+        names = self.lines.get(lo)
+        if names is None:
+            hi = text.find("\n", end)
+            names = self.lines[lo] = _bracketed_names(text, lo, len(text) if hi < 0 else hi)
+        return any(s <= start and end <= e for s, e in names)
+
+
+def _bracketed_names(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """The inner spans (in `text`) of the short bracketed names on the line text[lo:hi]: a
+    bracket's is_name with at most 12 characters inside, tested on the offsets first."""
+    line = text[lo:hi]
+    # a line as long as a document would take the place of the document's pairs kept in protect
+    pairs = bracket_spans(line) if len(line) < SHARED_MIN else [
+        b for b in bracket_spans(text) if lo <= b.start and b.end <= hi]
+    shift = 0 if len(line) >= SHARED_MIN else lo
+    return [(shift + b.start + 1, shift + b.end - 1) for b in pairs
+            if 3 <= b.end - b.start <= 14 and not SENTENCE_PUNCT_RE.search(text, shift + b.start + 1, shift + b.end - 1)]
 
 
 class _Spans:
