@@ -156,20 +156,32 @@ def shingles(text: str) -> Shingles:
     return Shingles(_shingle_hashes(text))
 
 
-def _simhash_of(hashes) -> int:
-    """Bit i is set when most shingle hashes have bit i set.
+@lru_cache(maxsize=1)
+def _byte_bits():
+    """[v, i] = bit i of the byte value v: counting each byte's values once and multiplying by this
+    table gives how many hashes have each bit set, without unpacking every hash into bits."""
+    import numpy as np
 
-    The hashes are unpacked into a 0/1 matrix (one row per hash, column i = bit i) and its columns
-    summed by one matrix-vector product in floating point: sums of ones are exact up to 2**24 in
-    float32 (2**53 in float64, used beyond that), so the counts are the integer counts."""
+    return ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.int64)
+
+
+@lru_cache(maxsize=1)
+def _octet_offsets():
+    """256 * j for octet j of a hash: one bincount then counts the values of all eight octets."""
+    import numpy as np
+
+    return np.arange(8, dtype=np.intp) * 256
+
+
+def _simhash_of(hashes) -> int:
+    """Bit i is set when most shingle hashes have bit i set."""
     import numpy as np
 
     if not len(hashes):
         return 0
-    octets = np.ascontiguousarray(hashes, dtype="<u8").view(np.uint8)  # octet j = bits 8j..8j+7
-    bits = np.unpackbits(octets, bitorder="little").reshape(-1, 64)
-    exact = np.float32 if len(hashes) < 1 << 24 else np.float64
-    ones = np.ones(len(hashes), dtype=exact) @ bits.astype(exact)
+    octets = np.ascontiguousarray(hashes, dtype="<u8").view(np.uint8).reshape(-1, 8)  # octet j = bits 8j..8j+7
+    values = np.bincount((octets + _octet_offsets()).ravel(), minlength=2048).reshape(8, 256)
+    ones = (values @ _byte_bits()).ravel()  # ones[8j + i] = hashes with bit 8j + i set
     majority = np.packbits(2 * ones > len(hashes), bitorder="little")
     return int.from_bytes(majority.tobytes(), "little")
 
