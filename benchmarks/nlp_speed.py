@@ -46,6 +46,10 @@ def load(folders: list[Path]):
     return docs
 
 
+# module-level memo dicts (or tuples of dicts) the extractors fill per text, besides lru caches
+MEMO_TABLES = ("_decisions", "_bounded_decisions", "_bounded_short", "_char_classes")
+
+
 def forget() -> None:
     """Empty the extractors' per-text memories (not their vocabularies), so that every round is
     a cold run over the documents, as in a fresh ingest process."""
@@ -60,9 +64,11 @@ def forget() -> None:
             info_of = getattr(value, "cache_info", None)
             if info_of is not None and (info_of().maxsize or 0) > 1:  # vocabularies: maxsize 1 or None
                 value.cache_clear()
-        for name in ("_decisions",):
-            if isinstance(getattr(module, name, None), dict):
-                getattr(module, name).clear()
+        for name in MEMO_TABLES:
+            table = getattr(module, name, None)
+            for memo in table if isinstance(table, tuple) else (table,):
+                if isinstance(memo, dict):
+                    memo.clear()
         if hasattr(module, "_last"):
             module._last = None
 
@@ -84,7 +90,7 @@ def time_extractors(docs, rounds: int) -> list[dict[str, float]]:
             text = doc.text or ""
             tokens = doc.tokens if len(text) <= SHARED_SEGMENTATION_MAX else None
             t0 = time.perf_counter()
-            found = extract_bodies(text, doc.region)
+            found = extract_bodies(text, doc.region, tokens)
             t1 = time.perf_counter()
             extract_counts(text, tokens)
             t2 = time.perf_counter()

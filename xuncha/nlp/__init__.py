@@ -30,7 +30,7 @@ def annotate(doc: Document) -> Document:
     # One segmentation per document, cached on it for the classifier and the search index too;
     # giant texts are left to the extractors' local look-ups (segmenting them would dominate).
     tokens = doc_tokens(doc) if len(text) <= SHARED_SEGMENTATION_MAX else doc.tokens
-    doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region)
+    doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region, tokens)
     doc.counts = _safe(doc, "counts", extract_counts, text, tokens)
     doc.persons = _safe(doc, "persons", extract_persons, text, _byline(doc), doc.bodies)
     doc.measures = _safe(doc, "measures", extract_measures, text)
