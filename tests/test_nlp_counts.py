@@ -156,3 +156,83 @@ def test_common_chinese_numerals_read_as_cn2an_reads_them():
     assert _plain_chinese("一百零五") == 105 and _plain_chinese("十三") == 13 and _plain_chinese("两") == 2
     assert _plain_chinese("三万五千") == 35000 and _plain_chinese("一万零五百") == 10500
     assert _plain_chinese("一百一") is None and _plain_chinese("两万三") is None  # left to cn2an
+
+
+# --- the speed shortcuts give the answers of the plain computations they replace ---
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+PIECES = ["“", "”", "《", "》", '"', "（", "）", "\n", "，", "。", "三重一大", "六个一", "两卡一书", "四种形态",
+          "15人次", "3个", "五个方面", "一名", "2次", "谈心谈话", "集体约谈", "发现问题", "第", "约", "余", " "]
+
+
+def _plain_masked(text):
+    """counts' masked spans as first written: every short bracketed name and set phrase in the text."""
+    from xuncha.nlp import counts
+    from xuncha.nlp.protect import bracket_spans
+
+    spans = [b.inner for b in bracket_spans(text) if b.is_name(text) and len(b.content(text)) <= 12]
+    spans.extend(m.span() for m in counts._name_pattern().finditer(text))
+    return spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40))
+def test_masks_cover_what_the_whole_text_masks(parts):
+    from xuncha.nlp import counts
+
+    text = "".join(parts)
+    masks, spans = counts._Masks(text), _plain_masked(text)
+    for m in counts._pattern().finditer(text):
+        start, end = m.start("num"), m.end("unit")
+        assert masks.cover(start, end) == any(s <= start and end <= e for s, e in spans), (text, m.group())
+
+
+def test_masks_on_a_line_longer_than_the_shared_pairs_threshold():
+    from xuncha.nlp import counts
+
+    text = "谈心谈话15人次，" * 300 + "发放“两卡一书”，开展“六个一”活动，“3个”问题" + "谈话2次。" * 10
+    masks, spans = counts._Masks(text), _plain_masked(text)
+    covered = [m.group() for m in counts._pattern().finditer(text)
+               if masks.cover(m.start("num"), m.end("unit"))]
+    assert covered == [m.group() for m in counts._pattern().finditer(text)
+                       if any(s <= m.start("num") and m.end("unit") <= e for s, e in spans)]
+    assert "3个" in covered
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="谈话15人，一二", min_size=1, max_size=4), max_size=60), st.data())
+def test_boundaries_added_up_as_asked_are_the_segmentation_boundaries(tokens, data):
+    from xuncha.nlp import counts
+    from xuncha.nlp.segment import boundaries
+
+    bounds, whole = counts._Boundaries(tokens), boundaries(tokens)
+    total = sum(map(len, tokens))
+    assert bounds.length == total
+    for pos in sorted(data.draw(st.lists(st.integers(0, total + 2), max_size=20))):
+        assert (pos in bounds) == (pos in whole)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="，。\n、（）:谈话约谈15人“”", max_size=40), st.data())
+def test_clause_pieces_found_by_regex_as_by_walking_characters(text, data):
+    from xuncha.nlp import counts
+
+    pos = data.draw(st.integers(0, len(text)))
+    lo = pos
+    while lo > 0 and pos - lo < 16 and text[lo - 1] not in counts.CLAUSE_STOP:
+        lo -= 1
+    assert counts._subject_before(text, pos) == (counts._words_closing(text[lo:pos]) if pos > lo else None)
+    stop = pos
+    while stop < len(text) and stop - pos < 12 and text[stop] not in counts.CLAUSE_STOP:
+        stop += 1
+    if not (pos < len(text) and text[pos] in counts.OPEN_QUOTES):
+        assert counts._subject_after(text, pos) == (counts._nouns_opening(text[pos:stop]) if stop > pos else None)
+
+
+@given(st.text(alphabet="0123４²一十百万.,a字 ٣", max_size=5))
+def test_numbers_recognised_as_every_character_being_a_numeral(word):
+    from xuncha.nlp import counts
+
+    assert counts._is_number(word) == (bool(word) and all(ch.isdigit() or ch in counts.CN_DIGITS or ch in ".," for ch in word))

@@ -104,3 +104,67 @@ def test_joiner_at_text_start_does_not_reach_round_to_the_end():
     for text in ("兼书记张明说要抓好落实。他是县长", "、书记张明说要抓好落实，县长"):
         roles = {p.name: p.role for p in extract_persons(text, bodies=[])}
         assert roles == {"张明": "书记"}
+
+
+# --- the speed shortcuts give the answers of the plain computations they replace ---
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["书记", "副书记", "书记员", "记者", "本报记者", "主任", "副主任", "委员",
+                                 "总书记", "张", "王伟", "，", " ", "者", "副"]), max_size=30))
+def test_titles_found_by_the_prefix_tree_as_by_the_word_list(parts):
+    from xuncha.nlp import lexicon
+    from xuncha.nlp.persons import _trie_re, _vocab
+
+    text = "".join(parts)
+    words = _vocab().titles + ("书记员", "副")  # with words that are prefixes of others
+    assert [m.span() for m in _trie_re(words).finditer(text)] == [m.span() for m in lexicon.literal_re(words).finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "\t", "记者", "张三", "通讯员", "责编：", "李四", "，", "x" * 30]), max_size=30))
+def test_byline_lines_found_from_line_breaks_as_line_by_line(parts):
+    from xuncha.nlp.persons import LINE_RE, _text_bylines, _vocab
+
+    text = "".join(parts)
+    v = _vocab()
+    expected = []
+    for m in LINE_RE.finditer(text):
+        if v.byline_re.match(m.group(1)):
+            expected.append(m.span(1))
+    first = v.byline_line_re.match(text)
+    found = ([first.span(1)] if first else []) + [m.span(1) for m in v.byline_next_line_re.finditer(text)]
+    assert found == expected
+    _text_bylines(text, v)  # never raises
+
+
+def test_edge_words_of_mixed_and_chinese_windows_agree_with_the_name_model():
+    """_tag_names reads the first (last) block of a window and models only its edge run of single
+    characters; the word it gives is the whole window's tagging's (windows mixing digits included)."""
+    from pathlib import Path
+
+    from xuncha.errors import IngestError
+    from xuncha.ingest import read_document
+    from xuncha.nlp import persons
+    from xuncha.nlp.segment import tag
+    from xuncha.pipeline import iter_files
+
+    text = ""
+    for path in iter_files([Path(__file__).resolve().parent.parent / "samples"]):
+        try:
+            text += read_document(path).text
+        except IngestError:
+            continue
+    text += "任职超过21年；和职工个别谈话6次，黄文斌出席反馈会，王五2019年，李四A组组长，张三等3人。"
+    v = persons._vocab()
+    checked = 0
+    for pos in range(len(text)):
+        if persons._surname_at(text, pos, v):
+            after, before = text[pos : pos + 8], text[max(0, pos - 4) : pos + 2]
+            assert persons._tag_names(after, first=True)[0] == tag(after, hmm=True)[0], after
+            assert persons._tag_names(before, first=False)[-1] == tag(before, hmm=True)[-1], before
+            checked += 1
+    assert checked > 200
