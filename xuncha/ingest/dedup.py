@@ -35,8 +35,9 @@ def _is_word_char():
     of a text is several times faster than the regex substitution."""
     import numpy as np
 
+    every = np.arange(0x10000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")  # all of the BMP
     table = np.zeros(0x10000, dtype=bool)
-    for run in _WORD_RUN.finditer("".join(map(chr, range(0x10000)))):  # runs of kept characters
+    for run in _WORD_RUN.finditer(every):  # runs of kept characters
         table[run.start():run.end()] = True
     return table
 

@@ -55,7 +55,8 @@ def gb2312_chars(last_row: int) -> frozenset[str]:
     characters), 87 ends level 2 (all 6763)."""
     # Every two-byte cell followed by a newline, decoded at once: an empty cell decodes to
     # replacement characters only, and the newline keeps the next cell in step.
-    cells = bytes(b for hi in range(0xA0 + 16, 0xA0 + last_row + 1) for lo in range(0xA1, 0xFF) for b in (hi, lo, 10))
+    row = bytes(b for lo in range(0xA1, 0xFF) for b in (0, lo, 10))  # 0 stands for the row's first byte
+    cells = b"".join(row.replace(b"\0", bytes([hi])) for hi in range(0xA0 + 16, 0xA0 + last_row + 1))
     return frozenset(c for c in cells.decode("gb2312", errors="replace").split("\n") if len(c) == 1 and c != "\ufffd")
 
 

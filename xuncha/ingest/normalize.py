@@ -68,7 +68,8 @@ def _char_tables():
 
     rare = np.zeros(0x110000, dtype=bool)
     rare[0x3400:0xA000] = True
-    rare[[ord(c) for c in gb2312_chars(87) | _NAME_CHARS if 0x3400 <= ord(c) < 0xA000]] = False
+    common = np.frombuffer("".join(gb2312_chars(87) | _NAME_CHARS).encode("utf-32-le"), dtype="<u4")
+    rare[common[(common >= 0x3400) & (common < 0xA000)]] = False
     rare[0xF900:0xFB00] = True
     suspect = rare.copy()
     suspect[0xE000:0xF900] = True
