@@ -37,3 +37,25 @@ def test_a_crashing_file_fails_alone_and_the_rest_is_stored(tmp_path, monkeypatc
     conn = connect(tmp_path / "c.db", create=False)
     stored = sorted(Path(p).name for (p,) in conn.execute("SELECT path FROM documents"))
     assert stored == sorted(n for n in names if "crash" not in n)
+
+
+def test_ingest_collects_garbage_less_often_and_restores_the_setting(tmp_path):
+    """The collector's young threshold is raised while ingesting (in process) and given back after,
+    also when a file fails; a library caller's own setting survives."""
+    import gc
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(next(SAMPLES.glob("*.txt")).read_text(encoding="utf-8"), encoding="utf-8")
+    (docs / "b_empty.txt").write_bytes(b"")
+    seen = []
+    before = gc.get_threshold()
+    gc.set_threshold(900, *before[1:])
+    try:
+        summary = ingest_module.ingest([docs], tmp_path / "c.db", workers=1, progress=False,
+                                       on_error=lambda err: seen.append(gc.get_threshold()[0]))
+        assert summary.failed == 1 and summary.new == 1
+        assert seen == [ingest_module.GC_YOUNG_THRESHOLD]
+        assert gc.get_threshold()[0] == 900
+    finally:
+        gc.set_threshold(*before)

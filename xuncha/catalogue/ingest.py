@@ -91,8 +91,31 @@ class CatalogueLock:
 
 # ---- worker side ---------------------------------------------------------------------------
 
+# Allocations between young-generation collections of the cyclic garbage collector while ingesting
+# (Python's default is 700). Analysis allocates many small objects and makes few cycles, so the
+# default spent 0.7 s of a 26 s run (20 MB, one process) walking young objects; this spends 0.1 s.
+GC_YOUNG_THRESHOLD = 50_000
+
+
+class _fewer_collections:
+    """Raise the young-generation threshold of the garbage collector, restoring it afterwards."""
+
+    def __enter__(self) -> None:
+        import gc
+
+        self.saved = gc.get_threshold()
+        gc.set_threshold(max(GC_YOUNG_THRESHOLD, self.saved[0]), *self.saved[1:])
+
+    def __exit__(self, *exc) -> None:
+        import gc
+
+        gc.set_threshold(*self.saved)
+
+
 def _init_worker() -> None:
-    """Tie the worker's life to the parent's, and load the segmenter and models once."""
+    """Tie the worker's life to the parent's, load the segmenter and models once, and collect
+    garbage less often (see GC_YOUNG_THRESHOLD)."""
+    _fewer_collections().__enter__()  # for the worker's whole life
     try:  # Linux: die with the parent, so a killed ingest leaves no orphans behind
         import ctypes
         import signal
@@ -222,7 +245,7 @@ def ingest(
         if on_error:
             on_error(err)
 
-    with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat:
+    with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat, _fewer_collections():
         known = cat.known_files()
         known_stats = cat.known_stats()
         # stored files that are gone from their path, by content: a moved file is re-pointed, not re-read
