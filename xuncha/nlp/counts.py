@@ -102,7 +102,7 @@ class _Masks:
             if self.names.cover(start, end):
                 return True
         if not (CLOSING_MARK_RE.search(text, end, start + 13) and OPENING_MARK_RE.search(text, max(0, end - 13), start)):
-            return False
+            return False  # no bracket can hold the span
         lo = text.rfind("\n", 0, start) + 1
         names = self.lines.get(lo)
         if names is None:
@@ -242,15 +242,19 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
 
 def _extract(text: str, tokens: list[str] | None) -> list[Count]:
     masks = None
+    name_parts, closing_mark = _name_parts(), CLOSING_MARK_RE.search
     bounds = None  # where the shared segmentation's words start or end, made on first need
     out: list[Count] = []
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
     for m in _pattern().finditer(text):
         pre, num, _, num2, post, unit = m.groups()
-        if masks is None:
-            masks = _Masks(text)
-        if masks.cover(m.start("num"), m.end("unit")):
-            continue
+        num_start, unit_end = m.start("num"), m.end("unit")
+        # masks.cover's own first tests, asked here: most counts are in no name and no bracket
+        if text[num_start:unit_end] in name_parts or closing_mark(text, unit_end, num_start + 13):
+            if masks is None:
+                masks = _Masks(text)
+            if masks.cover(num_start, unit_end):
+                continue
         if bounds is None and tokens is not None and num[0] in CN_DIGITS:
             bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
             if bounds.length != len(text):
@@ -329,10 +333,10 @@ def _subject_before(text: str, begin: int) -> str | None:
 def _nouns_opening(piece: str) -> str | None:
     """The nouns that open a piece of clause (after a count), remembered by the piece: the same
     units and subjects recur (名|干部, 次|谈话), whatever comes before the count or after the clause."""
-    from xuncha.nlp.segment import tag
+    from xuncha.nlp.segment import tokenizer
 
     words: list[str] = []
-    for word, flag in tag(piece):
+    for word, flag in tokenizer().tag(piece):  # (segment.tag without its memory: the piece's answer is remembered here)
         if word == "的" and not words:
             continue
         if (flag.startswith(NOUN_FLAGS) or (flag == "b" and not words)) and not _is_number(word):
@@ -348,11 +352,11 @@ def _nouns_opening(piece: str) -> str | None:
 def _words_closing(piece: str) -> str | None:
     """The quoted name, nouns or verb that close a piece of clause (before a count), remembered
     by the piece (谈心谈话, 约谈 and the like open many counts)."""
-    from xuncha.nlp.segment import tag
+    from xuncha.nlp.segment import tokenizer
 
     words: list[str] = []
     quoted = False
-    for word, flag in reversed(tag(piece)):
+    for word, flag in reversed(tokenizer().tag(piece)):  # (segment.tag without its memory, as above)
         if word in CLOSING_QUOTES:
             quoted = True
             continue
