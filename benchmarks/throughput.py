@@ -68,7 +68,7 @@ def stages(paths: list[Path], mb: float, db: Path) -> None:
     """Each stage alone over the corpus, the output of one feeding the next."""
     from xuncha.catalogue.store import Catalogue
     from xuncha.catalogue.tokens import index_text
-    from xuncha.classify import classify_document
+    from xuncha.classify import classify_document, classify_documents
     from xuncha.document import Document
     from xuncha.ingest.dedup import near_key
     from xuncha.ingest.page import clean_page
@@ -76,6 +76,7 @@ def stages(paths: list[Path], mb: float, db: Path) -> None:
     from xuncha.ingest.sniff import sniff_format
     from xuncha.nlp import annotate
     from xuncha.nlp.segment import cut
+    from xuncha.pipeline import BATCH
 
     blobs = [(str(p), p.read_bytes()) for p in paths]
     raws, docs = [], []
@@ -100,9 +101,9 @@ def stages(paths: list[Path], mb: float, db: Path) -> None:
         for doc in docs:
             annotate(doc)
 
-    def classify():
-        for doc in docs:
-            classify_document(doc)
+    def classify():  # as extract_batch does: a batch's findings scored together
+        for i in range(0, len(docs), BATCH):
+            classify_documents(docs[i : i + BATCH])
 
     def index():
         with Catalogue(db) as cat:
