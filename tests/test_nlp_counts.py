@@ -209,9 +209,10 @@ def test_boundaries_added_up_as_asked_are_the_segmentation_boundaries(tokens, da
 
     bounds, whole = counts._Boundaries(tokens), boundaries(tokens)
     total = sum(map(len, tokens))
-    assert bounds.length == total
+    assert bounds.length() == total
     for pos in sorted(data.draw(st.lists(st.integers(0, total + 2), max_size=20))):
         assert (pos in bounds) == (pos in whole)
+        assert bounds.length() == total
 
 
 @settings(max_examples=300, deadline=None)

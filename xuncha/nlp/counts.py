@@ -148,9 +148,13 @@ class _Boundaries:
     sorted list searched by bisection), the offsets added up only as far as a numeral asks."""
 
     def __init__(self, tokens: list[str]):
-        self.length = sum(map(len, tokens))  # the length of the text they were cut from
+        self.tokens = tokens
         self.offsets: list[int] = [0]
         self._ends = accumulate(map(len, tokens))
+
+    def length(self) -> int:
+        """The length of the text the tokens were cut from: the offsets so far and the rest."""
+        return self.offsets[-1] + sum(map(len, islice(self.tokens, len(self.offsets) - 1, None)))
 
     def __contains__(self, pos: int) -> bool:
         offsets = self.offsets
@@ -257,8 +261,6 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
                 continue
         if bounds is None and tokens is not None and num[0] in CN_DIGITS:
             bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
-            if bounds.length != len(text):
-                bounds = tokens = None  # not this text's segmentation: segment around numerals
         if _is_noncount(text, m, pre, num, num2, unit, bounds):
             continue
         value, approx = _value(pre, num, num2, post)
@@ -273,6 +275,8 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
         else:
             chains.append([count])
         out.append(count)
+    if bounds is not None and bounds.length() != len(text):
+        return _extract(text, None)  # not this text's segmentation: segment around the numerals instead
     for chain in chains:
         end, begin = chain[-1].end, chain[0].start
         subject = None
