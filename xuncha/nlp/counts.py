@@ -24,6 +24,8 @@ VAGUE_BEFORE = "数几上成好若"
 ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，和及至到\-－]$")
 MAX_DIGITS = 9
 NON_DIGIT = re.compile(r"\D")
+RANK_OR_SHARE_BEFORE = ("前", "后", "百分之", "千分之", "万分之")
+RATE_AFTER = frozenset(("%", "％", "‰", "/", "／"))
 NUMBERED_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?清单")  # a longer bare digit string is a phone, ID or serial number
 SENTENCE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_PUNCT))) + "]")  # quoted speech, not a name
 OPENING_MARK_RE = re.compile("[" + re.escape("".join(sorted(set(PAIRS) | TOGGLES))) + "]")
@@ -176,17 +178,16 @@ def _is_noncount(text: str, m: re.Match, pre, num: str, num2, unit: str, bounds=
     if "第" in reach and (before.endswith("第") or before.rstrip().endswith("第")
                          or ORDINAL_LIST.search(text, max(0, start - 8), start)):
         return True  # ordinal: 第四轮, 第2期, 第三、四轮
-    if before.endswith(("前", "后")) and unit in ("名", "位"):
-        return True  # rank: 排名前3名
-    if before.endswith(("百分之", "千分之", "万分之")):
-        return True
+    if before.endswith(RANK_OR_SHARE_BEFORE):
+        if unit in ("名", "位") or not before.endswith(("前", "后")):
+            return True  # rank: 排名前3名; share: 百分之三十
     if _noncount_after().match(text, m.start("unit")):
         return True  # duration or rate: 15个工作日, 3个月, 2个百分点
     end = m.end()
     if unit == "张" and NUMBERED_LIST_AFTER.match(text, end):
         return True  # the name of a set of lists: 四张清单, 五张责任清单
     after = text[end : end + 1]
-    if after in ("%", "％", "‰", "/", "／"):
+    if after in RATE_AFTER:
         return True  # percentage or rate: 95%, 500元/人
     if num[0] in CN_DIGITS:
         if before.endswith(tuple(VAGUE_BEFORE)):
