@@ -164,7 +164,7 @@ def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[s
     Chinese characters only, comes from the model run over the edge run of single characters alone
     (name_hmm.PossegHMM.block_edge); the rest is tagged whole with the model.
     """
-    from xuncha.nlp.segment import tag, tokenizer
+    from xuncha.nlp.segment import tag
 
     block = FIRST_BLOCK.match(piece) if first else LAST_BLOCK.search(piece)
     text = block.group() if block else ""
@@ -172,13 +172,19 @@ def _tag_names(piece: str, first: bool) -> list[tuple[str, str]] | tuple[tuple[s
         plain = tag(text)
         if len(plain[0 if first else -1][0]) >= 2:
             return plain
+    edge = _block_edge(text, first) if text else None
+    return [edge] if edge is not None else tag(piece, hmm=True)
+
+
+@lru_cache(maxsize=1 << 15)
+def _block_edge(block: str, first: bool) -> tuple[str, str] | None:
+    """name_hmm.PossegHMM.block_edge with the replaying engine (None with the reference engine),
+    remembered: blocks recur in windows that differ further on (任职超过21年；, 和职工个别谈话6)."""
+    from xuncha.nlp.segment import tag, tokenizer
+
     engine = tokenizer()
-    hmm = posseg_hmm() if text and engine.name == "rjieba" else None  # the replaying engine's model
-    if hmm is not None:
-        edge = hmm.block_edge(text, tag, engine.has_word, first)
-        if edge is not None:
-            return [edge]
-    return tag(piece, hmm=True)
+    hmm = posseg_hmm() if engine.name == "rjieba" else None  # the replaying engine's model
+    return hmm.block_edge(block, tag, engine.has_word, first) if hmm is not None else None
 
 
 def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
