@@ -34,8 +34,7 @@ NAME_WINDOW = 12  # characters after a title that decide the name written there 
 class _Vocab:
     titles: tuple[str, ...]
     title_re: re.Pattern
-    title_set: frozenset[str]
-    title_lengths: tuple[int, ...]  # distinct lengths of titles, longest first
+    titles_by_last: dict[str, tuple[str, ...]]  # titles by their last character, longest first
     surnames: frozenset[str]
     compound: tuple[str, ...]
     compound_first: frozenset[str]  # the first characters of the compound surnames
@@ -54,8 +53,7 @@ def _vocab() -> _Vocab:
     return _Vocab(
         titles=titles,
         title_re=_trie_re(titles),
-        title_set=frozenset(titles),
-        title_lengths=tuple(sorted({len(t) for t in titles if t}, reverse=True)),
+        titles_by_last=_by_last_character(titles),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound=tuple(s for s in surnames if len(s) == 2),
         compound_first=frozenset(s[0] for s in surnames if len(s) == 2),
@@ -65,6 +63,15 @@ def _vocab() -> _Vocab:
         byline_line_re=re.compile(_opening_with(bylines), re.M),
         byline_next_line_re=re.compile(r"\n" + _opening_with(bylines)[1:], re.M),
     )
+
+
+def _by_last_character(words) -> dict[str, tuple[str, ...]]:
+    """The words by their last character, longest first."""
+    grouped: dict[str, list[str]] = {}
+    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+        if word:
+            grouped.setdefault(word[-1], []).append(word)
+    return {last: tuple(found) for last, found in grouped.items()}
 
 
 def _opening_with(words) -> str:
@@ -240,8 +247,11 @@ def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
 
 
 def _titles_ending_at(text: str, end: int, v: _Vocab) -> list[str]:
-    """The titles written right before `end`, longest first, looked up by length (never past the text's start)."""
-    return [title for n in v.title_lengths if n <= end and (title := text[end - n : end]) in v.title_set]
+    """The titles written right before `end`, longest first, looked up by their last character
+    (never past the text's start)."""
+    if end <= 0:
+        return []
+    return [title for title in v.titles_by_last.get(text[end - 1], ()) if text.endswith(title, 0, end)]
 
 
 def _role_before(text: str, pos: int, v: _Vocab, body_ends) -> int:
