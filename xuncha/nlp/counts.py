@@ -21,6 +21,7 @@ from xuncha.nlp.protect import CLOSERS, PAIRS, SENTENCE_PUNCT, SHARED_MIN, TOGGL
 APPROX_BEFORE = ("将近", "接近", "大约", "超过", "近", "约", "逾", "超")
 APPROX_AFTER = ("余", "多")
 VAGUE_BEFORE = "数几上成好若"
+VAGUE_BEFORE_WORDS = tuple(VAGUE_BEFORE)
 ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，和及至到\-－]$")
 MAX_DIGITS = 9
 NON_DIGIT = re.compile(r"\D")
@@ -169,10 +170,9 @@ class _Boundaries:
         return i < len(offsets) and offsets[i] == pos
 
 
-def _is_noncount(text: str, m: re.Match, pre, num: str, num2, unit: str, bounds=None) -> bool:
-    """True if the match is a date, duration, ordinal, rank, rate, phone number or part of a name
-    (`pre`, `num`, `num2`, `unit`: its groups, read once by the caller)."""
-    start = m.start()
+def _is_noncount(text: str, start: int, end: int, pre, num: str, num2, unit: str, bounds=None) -> bool:
+    """True if the match text[start:end] is a date, duration, ordinal, rank, rate, phone number or
+    part of a name (`pre`, `num`, `num2`, `unit`: its groups, read once by the caller)."""
     reach = text[max(0, start - 8) : start]
     before = reach[-4:]
     if "第" in reach and (before.endswith("第") or before.rstrip().endswith("第")
@@ -181,22 +181,21 @@ def _is_noncount(text: str, m: re.Match, pre, num: str, num2, unit: str, bounds=
     if before.endswith(RANK_OR_SHARE_BEFORE):
         if unit in ("名", "位") or not before.endswith(("前", "后")):
             return True  # rank: 排名前3名; share: 百分之三十
-    if _noncount_after().match(text, m.start("unit")):
+    if _noncount_after().match(text, end - len(unit)):  # (the unit closes the match)
         return True  # duration or rate: 15个工作日, 3个月, 2个百分点
-    end = m.end()
     if unit == "张" and NUMBERED_LIST_AFTER.match(text, end):
         return True  # the name of a set of lists: 四张清单, 五张责任清单
     after = text[end : end + 1]
     if after in RATE_AFTER:
         return True  # percentage or rate: 95%, 500元/人
     if num[0] in CN_DIGITS:
-        if before.endswith(tuple(VAGUE_BEFORE)):
+        if before.endswith(VAGUE_BEFORE_WORDS):
             return True  # 数十人, 上百人, 几十家: no number is stated
         if num == "一" and not num2:
             return True  # article, not a count: 一名县委常委
         if after and after in CN_DIGITS:
             return True  # a numbered name: 六个一, 四个一
-        if not _starts_word(text, start if not pre else m.start("num"), end, bounds):
+        if not _starts_word(text, start + len(pre) if pre else start, end, bounds):
             return True  # inside an idiom or word: 三番五次, 一次性
     elif len(num) > MAX_DIGITS and len(NON_DIGIT.sub("", num)) > MAX_DIGITS:
         return True
@@ -253,24 +252,24 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
     for m in _pattern().finditer(text):
         pre, num, _, num2, post, unit = m.groups()
-        num_start, unit_end = m.start("num"), m.end("unit")
+        start, end = m.span()  # the match opens with pre (or num) and closes with the unit
+        num_start = start + len(pre) if pre else start
         # masks.cover's own first tests, asked here: most counts are in no name and no bracket
-        if text[num_start:unit_end] in name_parts or closing_mark(text, unit_end, num_start + 13):
+        if text[num_start:end] in name_parts or closing_mark(text, end, num_start + 13):
             if masks is None:
                 masks = _Masks(text)
-            if masks.cover(num_start, unit_end):
+            if masks.cover(num_start, end):
                 continue
         if bounds is None and tokens is not None and num[0] in CN_DIGITS:
             bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
-        if _is_noncount(text, m, pre, num, num2, unit, bounds):
+        if _is_noncount(text, start, end, pre, num, num2, unit, bounds):
             continue
         value, approx = _value(pre, num, num2, post)
         if value is None:
             continue
         if unit == "元" and num.endswith("万") and isinstance(value, (int, float)):
             unit, value = "万元", _round(value / 10_000)  # 3万多元 → 3 万元, like 3万元
-        start, end = m.span()
-        count = Count(value, unit, approx, None, m.group(), start, end)  # value, unit, approx, subject, surface, start, end
+        count = Count(value, unit, approx, None, text[start:end], start, end)  # value, unit, approx, subject, surface, start, end
         if out and out[-1].end == start:
             chains[-1].append(count)
         else:
