@@ -372,3 +372,14 @@ def test_region_score_counts_agreement_like_the_pairwise_rule():
         near = [d for d in counties + cities if d.code.startswith(province)]
         mentions = rng.sample(near, rng.randint(1, 6)) + rng.sample(counties, rng.randint(0, 2))
         assert _score([[m] for m in mentions]) == pairwise(mentions)
+
+
+def test_a_nul_byte_does_not_cut_the_text_short():
+    """OpenCC stops at a NUL character: the text after one was silently dropped."""
+    page = ("关于县纪委监委开展巡察工作的通报\n\n县纪委监委对城关镇党委开展了为期一个月的巡察，发现问题12个。\x00"
+            "巡察组指出，该镇党委落实主体责任不到位，對年輕幹部談心談話開展不經常。\n")
+    text = normalize_text(page, [])
+    assert "\x00" not in text
+    assert text.endswith("对年轻干部谈心谈话开展不经常。")
+    doc = document_from_text(page)
+    assert "落实主体责任不到位" in doc.text

@@ -116,7 +116,8 @@ _NUMBER_ASCII = {"．": ".", "％": "%", "－": "-", "／": "/"}
 
 
 def unify_width(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NUL bytes carry nothing in a text, and OpenCC (a C library) stops reading at the first one
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     text = _WIDTH_RE.sub(lambda m: _WIDTH_STR[m.group()], text)
     if any(mark in text for mark in _NUMBER_ASCII):
         text = _NUMBER_MARKS.sub(lambda m: _NUMBER_ASCII[m.group(0)], text)
