@@ -275,8 +275,8 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
         else:
             chains.append([count])
         out.append(count)
-    if bounds is not None and bounds.length() != len(text):
-        return _extract(text, None)  # not this text's segmentation: segment around the numerals instead
+    if bounds is not None and len(bounds.offsets) > 1 and bounds.length() != len(text):
+        return _extract(text, None)  # not this text's segmentation (and it was read): segment around the numerals
     for chain in chains:
         end, begin = chain[-1].end, chain[0].start
         subject = None
