@@ -380,6 +380,6 @@ def test_a_nul_byte_does_not_cut_the_text_short():
             "巡察组指出，该镇党委落实主体责任不到位，對年輕幹部談心談話開展不經常。\n")
     text = normalize_text(page, [])
     assert "\x00" not in text
-    assert text.endswith("对年轻干部谈心谈话开展不经常。")
+    assert text.rstrip().endswith("对年轻干部谈心谈话开展不经常。")
     doc = document_from_text(page)
     assert "落实主体责任不到位" in doc.text
