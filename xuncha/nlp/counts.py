@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import accumulate, islice
 
@@ -101,7 +102,7 @@ class _Masks:
         text = self.text
         if text[start:end] in _name_parts():
             if self.names is None:
-                self.names = _Spans([m.span() for m in _name_pattern().finditer(text)])
+                self.names = _Spans(m.span() for m in _name_pattern().finditer(text))  # scanned as far as asked
             if self.names.cover(start, end):
                 return True
         if not (CLOSING_MARK_RE.search(text, end, start + 13) and OPENING_MARK_RE.search(text, max(0, end - 13), start)):
@@ -127,22 +128,22 @@ def _bracketed_names(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
 
 
 class _Spans:
-    """`spans.cover(start, end)`: True if [start, end) lies within one of the spans (sorted by
-    start), asked with starts that never decrease: the spans opening at or before the start are
-    taken in once, keeping the furthest end among them."""
+    """`spans.cover(start, end)`: True if [start, end) lies within one of the spans (given in
+    order of their starts, read only as far as asked), asked with starts that never decrease:
+    the spans opening at or before the start are taken in once, keeping the furthest end."""
 
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = spans
-        self.taken = 0
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        self._spans = iter(spans)
+        self._next = next(self._spans, None)
         self.reach = -1
 
     def cover(self, start: int, end: int) -> bool:
-        spans, i, reach = self.spans, self.taken, self.reach
-        while i < len(spans) and spans[i][0] <= start:
-            if spans[i][1] > reach:
-                reach = spans[i][1]
-            i += 1
-        self.taken, self.reach = i, reach
+        following, reach = self._next, self.reach
+        while following is not None and following[0] <= start:
+            if following[1] > reach:
+                reach = following[1]
+            following = next(self._spans, None)
+        self._next, self.reach = following, reach
         return end <= reach
 
 
