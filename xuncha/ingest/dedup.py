@@ -65,7 +65,13 @@ def _hash_constants():
                                         0x94D049BB133111EB, 31))
 
 
-@lru_cache(maxsize=8)
+# Texts whose shingle hashes are kept: reading computes them for the near-duplicate key, and the
+# catalogue needs them again to confirm a near-duplicate candidate once the document has been
+# analysed, after the rest of its batch (pipeline.BATCH = 16 files) has been read too.
+RECENT_TEXTS = 40
+
+
+@lru_cache(maxsize=RECENT_TEXTS)
 def _shingle_hashes(text: str):
     """Sorted distinct 64-bit hashes of every 4-character shingle, vectorised (numpy), stable
     across processes.
