@@ -288,3 +288,19 @@ def test_a_decision_with_tokens_reads_nothing_past_what_it_says():
             assert bodies._decide_reach(changed, hs, he, v, bounds, [])[0] == found, (text, m.span(), changed)
             checked += 1
     assert checked > 2000
+
+
+def test_decisions_remembered_with_tokens_stay_bounded(monkeypatch):
+    """However many documents pass, the tables of decisions made with tokens hold at most
+    BOUNDED_CONTEXTS_MAX contexts (emptied together when full), and forgetting changes no finding."""
+    texts = _made_up_texts(400, 23)
+    expected = [extract_bodies(t, None, cut(t)) for t in texts]
+    monkeypatch.setattr(bodies, "BOUNDED_CONTEXTS_MAX", 50)
+    bodies._forget_bounded()
+    held = []
+    for text, want in zip(texts, expected):
+        assert extract_bodies(text, None, cut(text)) == want
+        held.append(sum(len(contexts) for table in (bodies._bounded_decisions, *bodies._bounded_short)
+                        for shapes in table.values() for contexts in shapes.values()))
+    assert max(held) <= 50 and len(set(held)) > 10
+    bodies._forget_bounded()

@@ -673,6 +673,10 @@ NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed
 ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
 BOUNDED_NEAR = 2  # the same with the document's boundaries (_decide_mention_bounded)
 DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
+# contexts remembered with the document's boundaries, across all their tables: the tables are
+# emptied together when they hold this many, so memory stays bounded on any number of documents
+BOUNDED_CONTEXTS_MAX = 1 << 17
+_bounded_count = [0]
 _decisions: dict[str | tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
 _bounded_decisions: dict = {}  # near context → (left, right) → context → [(head offset, answer, boundaries asked, tests)]
 _bounded_short: tuple[dict, ...] = tuple({} for _ in range(BOUNDED_NEAR))  # the same for contexts holding 0, 1 … before the head
@@ -773,9 +777,24 @@ def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bou
         contexts = shapes[(left, right)] = {}
     asked = tuple([(at - clo, answer) for at, answer in consulted]) if consulted else ()
     context = text[clo : he + right]  # (entries are tuples of atoms, which the GC stops tracking)
+    if context not in contexts:
+        _bounded_count[0] += 1
+        if _bounded_count[0] > BOUNDED_CONTEXTS_MAX:
+            _forget_bounded()
+            shapes = table[key] = {}
+            contexts = shapes[(left, right)] = {}
+            _bounded_count[0] = 1
     contexts[context] = contexts.get(context, ()) + (
         (hs - clo, None if found is None else (found[0] - clo, found[1]), asked, loose),)
     return found
+
+
+def _forget_bounded() -> None:
+    """Empty every table of decisions remembered with the document's boundaries."""
+    _bounded_decisions.clear()
+    for table in _bounded_short:
+        table.clear()
+    _bounded_count[0] = 0
 
 
 _FORGOTTEN = object()  # _recall found no entry
