@@ -34,7 +34,7 @@ NAME_WINDOW = 12  # characters after a title that decide the name written there 
 class _Vocab:
     titles: tuple[str, ...]
     title_re: re.Pattern
-    titles_by_last: dict[str, tuple[str, ...]]  # titles by their last character, longest first
+    titles_by_last: dict[str, tuple[tuple[int, ...], frozenset[str]]]  # last character → (lengths, titles)
     surnames: frozenset[str]
     compound: tuple[str, ...]
     compound_first: frozenset[str]  # the first characters of the compound surnames
@@ -65,13 +65,14 @@ def _vocab() -> _Vocab:
     )
 
 
-def _by_last_character(words) -> dict[str, tuple[str, ...]]:
-    """The words by their last character, longest first."""
-    grouped: dict[str, list[str]] = {}
-    for word in sorted(set(words), key=lambda w: (-len(w), w)):
+def _by_last_character(words) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
+    """The words by their last character: their distinct lengths (longest first) and the words."""
+    grouped: dict[str, set[str]] = {}
+    for word in words:
         if word:
-            grouped.setdefault(word[-1], []).append(word)
-    return {last: tuple(found) for last, found in grouped.items()}
+            grouped.setdefault(word[-1], set()).add(word)
+    return {last: (tuple(sorted({len(w) for w in found}, reverse=True)), frozenset(found))
+            for last, found in grouped.items()}
 
 
 def _opening_with(words) -> str:
@@ -247,11 +248,13 @@ def _name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
 
 
 def _titles_ending_at(text: str, end: int, v: _Vocab) -> list[str]:
-    """The titles written right before `end`, longest first, looked up by their last character
-    (never past the text's start)."""
-    if end <= 0:
+    """The titles written right before `end`, longest first, looked up by length among those
+    ending in the character there (never past the text's start)."""
+    found = v.titles_by_last.get(text[end - 1]) if end > 0 else None
+    if found is None:
         return []
-    return [title for title in v.titles_by_last.get(text[end - 1], ()) if text.endswith(title, 0, end)]
+    lengths, titles = found
+    return [title for n in lengths if n <= end and (title := text[end - n : end]) in titles]
 
 
 def _role_before(text: str, pos: int, v: _Vocab, body_ends) -> int:
@@ -404,13 +407,13 @@ def _text_bylines(text: str, v: _Vocab) -> list[Person]:
     """Bylines left in the text: (记者 X), (X Y) closing a paragraph or after 电, 通讯员 X."""
     out: list[Person] = []
     for m in PAREN_RE.finditer(text):
-        inner = m.group(1)
-        has_role = bool(v.byline_re.match(inner))
-        tail = text[m.end() : m.end() + 2]
+        start, end = m.span()
+        tail = text[end : end + 2]
         closing = not tail.strip() or tail[0] == "\n" or (tail[0] in "。." and (len(tail) < 2 or tail[1] == "\n"))
-        dateline = text[max(0, m.start() - 1) : m.start()] == "电"
-        if not (has_role or closing or dateline):
+        if not (closing or text[max(0, start - 1) : start] == "电"  # closing a paragraph, or a dateline
+                or v.byline_re.match(text, m.start(1), m.end(1))):  # or opening with a role (its match on the inner text)
             continue
+        inner = m.group(1)
         pos = m.start(1)
         for name, role in parse_byline(inner, v):
             i = text.find(name, pos, m.end())
