@@ -237,3 +237,11 @@ def test_numbers_recognised_as_every_character_being_a_numeral(word):
     from xuncha.nlp import counts
 
     assert counts._is_number(word) == (bool(word) and all(ch.isdigit() or ch in counts.CN_DIGITS or ch in ".," for ch in word))
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=18))
+def test_plain_digit_strings_read_as_through_float(digits):
+    from xuncha.nlp.numbers import parse_number
+
+    """The shortcut for plain digits gives what reading them as a float gives (exact up to 15 digits)."""
+    assert parse_number(digits) == int(float(digits)) and type(parse_number(digits)) is int

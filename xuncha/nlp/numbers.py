@@ -16,6 +16,8 @@ def parse_number(raw: str) -> int | float | None:
 
     Remembered per numeral: the same few numerals recur, and cn2an is slow to call.
     """
+    if raw.isascii() and raw.isdigit() and len(raw) <= 15:
+        return int(raw)  # plain digits (most counts): what float() gives below, exact up to 15 digits
     s = raw.translate(_FULLWIDTH).replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "")
     if not s:
         return None
