@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
+from operator import attrgetter
 
 from xuncha.document import Person
 from xuncha.nlp import lexicon
@@ -341,7 +342,10 @@ class _BodyEnds:
     def _names_by_last(self) -> dict[str, list[str]]:
         """The body names by their last character, longest first."""
         by_last: dict[str, list[str]] = {}
-        names = {getattr(body, "name", "") for body in self.bodies or []}
+        try:
+            names = set(map(attrgetter("name"), self.bodies or []))
+        except AttributeError:  # something else than Body records: those without a name count for none
+            names = {getattr(body, "name", "") for body in self.bodies or []}
         for name in sorted(names, key=len, reverse=True):  # (names of one length: one matches at most)
             if name:
                 by_last.setdefault(name[-1], []).append(name)
