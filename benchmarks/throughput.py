@@ -36,16 +36,23 @@ def timed(label: str, mb: float, func) -> float:
 
 
 def run_ingest(corpus: Path, db: Path, workers: int) -> float:
-    """Wall time of `xuncha ingest` in a fresh process (what a user waits for)."""
+    """Wall time of `xuncha ingest` in a fresh process (what a user waits for); also prints the CPU
+    time of that process and its workers, which tells waiting (I/O, a starved writer) from work."""
+    import resource
+
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus), "--db", str(db),
                            "--workers", str(workers)], capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(f"    {proc.stderr.strip().splitlines()[-1]}")
+    print(f"    CPU time (all processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
     return elapsed
 
 
