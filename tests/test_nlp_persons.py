@@ -116,12 +116,17 @@ from hypothesis import strategies as st
 @given(st.lists(st.sampled_from(["书记", "副书记", "书记员", "记者", "本报记者", "主任", "副主任", "委员",
                                  "总书记", "张", "王伟", "，", " ", "者", "副"]), max_size=30))
 def test_titles_found_by_the_prefix_tree_as_by_the_word_list(parts):
+    import re
+
     from xuncha.nlp import lexicon
-    from xuncha.nlp.persons import _trie_re, _vocab
+    from xuncha.nlp.persons import _vocab
 
     text = "".join(parts)
     words = _vocab().titles + ("书记员", "副")  # with words that are prefixes of others
-    assert [m.span() for m in _trie_re(words).finditer(text)] == [m.span() for m in lexicon.literal_re(words).finditer(text)]
+    tree = re.compile(lexicon.trie_alternation(words))
+    assert [m.span() for m in tree.finditer(text)] == [m.span() for m in lexicon.literal_re(words).finditer(text)]
+    assert [m.span() for m in _vocab().title_re.finditer(text)] == \
+        [m.span() for m in lexicon.literal_re(_vocab().titles).finditer(text)]
 
 
 @settings(max_examples=300, deadline=None)

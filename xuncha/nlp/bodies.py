@@ -142,35 +142,13 @@ def _vocab() -> _Vocab:
         head_max=max(map(len, heads), default=0),
         units_ending={ch: tuple(u for u in units if u.endswith(ch)) for ch in _last_chars(units)},
         head_gates={w: (h.not_before, w in needs_part) for w, h in heads.items()},
-        head_at_re=re.compile(_trie_pattern(heads) or lexicon.NEVER),
+        head_at_re=re.compile(lexicon.trie_alternation(heads) or lexicon.NEVER),
         places_by_ending=_by_ending(places, 3),
         place_end_re=re.compile(f"[{''.join(sorted(set(LEVEL_CHARS) & _last_chars(places)))}]"
                                 if set(LEVEL_CHARS) & _last_chars(places) else lexicon.NEVER),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
-
-
-def _trie_pattern(words) -> str:
-    """A regex matching the longest of `words` at a position, as lexicon.literal_re does, written as a
-    prefix tree (纪(?:委(?:监委)?|工委)…): the engine then tries the words' first characters once each
-    instead of every word in turn. A word that is a prefix of another makes the rest optional (greedy,
-    so longest first); siblings differ in their first character, so at most one of them can match."""
-    tree: dict = {}
-    for word in words:
-        node = tree
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict) -> str:
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return pattern(tree)
 
 
 def _openers(endings) -> dict[str, str]:
