@@ -39,7 +39,7 @@ class Bracket:
         inner = self.content(text)
         if not inner or len(inner) > (60 if self.open == "《" else NAME_MAX):
             return False
-        return not any(ch in SENTENCE_PUNCT for ch in inner)
+        return SENTENCE_PUNCT.isdisjoint(inner)
 
 
 SHARED_MIN = 2000  # the pairs of the last text at least this long are kept for the next caller
