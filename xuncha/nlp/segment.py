@@ -108,7 +108,7 @@ class RjiebaEngine:
         for word, flag in self.jieba.tag(text, False):
             if word in user:
                 flag = user[word]
-            elif _ASCII_ALNUM.fullmatch(word):
+            elif word.isascii() and _ASCII_ALNUM.fullmatch(word):  # (isascii: no regex for Chinese words)
                 flag = "eng"
             out.append((word, flag))
         return out
