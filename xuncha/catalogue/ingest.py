@@ -10,12 +10,14 @@ beside the catalogue keeps a second ingest waiting until the first is done.
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,25 +100,27 @@ class CatalogueLock:
 GC_YOUNG_THRESHOLD = 50_000
 
 
-class _fewer_collections:
-    """Raise the young-generation threshold of the garbage collector, restoring it afterwards."""
+def _collect_less_often() -> tuple[int, ...]:
+    """Raise the garbage collector's young-generation threshold; returns the thresholds before."""
+    saved = gc.get_threshold()
+    gc.set_threshold(max(GC_YOUNG_THRESHOLD, saved[0]), *saved[1:])
+    return saved
 
-    def __enter__(self) -> None:
-        import gc
 
-        self.saved = gc.get_threshold()
-        gc.set_threshold(max(GC_YOUNG_THRESHOLD, self.saved[0]), *self.saved[1:])
-
-    def __exit__(self, *exc) -> None:
-        import gc
-
-        gc.set_threshold(*self.saved)
+@contextmanager
+def _fewer_collections():
+    """_collect_less_often while the block runs, the caller's setting restored afterwards."""
+    saved = _collect_less_often()
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 def _init_worker() -> None:
     """Tie the worker's life to the parent's, load the segmenter and models once, and collect
     garbage less often (see GC_YOUNG_THRESHOLD)."""
-    _fewer_collections().__enter__()  # for the worker's whole life
+    _collect_less_often()  # for the worker's whole life
     try:  # Linux: die with the parent, so a killed ingest leaves no orphans behind
         import ctypes
         import signal
@@ -166,12 +170,6 @@ def stored_name(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-# Files per worker task, analysed stage by stage (pipeline.extract_batch), as many as in one process:
-# 2 workers on 20 MB took 15.0–16.6 s with tasks of 4 files, 13.0–14.4 s with 16 (less pickling and
-# hand-out, and each stage's tables stay in the worker's caches over more files).
-WORKER_BATCH = BATCH
-
-
 def _ordered_results(paths: list[str], workers: int):
     """Yield process_files results in the order of `paths`, a bounded window ahead.
 
@@ -184,13 +182,15 @@ def _ordered_results(paths: list[str], workers: int):
         for i in range(0, len(paths), BATCH):
             yield from process_files(paths[i : i + BATCH])
         return
-    todo = deque(paths[i : i + WORKER_BATCH] for i in range(0, len(paths), WORKER_BATCH))
+    # worker tasks hold BATCH files, as in one process: 2 workers on 20 MB took 15.0–16.6 s with
+    # tasks of 4 files, 13.0–14.4 s with 16 (less pickling and hand-out, warmer caches per stage)
+    todo = deque(paths[i : i + BATCH] for i in range(0, len(paths), BATCH))
     while todo:
         suspects: list[str] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
             window: deque = deque()
             while todo or window:
-                while todo and len(window) * WORKER_BATCH < workers * AHEAD_PER_WORKER:
+                while todo and len(window) * BATCH < workers * AHEAD_PER_WORKER:
                     chunk = todo.popleft()
                     window.append((chunk, pool.submit(process_files, chunk)))
                 chunk, fut = window.popleft()
