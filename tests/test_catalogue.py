@@ -11,6 +11,7 @@ import sys
 import pytest
 
 from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, schema_version
+from xuncha.catalogue.search import search
 from xuncha.catalogue.stats import catalogue_stats
 from xuncha.catalogue.store import Catalogue, connect, effective_near_key, load_document, snapshot
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
@@ -29,7 +30,64 @@ def make_doc(path: str, text: str = ARTICLE, problems=(), **meta) -> Document:
 
 
 def table_rows(cat: Catalogue, table: str) -> int:
+    """Rows of a table; for an FTS5 table, its index rows whether indexed already or still waiting."""
+    if table.startswith("fts_"):
+        waiting = cat.conn.execute("SELECT count(*) FROM fts_pending WHERE kind = ?", (table[4:],)).fetchone()[0]
+        return cat.count(table) + waiting
     return cat.count(table)
+
+
+def indexed_only(cat: Catalogue, table: str) -> int:
+    return cat.count(table)
+
+
+def test_index_rows_wait_and_move_in_batches(tmp_path, monkeypatch):
+    """Documents are indexed in batches (FTS5 pays per commit), each stored whole in its own
+    transaction; a search, a close or the batch size moves the waiting rows, and a row whose
+    finding is deleted before it moved goes with it (its id is given again)."""
+    import xuncha.catalogue.store as store
+
+    monkeypatch.setattr(store, "FLUSH_DOCS", 3)
+    db = tmp_path / "c.db"
+    with Catalogue(db) as cat:
+        for i in range(2):
+            cat.store(make_doc(f"/x/{i}.txt", ARTICLE + "整改" * (i + 1),
+                               problems=[("存在违规发放津补贴问题", "party_gov", "B2")]), f"h{i}")
+        assert indexed_only(cat, "fts_documents") == 0 and table_rows(cat, "fts_documents") == 2
+        # updated while its rows wait: the old rows must not reach the index under reused ids
+        cat.store(make_doc("/x/1.txt", ARTICLE + "食堂管理混乱。", problems=[("食堂管理混乱", "party_gov", "B4")]), "h9")
+        assert indexed_only(cat, "fts_problems") == 2 and cat.count("fts_pending") == 0  # third store flushed
+        assert [h["path"] for h in search(cat.conn, "津补贴", kind="problems")] == ["/x/0.txt"]
+        assert [h["path"] for h in search(cat.conn, "食堂", kind="problems")] == ["/x/1.txt"]
+        cat.store(make_doc("/x/2.txt", ARTICLE + "公车私用。", problems=[("公车私用", "party_gov", "B3")]), "h3")
+        assert cat.count("fts_pending") == 2  # the document and its problem
+        # a search first indexes what waits
+        assert [h["path"] for h in search(cat.conn, "公车", kind="problems")] == ["/x/2.txt"]
+        assert cat.count("fts_pending") == 0
+        cat.store(make_doc("/x/3.txt", ARTICLE + "超标准接待。"), "h4")
+    with Catalogue(db) as cat:  # closing indexed the last one
+        assert cat.count("fts_pending") == 0 and indexed_only(cat, "fts_documents") == 4
+        for kind in ("documents", "problems", "counts", "bodies", "measures"):  # one index row per row
+            fts = [r[0] for r in cat.conn.execute(f"SELECT rowid FROM fts_{kind} ORDER BY rowid")]
+            assert fts == [r[0] for r in cat.conn.execute(f"SELECT id FROM {kind} ORDER BY id")], kind
+
+
+def test_an_interrupted_ingest_leaves_documents_findable(tmp_path):
+    """Rows still waiting when the process dies are stored; the next search indexes them."""
+    db = tmp_path / "c.db"
+    code = ("import os, sys\n"
+            "sys.path.insert(0, %r)\n"
+            "from test_catalogue import make_doc\n"
+            "from xuncha.catalogue.store import Catalogue\n"
+            "cat = Catalogue(%r)\n"
+            "cat.store(make_doc('/x/a.txt', problems=[('存在违规发放津补贴问题', 'party_gov', 'B2')]), 'h1')\n"
+            "os._exit(0)\n") % (str(os.path.dirname(__file__)), str(db))
+    subprocess.run([sys.executable, "-c", code], check=True)
+    conn = connect(db, create=False)
+    assert conn.execute("SELECT count(*) FROM fts_pending").fetchone()[0] > 0
+    assert [h["path"] for h in search(conn, "津补贴", kind="problems")] == ["/x/a.txt"]
+    assert [h["path"] for h in search(conn, "巡察", kind="documents")] == ["/x/a.txt"]
+    conn.close()
 
 
 def test_new_unchanged_updated(tmp_path):
@@ -220,7 +278,6 @@ def test_version_2_catalogue_migrated_without_the_unneeded_problem_indexes(tmp_p
     """A catalogue written by the v2 schema opens, loses problems_doc and problems_class, and keeps
     answering: stored findings, search by domain, stats by domain and category, look-ups by document."""
     from xuncha.catalogue import schema
-    from xuncha.catalogue.search import search
 
     from xuncha.catalogue.tokens import index_text
 

@@ -154,9 +154,26 @@ ALTER TABLE documents ADD COLUMN file_mtime_ns INTEGER;
 """)
 
 
+def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
+    """Index rows waiting to enter the FTS5 tables. FTS5 writes and merges a segment at every
+    commit, so indexing one document per transaction cost about twice the indexing itself; each
+    document now leaves its rows here, in its own transaction, and they move into the FTS5 tables
+    in batches (store.flush_index). The index on (kind, id) lets a deleted finding's row go too."""
+    _run_sql(conn, """
+CREATE TABLE fts_pending (
+    seq  INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    id   INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX fts_pending_row ON fts_pending(kind, id);
+""")
+
+
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3, _migrate_3_to_4,
+    _migrate_4_to_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -185,6 +185,18 @@ _SELECT = {
 }
 
 
+def _index_waiting_rows(conn: sqlite3.Connection) -> None:
+    """Index rows an ingest left waiting (it was interrupted, or is still running), so a search
+    sees every stored document. A catalogue that can't be written to is searched as it is."""
+    from xuncha.catalogue.store import flush_index, has_pending
+
+    try:
+        if has_pending(conn):
+            flush_index(conn)
+    except sqlite3.OperationalError:  # read-only file or connection, or locked past the timeout
+        pass
+
+
 def search(
     conn: sqlite3.Connection,
     query: str,
@@ -201,6 +213,7 @@ def search(
     if kind not in FTS_KINDS:
         raise SearchUsageError(f"unknown kind {kind!r}; choose one of: {', '.join(FTS_KINDS)}")
     parsed = parse_query(query)
+    _index_waiting_rows(conn)
     fields, rowid = _SELECT[kind]
     join = "" if kind == "documents" else f"JOIN {kind} x ON x.id = f.rowid "
     doc_on = "d.id = f.rowid" if kind == "documents" else "d.id = x.doc_id"

@@ -85,6 +85,36 @@ PAIR_CACHE = 1 << 16  # outcomes of comparing two stored originals
 # Pages the write-ahead log grows to before it is copied into the database (SQLite's default is
 # 1,000): each copy syncs the file, and an FTS-heavy catalogue rewrites the same pages often.
 WAL_PAGES = 10_000
+# Index rows wait in fts_pending (written in their document's own transaction) and move into the
+# FTS5 tables once this many documents or characters of index text have gathered: FTS5 writes a
+# segment at every commit and keeps merging them, which on 20 MB of news cost 4.9 s of CPU when
+# each document was indexed in its own commit, against 2.7 s in batches of 256 documents.
+FLUSH_DOCS = 256
+FLUSH_CHARS = 8_000_000
+
+
+def has_pending(conn: sqlite3.Connection) -> bool:
+    """Whether index rows are waiting to enter the FTS5 tables."""
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 1
+
+
+def flush_index(conn: sqlite3.Connection) -> int:
+    """Move every waiting index row into its FTS5 table in one transaction; returns how many.
+
+    A search calls this first, so an ingest that was interrupted between flushes leaves documents
+    that are stored and findable, never half-indexed ones."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        moved = 0
+        for kind in FTS_KINDS:
+            moved += conn.execute(f"INSERT INTO fts_{kind}(rowid, body) SELECT id, body FROM fts_pending "
+                                  "WHERE kind = ? ORDER BY id", (kind,)).rowcount
+        conn.execute("DELETE FROM fts_pending")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return moved
 
 
 class SimhashIndex:
@@ -161,9 +191,21 @@ class Catalogue:
         self._shingles: OrderedDict[tuple[int, str], object] = OrderedDict()
         self._pairs: OrderedDict[tuple, bool] = OrderedDict()
         self._probe = None
+        self._waiting = [0, 0]  # documents and characters of index text stored since the last flush
 
     def close(self) -> None:
-        self.conn.close()
+        """Index what is still waiting, then close (if the flush fails, the next search does it)."""
+        try:
+            if has_pending(self.conn):
+                flush_index(self.conn)
+        except sqlite3.Error:
+            pass
+        finally:
+            self.conn.close()
+
+    def flush_index(self) -> None:
+        flush_index(self.conn)
+        self._waiting = [0, 0]
 
     def __enter__(self) -> "Catalogue":
         return self
@@ -242,6 +284,8 @@ class Catalogue:
             raise
         if self._probe is not None and original is None:
             self._remember_shingles(doc_id, sha, self._probe)
+        if self._waiting[0] >= FLUSH_DOCS or self._waiting[1] >= FLUSH_CHARS:
+            self.flush_index()
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans, demoted)
 
@@ -322,11 +366,10 @@ class Catalogue:
     def _demote(self, doc_id: int, old_path: str, new_path: str) -> None:
         """Turn a stored original into a repost of `new_path`: its findings and index rows go."""
         c = self.conn
+        self._unindex(doc_id)
         for kind in FTS_KINDS[1:]:
-            c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
             c.execute(f"DELETE FROM {kind} WHERE doc_id = ?", (doc_id,))
         c.execute("DELETE FROM persons WHERE doc_id = ?", (doc_id,))
-        c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
         c.execute("UPDATE documents SET text = '', duplicate_of = ? WHERE id = ?", (new_path, doc_id))
         c.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (new_path, old_path))
 
@@ -359,12 +402,21 @@ class Catalogue:
             c.execute("ROLLBACK")
             raise
 
-    def _delete(self, doc_id: int, path: str, new_key: str | None) -> list[str]:
-        """Remove a document, its findings and index rows; unlink reposts whose original changed."""
+    def _unindex(self, doc_id: int) -> None:
+        """Remove a document's index rows and its findings', indexed or still waiting (their ids
+        may be given again, so a waiting row must not outlive its finding)."""
         c = self.conn
         for kind in FTS_KINDS[1:]:
             c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
+            c.execute(f"DELETE FROM fts_pending WHERE kind = ? AND id IN (SELECT id FROM {kind} WHERE doc_id = ?)",
+                      (kind, doc_id))
         c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
+        c.execute("DELETE FROM fts_pending WHERE kind = 'documents' AND id = ?", (doc_id,))
+
+    def _delete(self, doc_id: int, path: str, new_key: str | None) -> list[str]:
+        """Remove a document, its findings and index rows; unlink reposts whose original changed."""
+        c = self.conn
+        self._unindex(doc_id)
         c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         orphans = [r["path"] for r in c.execute(
             "SELECT path FROM documents WHERE duplicate_of = ? AND (near_key IS NOT ? OR ? IS NULL)",
@@ -398,7 +450,7 @@ class Catalogue:
             from xuncha.catalogue.tokens import index_text
 
             index = index_text(doc)
-        c.execute("INSERT INTO fts_documents(rowid, body) VALUES (?, ?)", (doc_id, index.document))
+        waiting = [("documents", doc_id, index.document)]
         rows = {
             "problems": [(p.text, p.start, p.end, p.category, p.category_name, p.aspect, p.domain, p.confidence)
                          for p in doc.problems],
@@ -424,10 +476,12 @@ class Catalogue:
             ids = range(first, first + len(values))
             c.executemany(f"INSERT INTO {kind}(id, doc_id, {columns[kind]}) VALUES (?, ?, {marks})",
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
-            c.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)",
-                          [(rid, bodies[i] if i < len(bodies) else "") for i, rid in enumerate(ids)])
+            waiting.extend((kind, rid, bodies[i] if i < len(bodies) else "") for i, rid in enumerate(ids))
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
                       [(doc_id, p.name, p.role, p.start, p.end) for p in doc.persons])
+        c.executemany("INSERT INTO fts_pending(kind, id, body) VALUES (?, ?, ?)", waiting)
+        self._waiting[0] += 1
+        self._waiting[1] += sum(len(row[2]) for row in waiting)
         return doc_id
 
 
@@ -462,5 +516,7 @@ def snapshot(conn: sqlite3.Connection) -> dict:
         d = load_document(conn, r["path"]).to_dict()
         docs[r["path"]] = d
     errors = sorted((r["path"], r["sha256"], r["reason"]) for r in conn.execute("SELECT * FROM errors"))
-    fts = {kind: sorted(r[0] for r in conn.execute(f"SELECT body FROM fts_{kind}")) for kind in ("documents", "problems")}
+    fts = {kind: sorted(r[0] for r in conn.execute(
+        f"SELECT body FROM fts_{kind} UNION ALL SELECT body FROM fts_pending WHERE kind = ?", (kind,)))
+        for kind in ("documents", "problems")}  # indexed or waiting to be: the same to a search
     return {"documents": docs, "errors": errors, "fts": fts}
