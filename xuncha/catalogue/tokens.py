@@ -41,10 +41,23 @@ def _expand(token: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=200_000)
-def _indexed(token: str) -> str:
-    """A token's index words joined by spaces ("" for punctuation)."""
-    return " ".join(_expand(token))
+class _IndexedTokens(dict):
+    """token → its index words joined by spaces ("" for punctuation), filled on first sight.
+
+    A dict looked up through `map(INDEXED.__getitem__, tokens)` costs a quarter of an lru_cache
+    call per token, and a document has thousands of tokens. Emptied when it outgrows LIMIT."""
+
+    LIMIT = 200_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[token] = " ".join(_expand(token))
+        return value
+
+
+INDEXED = _IndexedTokens()
+_indexed = INDEXED.__getitem__
 
 
 def _joined(indexed) -> str:
