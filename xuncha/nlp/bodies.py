@@ -66,7 +66,6 @@ class _Vocab:
     stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
     # For remembering decisions under the context they read (_reads_before, _reads_after):
     suffixes: frozenset[str] = frozenset()  # every ending of a place, field, head or level word
-    suffix_openers: dict[str, str] | None = None  # ending → the characters that lengthen it to another
     prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
     forward_max: int = 0  # the longest head, field or modifier
     head_endings: frozenset[str] = frozenset()  # every ending of a head
@@ -74,11 +73,6 @@ class _Vocab:
     free_heads: frozenset[str] = frozenset()  # heads an own name may stand before (FREE_NAME_KINDS)
     # Cheap first tests that rule most positions out before the look-ups above (same answers):
     word_bigrams: frozenset[str] = frozenset()  # two characters in a row in a head, field or modifier
-    # For _reads_past: beginnings that some longer word goes on from (all words; fields and modifiers)
-    extendable: frozenset[str] = frozenset()
-    extendable_not_head: frozenset[str] = frozenset()
-    extendable_endings: frozenset[str] = frozenset()  # every ending of those beginnings
-    prefixes_not_head: frozenset[str] = frozenset()  # every beginning of a field or generic modifier
     stop_first: frozenset[str] = frozenset()  # first characters of the generic modifiers
     stop_last: frozenset[str] = frozenset()  # their last characters
     head_max: int = 0  # the longest head
@@ -125,18 +119,12 @@ def _vocab() -> _Vocab:
         stop_re=lexicon.literal_re(stop_before),
         stop_end_re=lexicon.literal_re(stop_before, r"\Z"),
         suffixes=frozenset(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w))),
-        suffix_openers=_openers(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w) - 1)),
         prefixes=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w) + 1)),
         needs_part=needs_part,
         free_heads=frozenset(w for w, h in heads.items() if h.kind in FREE_NAME_KINDS),
         head_endings=frozenset(w[i:] for w in heads for i in range(len(w))),
         forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
         word_bigrams=frozenset(w[i : i + 2] for w in (*heads, *fields, *stop_before) for i in range(len(w) - 1)),
-        extendable=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w))),
-        extendable_not_head=frozenset(w[:i] for w in (*fields, *stop_before) for i in range(1, len(w))),
-        extendable_endings=frozenset(w[j:i] for w in (*heads, *fields, *stop_before)
-                                     for i in range(1, len(w)) for j in range(i)),
-        prefixes_not_head=frozenset(w[:i] for w in (*fields, *stop_before) for i in range(1, len(w) + 1)),
         stop_first=frozenset(w[0] for w in stop_before if w),
         stop_last=_last_chars(stop_before),
         head_max=max(map(len, heads), default=0),
@@ -149,14 +137,6 @@ def _vocab() -> _Vocab:
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
     )
-
-
-def _openers(endings) -> dict[str, str]:
-    """For each ending of two or more characters, its first character filed under the rest."""
-    filed: dict[str, set[str]] = {}
-    for ending in endings:
-        filed.setdefault(ending[1:], set()).add(ending[0])
-    return {rest: "".join(sorted(chars)) for rest, chars in filed.items()}
 
 
 def _by_ending(words, size: int) -> dict[str, tuple[str, ...]]:
@@ -274,13 +254,10 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
     return None
 
 
-def _grow_reach(text: str, hs: int, he: int, v: _Vocab, reads: list | None = None) -> tuple[int, list[str], int]:
+def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
     """Extend the name whose last head is text[hs:he] to the left: (start, element types, and the
     first position whose character decided them: the parts' _reads_before, and _free_name_reach).
-
-    With `reads`, how each such position was read is added to it (_loose_reads says which reads
-    leave a character's identity open). (_part_before and _reads_before are written out in the
-    loop: it runs for every new mention.)
+    (_part_before and _reads_before are written out in the loop.)
     """
     pos = reach = hs
     prev = "head"
@@ -296,8 +273,6 @@ def _grow_reach(text: str, hs: int, he: int, v: _Vocab, reads: list | None = Non
             while k <= pos and text[pos - k : pos] in suffixes:
                 k += 1
             first = pos - k
-            if reads is not None:
-                reads.append((first, CHAIN, pos) if k > 1 else (first, EXACT))
             # The part found is the same without the character that ended the chain of endings (no
             # word ends with it and what follows): leaving it out of the remembered window lets
             # 开|郧西县 and ，|郧西县 share it. Ordinals and named units read on, so they keep it.
@@ -306,16 +281,12 @@ def _grow_reach(text: str, hs: int, he: int, v: _Vocab, reads: list | None = Non
                 window_from = 0
                 if pos - 4 < first:
                     first = pos - 4
-                if reads is not None:
-                    reads.append((pos - 4, EXACT))
             units = units_ending.get(last)
             if units:
                 window_from = 0
                 for unit in units:
                     if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
                         first = pos - len(unit) - 2
-                if reads is not None:  # (the named units' look-ups read their length and two more)
-                    reads.append((min(first, pos - max(map(len, units)) - 2), EXACT))
             if not window_from:
                 window_from = first if first > 0 else 0
             found = element_ending(text[window_from:pos], prev)
@@ -326,19 +297,13 @@ def _grow_reach(text: str, hs: int, he: int, v: _Vocab, reads: list | None = Non
             el = None
             if pos - 1 < reach:
                 reach = pos - 1
-            if reads is not None:  # (and whether it joins two fields: CONNECTORS)
-                reads.append((pos - 1, EXACT if last in CONNECTORS else ENDS_NO_PART))
         if el is None and heads_only and _head_at(text, pos, v) in free_heads:
             reach = min(reach, _free_name_reach(text, pos, v))
-            if reads is not None:
-                reads.append((reach, EXACT))
             el = _free_name_before(text, pos, v)
         if el is None:
             if prev == "field" and last in CONNECTORS:
                 el2, first = _part_before(text, pos - 1, v, "head")
                 reach = min(reach, first)
-                if reads is not None:
-                    reads.append((first, EXACT))
                 if el2 is not None and el2[1] == "field":
                     pos = el2[0]
                     types.append("field")
@@ -402,40 +367,6 @@ def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
     return end
 
 
-def _reads_past(text: str, lo: int, hs: int, he: int, v: _Vocab) -> int:
-    """The end of what _decide reads from the head on, knowing that the longest head at hs ends at
-    he (extract_bodies finds heads so): he itself when no word read at the name's positions could
-    go on past the head, whatever follows it (_reads_after always counts one character more).
-
-    A word begun at s < hs is read past he only if text[s:he] begins a longer word; at hs, only
-    fields and modifiers count (the head there is known); a 第 reads 4 characters.
-    """
-    end = he
-    first = max(lo, he - v.forward_max - 1)
-    ordinal = text.rfind("第", first, he)
-    if ordinal >= 0 and ordinal + 4 > end:
-        end = ordinal + 4
-    n = len(text)
-    extendable, prefixes, endings = v.extendable, v.prefixes, v.extendable_endings
-    k = 1  # only within the longest ending of text[:he] that ends such a beginning can one start
-    while k <= he - first and text[he - k : he] in endings:
-        k += 1
-    for s in range(he - k + 1, hs):
-        if text[s:he] in extendable:
-            k = he + 1 - s
-            while s + k <= n and text[s : s + k] in prefixes:
-                k += 1
-            if s + k > end:
-                end = s + k
-    if hs >= first and text[hs:he] in v.extendable_not_head:
-        prefixes, k = v.prefixes_not_head, he + 1 - hs
-        while hs + k <= n and text[hs : hs + k] in prefixes:
-            k += 1
-        if hs + k > end:
-            end = hs + k
-    return end
-
-
 def _free_name_reach(text: str, pos: int, v: _Vocab) -> int:
     """The first position _free_name_before(text, pos, v) may read (its head is read forward)."""
     head = _head_at(text, pos, v)
@@ -484,8 +415,7 @@ def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
     return None
 
 
-def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | None = None,
-                  consulted: list | None = None) -> int | None:
+def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | None = None) -> int | None:
     """Move the start off a word the name only half covers (组织|乡镇纪委, 乡|镇纪委).
 
     The name must begin at a word boundary of the segmented surroundings; a level character
@@ -493,18 +423,13 @@ def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | N
     The boundaries are those of a 10-character piece around the start segmented alone and, when
     given, the document's own segmentation (`bounds`, _token_bounds): a boundary in either will do
     (each segmentation now and then glues a level character to a place: 北镇市县|纪委, 南岸区区|纪委,
-    呼伦贝尔市县|人民医院), and the document's, asked first, spares segmenting the piece. With
-    `bounds`, each boundary asked about there is added to `consulted` as (position, answer).
+    呼伦贝尔市县|人民医院), and the document's, asked first, spares segmenting the piece.
     """
     while start is not None and start < end:
         if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
             return start
-        if bounds is not None:
-            aligned = bounds[bisect_left(bounds, start)] == start
-            if consulted is not None:
-                consulted.append((start, aligned))
-            if aligned:
-                return start
+        if bounds is not None and bounds[bisect_left(bounds, start)] == start:
+            return start
         lo = max(0, start - 4)
         if _boundary_at(text[lo : min(end, start + 6)], start - lo):
             return start
@@ -613,7 +538,7 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
         if bounds is None:
             decided = _decide_mention(text, hs, he, before, after)
         else:
-            decided = _decide_mention_bounded(text, hs, he, after, bounds)
+            decided = _decide_at(text, hs, he, m.group(), v, bounds)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
     found = _drop_contained(found)
@@ -636,6 +561,89 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     return out
 
 
+def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds) -> tuple[int, str] | None:
+    """_decide with the document's word boundaries, for a mention whose `head` is the longest head
+    at hs (as extract_bodies finds them), written out in one function: it runs for every mention.
+
+    The same steps as _decide_reach (_grow_reach, _valid, _word_aligned, _generic, _kind) without
+    tracking what they read, which only remembering a decision needs.
+    """
+    pos = hs
+    prev = "head"
+    types = [prev]  # right to left while growing
+    heads_only = True
+    any_last, suffixes, units_ending = v.any_last, v.suffixes, v.units_ending
+    while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
+        last = text[pos - 1]
+        digit = last.isdigit()
+        el = None
+        if last in any_last or digit:
+            # the part ending here, decided on the characters _reads_before names (as in _grow_reach)
+            k = 1
+            while k <= pos and text[pos - k : pos] in suffixes:
+                k += 1
+            first = pos - k
+            window_from = first + 1
+            if last in ORDINAL_LAST or digit:
+                window_from = 0
+                if pos - 4 < first:
+                    first = pos - 4
+            units = units_ending.get(last)
+            if units:
+                window_from = 0
+                for unit in units:
+                    if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
+                        first = pos - len(unit) - 2
+            if not window_from:
+                window_from = first if first > 0 else 0
+            found = _element_ending(text[window_from:pos], prev)
+            if found is not None:
+                el = (pos + found[0], found[1])
+        if el is None:
+            if heads_only and (head if pos == hs else _head_at(text, pos, v)) in v.free_heads:
+                el = _free_name_before(text, pos, v)
+            if el is None:
+                if prev == "field" and last in CONNECTORS:
+                    joined = _element_before(text, pos - 1, v, "head")
+                    if joined is not None and joined[1] == "field":
+                        pos = joined[0]
+                        types.append("field")
+                        continue
+                break
+        pos, prev = el
+        types.append(prev)
+        if prev != "head":
+            heads_only = False
+        if prev == "level":
+            break
+    types.reverse()
+    start = pos
+    if types[0] not in OPENING_PARTS:
+        start = _valid(text, start, types, v)
+        if start is None:
+            return None
+    while start < he:  # _word_aligned, the document's boundaries asked first
+        if start == 0:
+            break
+        before = text[start - 1]
+        if before in "该本驻" or not ("\u4e00" <= before <= "\u9fff") or bounds[bisect_left(bounds, start)] == start:
+            break
+        lo = start - 4 if start > 4 else 0
+        if _boundary_at(text[lo : he if he < start + 6 else start + 6], start - lo):
+            break
+        start += 1  # drop one character and look again
+        if _head_at(text, start, v):
+            start = _valid(text, start, ["head"], v)
+            if start is None:
+                return None
+            break
+    else:
+        return None
+    if ((start and text[start - 1] in v.stop_last) or text[start : start + 1] in v.stop_first) and _generic(text, start, v):
+        return None
+    return start, _kind(text, start, he, types, v)
+
+
 def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
     """_decide on the characters around one mention.
 
@@ -649,19 +657,11 @@ def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
 
 NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed under
 ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
-BOUNDED_NEAR = 2  # the same with the document's boundaries (_decide_mention_bounded)
 DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
-# contexts remembered with the document's boundaries, across all their tables: the tables are
-# emptied together when they hold this many, so memory stays bounded on any number of documents
-BOUNDED_CONTEXTS_MAX = 1 << 17
-_bounded_count = [0]
 _decisions: dict[str | tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
-_bounded_decisions: dict = {}  # near context → (left, right) → context → [(head offset, answer, boundaries asked, tests)]
-_bounded_short: tuple[dict, ...] = tuple({} for _ in range(BOUNDED_NEAR))  # the same for contexts holding 0, 1 … before the head
 
 
-def _decide_mention(text: str, hs: int, he: int, before: int, after: int,
-                    bounds: Bounds | None = None) -> tuple[int, str] | None:
+def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tuple[int, str] | None:
     """_decide for the mention text[hs:he], remembered with just the context it read.
 
     Names recur in and across documents, but the `before` characters _decide may read rarely
@@ -670,11 +670,8 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int,
     around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
     around it, with the exact context it needs, compared on look-up. `before` is how far back
     _decide may read (_decide_window); the context is never wider than `after` past the head.
-    With the document's word boundaries (`bounds`), the entry also holds the boundaries asked
-    about (as positions in its context), which must be the same where it is used again.
+    (Used without the document's tokens, where a fresh decision segments pieces of text.)
     """
-    if bounds is not None:
-        return _decide_mention_bounded(text, hs, he, after, bounds)
     if hs >= NEAR_BEFORE and he + NEAR_AFTER <= len(text):
         near = text[hs - NEAR_BEFORE : he + NEAR_AFTER]  # the head's place in it follows from its length
     else:  # at an end of the text: the head's place is part of the key
@@ -704,218 +701,48 @@ def _decide_mention(text: str, hs: int, he: int, before: int, after: int,
     return found
 
 
-def _decide_mention_bounded(text: str, hs: int, he: int, after: int, bounds: Bounds) -> tuple[int, str] | None:
-    """_decide_mention with the document's word boundaries. Its contexts are shorter (no piece is
-    segmented around the start, and no character past the head unless a word may go on there:
-    _reads_past), so they are filed under fewer characters before the head (BOUNDED_NEAR), then
-    by their width, then by the context itself; each entry also holds the boundaries its decision
-    asked about, relative to its context, which must agree to be used. The longest head at hs
-    must end at he (as extract_bodies finds heads).
-
-    When the first character a decision read was only tested (it ends no word with what follows,
-    it is no separator …: _loose_reads), the context leaves it out and the entry keeps the tests,
-    which the character before the context must pass (_recall): decisions after 开|县纪委 and
-    召|县纪委 are then one. Such contexts may hold fewer characters before the head than
-    BOUNDED_NEAR: they are filed apart, under the characters they hold (_bounded_short).
-    """
-    near = text[hs - BOUNDED_NEAR : he] if hs >= BOUNDED_NEAR else (text[:he], hs)
-    shapes = _bounded_decisions.get(near)
-    if shapes:
-        found = _recall(text, hs, he, bounds, shapes)
-        if found is not _FORGOTTEN:
-            return found
-    for held, table in enumerate(_bounded_short):
-        shapes = table.get(text[hs - held : he])
-        if shapes:
-            found = _recall(text, hs, he, bounds, shapes)
-            if found is not _FORGOTTEN:
-                return found
-    consulted: list[tuple[int, bool]] = []
-    reads: list[tuple] = []
-    found, first, last = _decide_reach(text, hs, he, _vocab(), bounds, consulted, reads)
-    loose = _loose_reads(text, first, reads)
-    if loose is not None:
-        first += 1  # the context begins after the character only tested
-    left = hs - first if hs - first > BOUNDED_NEAR or loose is not None else BOUNDED_NEAR
-    right = last - he
-    if right > after:
-        right = after
-    clo = hs - left if hs > left else 0
-    if left >= BOUNDED_NEAR:
-        table, key = _bounded_decisions, near
-    else:
-        table, key = _bounded_short[left], text[clo:he]
-    shapes = table.get(key)
-    if shapes is None:
-        if len(table) >= DECISIONS_MAX:
-            table.clear()
-        shapes = table[key] = {}
-    contexts = shapes.get((left, right))
-    if contexts is None:
-        contexts = shapes[(left, right)] = {}
-    asked = tuple([(at - clo, answer) for at, answer in consulted]) if consulted else ()
-    context = text[clo : he + right]  # (entries are tuples of atoms, which the GC stops tracking)
-    if context not in contexts:
-        _bounded_count[0] += 1
-        if _bounded_count[0] > BOUNDED_CONTEXTS_MAX:
-            _forget_bounded()
-            shapes = table[key] = {}
-            contexts = shapes[(left, right)] = {}
-            _bounded_count[0] = 1
-    contexts[context] = contexts.get(context, ()) + (
-        (hs - clo, None if found is None else (found[0] - clo, found[1]), asked, loose),)
-    return found
-
-
-def _forget_bounded() -> None:
-    """Empty every table of decisions remembered with the document's boundaries."""
-    _bounded_decisions.clear()
-    for table in _bounded_short:
-        table.clear()
-    _bounded_count[0] = 0
-
-
-_FORGOTTEN = object()  # _recall found no entry
-
-
-def _recall(text: str, hs: int, he: int, bounds: Bounds, shapes: dict):
-    """The remembered decision (_decide_mention_bounded) among `shapes` that holds here, or _FORGOTTEN.
-    A loose entry's character must not be one of its blocking characters and must have its
-    _char_class bits; the boundaries it asked about must be as it found them. (Written out in one
-    function: this runs for nearly every mention.)"""
-    for (left, right), contexts in shapes.items():
-        lo = hs - left if hs >= left else 0
-        entries = contexts.get(text[lo : he + right])
-        if not entries:
-            continue
-        for hs_in, found, asked, loose in entries:
-            if hs - lo != hs_in:
-                continue
-            if loose is not None:
-                if lo == 0:
-                    continue
-                ch = text[lo - 1]
-                blocking, mask, value = loose
-                if ch in blocking:
-                    continue
-                cls = _char_classes.get(ch)
-                if (cls if cls is not None else _char_class(ch)) & mask != value:
-                    continue
-            if asked:
-                for at, answer in asked:
-                    at += lo
-                    if (bounds[bisect_left(bounds, at)] == at) != answer:
-                        break
-                else:
-                    return None if found is None else (found[0] + lo, found[1])
-                continue
-            return None if found is None else (found[0] + lo, found[1])
-    return _FORGOTTEN
-
-
-# How a decision read the first character of its context (_grow_reach, _decide_reach): only
-# through these tests, any character passing them would have been decided alike.
-EXACT = 0  # read as itself (a word, an ordinal or a unit may begin with it; the text's start)
-CHAIN = 1  # a part ending at pos cannot begin with it: it + text[b + 1 : pos] ends no word
-ENDS_NO_PART = 2  # it ends no name part (nor is a digit) and joins no fields (CONNECTORS)
-SEPARATES = 3  # whether it is 该/本/驻 or no Chinese character (_word_aligned)
-ENDS_NO_MODIFIER = 4  # it ends no generic modifier (_generic)
-
-
-def _loose_reads(text: str, first: int, reads: list) -> tuple[str, int, int] | None:
-    """What the character at `first` must pass for the decision to hold with another one there
-    (_recall), or None if it was read as itself (or the decision reaches the text's start):
-    the characters it must not be (those that begin a longer word ending with what follows
-    it in a CHAIN read), and a mask and value of its _char_class."""
-    if first < 0:
-        return None
-    v = _vocab()
-    blocking = ""
-    mask = value = 0
-    for read in reads:
-        if read[0] != first:
-            continue
-        how = read[1]
-        if how == CHAIN:
-            blocking += v.suffix_openers.get(text[first + 1 : read[2]], "")
-        elif how == ENDS_NO_PART:
-            mask |= ENDS_PART_BIT
-        elif how == SEPARATES:
-            mask |= SEPARATOR_BIT
-            value |= _char_class(text[first]) & SEPARATOR_BIT
-        elif how == ENDS_NO_MODIFIER:
-            mask |= ENDS_MODIFIER_BIT
-        else:
-            return None
-    return blocking, mask, value  # (a string: the entries stay out of the GC's way)
-
-
-ENDS_PART_BIT, SEPARATOR_BIT, ENDS_MODIFIER_BIT = 1, 2, 4
-_char_classes: dict[str, int] = {}
-
-
-def _char_class(ch: str) -> int:
-    """The tests _loose_reads may ask of a character, as bits: it ends a name part, is a digit or
-    joins fields (ENDS_PART_BIT); it is 该/本/驻 or no Chinese character (SEPARATOR_BIT); it ends a
-    generic modifier (ENDS_MODIFIER_BIT). Remembered per character."""
-    found = _char_classes.get(ch)
-    if found is None:
-        v = _vocab()
-        found = ((ENDS_PART_BIT if ch in v.any_last or ch.isdigit() or ch in CONNECTORS else 0)
-                 | (SEPARATOR_BIT if ch in "该本驻" or not ("\u4e00" <= ch <= "\u9fff") else 0)
-                 | (ENDS_MODIFIER_BIT if ch in v.stop_last else 0))
-        _char_classes[ch] = found
-    return found
-
-
 def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
     """(start, kind) of the body whose last head is text[hs:he], or None if it names no body."""
     return _decide_reach(text, hs, he, v)[0]
 
 
-def _decide_reach(text: str, hs: int, he: int, v: _Vocab, bounds: Bounds | None = None,
-                  consulted: list | None = None, reads: list | None = None) -> tuple[tuple[int, str] | None, int, int]:
+def _decide_reach(text: str, hs: int, he: int, v: _Vocab,
+                  bounds: Bounds | None = None) -> tuple[tuple[int, str] | None, int, int]:
     """_decide's answer, and the first position and the end of the characters that decided it.
 
     Before: growth's look-backs, and what _word_aligned and _generic read before the start they
     are given (_aligned_reach, _generic_reach: the later checks only move the start to the right).
-    After: _reads_after from where growth stopped (_reads_past with `bounds`, whose callers know
-    that the longest head at hs ends at he). With `reads`, how the positions before the name were
-    read is added to it (_grow_reach).
+    After: _reads_after from where growth stopped. With `bounds` (the document's word boundaries,
+    _word_aligned) it is the plain form of _decide_at.
     """
-    start, types, first = _grow_reach(text, hs, he, v, reads)
-    last = _reads_after(text, start, he, v) if bounds is None else _reads_past(text, start, hs, he, v)
+    start, types, first = _grow_reach(text, hs, he, v)
+    last = _reads_after(text, start, he, v)
     if types[0] not in OPENING_PARTS:  # (a name opening with one of these is valid as it stands)
         start = _valid(text, start, types, v)
     if start is None:
         return None, first, last
-    reach = _aligned_reach(text, start, bounds is not None and bounds[bisect_left(bounds, start)] == start)
+    reach = _aligned_reach(text, start)
     if reach < first:
         first = reach
-    if reads is not None:
-        reads.append((reach, SEPARATES) if reach == start - 1 else (reach, EXACT))
-    start = _word_aligned(text, start, he, v, bounds, consulted)
+    start = _word_aligned(text, start, he, v, bounds)
     if start is None:
         return None, first, last
     reach = _generic_reach(text, start, v)
     if reach < first:
         first = reach
-    if reads is not None:
-        reads.append((reach, ENDS_NO_MODIFIER) if reach == start - 1 else (reach, EXACT))
     if _generic(text, start, v):
         return None, first, last
     return (start, _kind(text, start, he, types, v)), first, last
 
 
-def _aligned_reach(text: str, start: int, bounded: bool = False) -> int:
+def _aligned_reach(text: str, start: int) -> int:
     """The first position _word_aligned(text, start, …) reads before `start`: the character before
-    it, or the four its segmented piece begins with (later starts it tries lie to the right; when
-    the document's boundaries have one at `start`, `bounded`, no piece is read).
+    it, or the four its segmented piece begins with (later starts it tries lie to the right).
     At the text's start it is -1, so that the remembered context is tied to the text's start."""
     if start == 0:
         return -1
     before = text[start - 1]
-    if bounded or before in "该本驻" or not ("\u4e00" <= before <= "\u9fff"):
+    if before in "该本驻" or not ("\u4e00" <= before <= "\u9fff"):
         return start - 1
     return start - 4
 
