@@ -76,19 +76,58 @@ def test_unknown_pipeline_shape_is_refused():
         LinearScorer.from_pipeline(odd)
 
 
+def _cue_texts() -> list[str]:
+    """Labelled statements, odd short ones, and random strings packed with overlapping cues."""
+    import random
+
+    index = features._cue_index()
+    rng = random.Random(5)
+    cues = sorted(index)
+    pieces = cues + ["，", "的", "𠀀", "0", "a"]
+    packed = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    # cues cut short at the end of a text, and cues spanning the joint of two texts
+    cut = [c[: rng.randint(1, len(c))] for c in rng.sample(cues, 100)]
+    return ([features.normalize(r["text"]) for r in load_statements()[::3]] + packed + cut
+            + ["", "决", "决策部署", "决策部署决策", "\U0010ffff决策"])
+
+
 def test_cue_search_by_openings_finds_every_cue():
     """_present_cues looks only where a cue's first two characters stand; it must find exactly
     what trying every substring of every cue length finds."""
-    index, _ = features._cue_index()
+    index = features._cue_index()
     lengths = sorted({len(c) for c in index})
 
     def every_substring(text: str) -> set[str]:
         return {text[i : i + n] for n in lengths for i in range(len(text) - n + 1) if text[i : i + n] in index}
 
-    texts = [features.normalize(r["text"]) for r in load_statements()[::3]] + ["", "决", "决策部署", "决策部署决策"]
+    texts = _cue_texts()
     assert sum(bool(every_substring(t)) for t in texts) > len(texts) // 2  # the cues are really met
     for text in texts:
         assert features._present_cues(text) == every_substring(text), text
+
+
+def test_cue_rows_of_a_batch_are_each_texts_own_scores():
+    """cue_rows searches all texts joined in one string: each row must be what summing the text's
+    outermost cue weights in taxonomy order gives, bit for bit (the model was fitted on them)."""
+    ids = [cid for cid, _ in features.category_cues()]
+    index = features._cue_index()
+
+    def expected(text: str) -> np.ndarray:
+        present = features._present_cues(text)
+        outer = {c for c in present if not any(c != o and c in o for o in present)}
+        row = np.zeros(len(ids))
+        for col, cid in enumerate(ids):
+            row[col] = sum(w for rank, k, w, c in sorted((r, k, w, c) for c in outer for r, k, w in index[c]) if k == col)
+        return row
+
+    texts = _cue_texts()
+    rows = features.cue_rows(texts)
+    assert rows.shape == (len(texts), len(ids)) and np.count_nonzero(rows.any(axis=1)) > len(texts) // 2
+    for text, row in zip(texts, rows):
+        assert np.array_equal(row, expected(text)), text
+        assert np.array_equal(features.cue_scores(text), row)
+        assert {cid for cid, _ in features.matched_cues(text).items()} == {ids[k] for k in np.flatnonzero(row)}
+    assert features.cue_rows([]).shape == (0, len(ids))
 
 
 def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same():
@@ -122,3 +161,32 @@ def test_scorer_equals_pipeline_on_odd_characters():
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(200)]
     model = get_model()
     assert np.allclose(model.scorer().model_proba(texts), model.pipeline.predict_proba(texts), atol=1e-9)
+
+
+def test_word_columns_by_ids_are_those_of_the_gram_strings():
+    """Words and bigrams looked up as integer ids must give the (row, column) pairs that looking
+    up each word and "a b" string gives, repeats included (they are term counts)."""
+    scorer = get_scorer()
+    norm = [features.normalize(r["text"]) for r in load_statements()[::4]] + ["", "，", "违规违规违规"]
+
+    def pairs(rows, cols):
+        keep = cols >= 0
+        return sorted(zip(rows[keep].tolist(), cols[keep].tolist()))
+
+    by_ids = pairs(*scorer._word_columns(norm))
+    assert len(by_ids) > 5 * len(norm)  # words and bigrams of the vocabulary are met
+    assert by_ids == pairs(*scorer._word_columns_by_string(norm))
+
+
+def test_remembered_rows_are_the_batch_independent_scores():
+    """predict_proba scores each distinct text once and remembers it: the rows must be those of
+    scoring the text alone, whatever batch it comes in, repeated or not."""
+    scorer = pickle.loads(pickle.dumps(get_scorer()))  # a copy with nothing remembered
+    texts = [r["text"] for r in load_statements()[::17]]
+    alone = np.vstack([scorer.predict_proba([t]) for t in texts])
+    scorer._known().clear()
+    batch = scorer.predict_proba(texts + texts[::-1])
+    assert np.array_equal(batch[: len(texts)], alone) and np.array_equal(batch[len(texts) :], alone[::-1])
+    assert np.allclose(alone.sum(axis=1), 1.0)
+    assert "_rows" not in pickle.loads(pickle.dumps(scorer)).__dict__
+    assert scorer.predict_proba([]).shape == (0, len(scorer.classes))

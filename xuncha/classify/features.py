@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -74,34 +75,84 @@ def category_cues() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 @lru_cache(maxsize=1)
-def _cue_index() -> tuple[dict[str, list[tuple[int, str]]], dict[str, tuple[int, ...]]]:
-    """cue → [(rank, category id)] (rank = position in taxonomy order), and for each two-character
-    opening the lengths of the cues that open with it."""
-    index: dict[str, list[tuple[int, str]]] = {}
+def _cue_index() -> dict[str, tuple[tuple[int, int, float], ...]]:
+    """cue → ((rank, category column, weight), ...): rank is the cue's position in taxonomy order,
+    the column its category's in category_cues(), the weight its say (longer cues weigh more)."""
+    index: dict[str, list[tuple[int, int, float]]] = {}
     rank = 0
-    for cid, cues in category_cues():
+    for col, (_, cues) in enumerate(category_cues()):
         for c in cues:
-            index.setdefault(c, []).append((rank, cid))
+            index.setdefault(c, []).append((rank, col, min(len(c), 6) ** 0.5))
             rank += 1
-    openings: dict[str, set[int]] = {}
-    for c in index:
-        openings.setdefault(c[:2], set()).add(len(c))
-    return index, {o: tuple(sorted(lengths)) for o, lengths in openings.items()}
+    return {c: tuple(v) for c, v in index.items()}
+
+
+def _code_points(text: str) -> np.ndarray:
+    """The text's code points: positions index it as Python does (one element per character)."""
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+@lru_cache(maxsize=1)
+def _cue_openings() -> tuple[np.ndarray, np.ndarray, dict[int, tuple[int, ...]]]:
+    """Where cues open: a table by code point, true for the first character of some cue (the last
+    entry false, for every code point beyond); the sorted keys of the cues' first two characters
+    (first << 21 | second); and per key the lengths of the cues opening with it."""
+    lengths: dict[int, set[int]] = {}
+    for c in _cue_index():
+        lengths.setdefault(ord(c[0]) << 21 | ord(c[1]), set()).add(len(c))
+    firsts = [k >> 21 for k in lengths]
+    table = np.zeros(max(firsts) + 2, dtype=bool)
+    table[firsts] = True
+    return table, np.array(sorted(lengths), dtype=np.int64), {k: tuple(sorted(v)) for k, v in lengths.items()}
+
+
+def _cues_at(text: str) -> tuple[list[int], list[str]]:
+    """(positions, cues) of every cue occurrence in `text`, in position order. Where a cue's first
+    two characters stand is found for all positions at once (a table of first characters, then a
+    binary search over the openings' keys); only there is each length of those cues looked up."""
+    if len(text) < 2:
+        return [], []
+    table, openings, lengths = _cue_openings()
+    cps = _code_points(text)
+    starts = np.flatnonzero(table.take(cps[:-1], mode="clip"))
+    keys = cps[starts] << 21 | cps[starts + 1]
+    at = np.minimum(np.searchsorted(openings, keys), len(openings) - 1)
+    known = openings[at] == keys
+    index = _cue_index()
+    positions, cues = [], []
+    for p, key in zip(starts[known].tolist(), keys[known].tolist()):
+        for size in lengths[key]:
+            piece = text[p : p + size]
+            if piece in index:  # a piece cut short by the end is a shorter cue, found anyway
+                positions.append(p)
+                cues.append(piece)
+    return positions, cues
 
 
 def _present_cues(text: str) -> set[str]:
-    """The cue words occurring in `text`: at each position, one look-up of the two characters
-    there, and only where some cue opens with them a look-up per length of those cues."""
-    index, openings = _cue_index()
-    found = set()
-    for i in range(len(text) - 1):
-        lengths = openings.get(text[i : i + 2])
-        if lengths:
-            for size in lengths:
-                piece = text[i : i + size]
-                if len(piece) == size and piece in index:
-                    found.add(piece)
-    return found
+    """The cue words occurring in `text`."""
+    return set(_cues_at(text)[1])
+
+
+def _outermost(found: set[str]) -> list[str]:
+    """The cues not inside another one found: a cue inside a longer matched cue says nothing of
+    its own (决策 in 决策部署, 整改 in 整改台账)."""
+    return [c for c in found if not any(c != o and c in o for o in found)]
+
+
+def _ranked_hits(found: set[str] | frozenset[str]) -> list[tuple[int, int, float, str]]:
+    """(rank, category column, weight, cue) of the outermost cues, in taxonomy order."""
+    index = _cue_index()
+    return sorted((rank, col, weight, c) for c in _outermost(found) for rank, col, weight in index[c])
+
+
+@lru_cache(maxsize=4096)
+def _cue_row(found: frozenset[str]) -> np.ndarray:
+    """cue_scores of a text in which `found` are the cues present (texts share their few cues)."""
+    row = np.zeros(len(category_cues()))
+    for _, col, weight, _ in _ranked_hits(found):
+        row[col] += weight  # summed in taxonomy order, from 0
+    return row
 
 
 @lru_cache(maxsize=8192)
@@ -110,21 +161,29 @@ def matched_cues(text: str) -> dict[str, list[str]]:
 
     Memoised (the result is shared: callers must not modify it).
     """
-    index, _ = _cue_index()
-    hits = [(cid, c) for _, cid, c in sorted((r, cid, c) for c in _present_cues(text) for r, cid in index[c])]
-    words = {c for _, c in hits}
+    ids = [cid for cid, _ in category_cues()]
     found: dict[str, list[str]] = {}
-    for cid, c in hits:
-        # a cue inside a longer matched cue says nothing of its own (决策 in 决策部署, 整改 in 整改台账)
-        if not any(c != o and c in o for o in words):
-            found.setdefault(cid, []).append(c)
+    for _, col, _, c in _ranked_hits(_present_cues(text)):
+        found.setdefault(ids[col], []).append(c)
     return found
+
+
+def cue_rows(texts: Sequence[str]) -> np.ndarray:
+    """cue_scores of many normalised texts at once: one search over all of them (parted by NUL,
+    which no cue holds); rows in the texts' order."""
+    out = np.zeros((len(texts), len(category_cues())))
+    if not texts:
+        return out
+    positions, cues = _cues_at("\0".join(texts))
+    starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+    found: dict[int, list[str]] = {}
+    for row, c in zip(np.searchsorted(starts, positions, side="right").tolist(), cues):
+        found.setdefault(row - 1, []).append(c)
+    if found:
+        out[list(found)] = [_cue_row(frozenset(present)) for present in found.values()]
+    return out
 
 
 def cue_scores(text: str) -> np.ndarray:
     """Per category, the summed weight of its matched cues (longer cues weigh more)."""
-    ids = [cid for cid, _ in category_cues()]
-    row = np.zeros(len(ids))
-    for cid, hits in matched_cues(text).items():
-        row[ids.index(cid)] = sum(min(len(c), 6) ** 0.5 for c in hits)
-    return row
+    return cue_rows([text])[0]

@@ -24,6 +24,7 @@ from xuncha.classify import features
 # showed blending everywhere costs accuracy (the model already sees the cues as features).
 CUE_DECISIVE_BELOW = 0.4
 CUE_BLEND = 0.5
+KNOWN_ROWS = 1 << 15  # distinct statements whose probabilities a scorer remembers (about 10 MB)
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer folds them
 
@@ -124,10 +125,15 @@ class LinearScorer:
                         offset: int) -> np.ndarray:
         """Each text's summed weights of one block: its tf·idf row times the block's weight rows."""
         rows, cols, val = self._tfidf(rows, cols, n, idf)
+        return self._weighted_rows(rows, cols + offset, val, n)
+
+    def _weighted_rows(self, rows: np.ndarray, cols: np.ndarray, val: np.ndarray, n: int) -> np.ndarray:
+        """Per text, Σ val · weight row of col over its entries (sorted by row), summed in entry
+        order: a text's sum does not depend on the other texts of the batch."""
         out = np.zeros((n, self.weights.shape[1]))
         if len(rows):
             starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            out[rows[starts]] = np.add.reduceat(self.weights[cols + offset] * val[:, None], starts, axis=0)
+            out[rows[starts]] = np.add.reduceat(self.weights[cols] * val[:, None], starts, axis=0)
         return out
 
     def _char_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +160,56 @@ class LinearScorer:
         return rows_all, cols
 
     def _word_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column or -1) of every word and word bigram of the texts."""
+        """(row, column or -1) of every word and word bigram of the texts.
+
+        Words become integer ids in one C-level pass of dictionary look-ups, and a bigram is the
+        pair of its words' ids, found by binary search: no "a b" string is built per bigram.
+        """
+        lookup = self._word_lookup()
+        if lookup is None or any(" " in t for t in norm):  # a word with a space would blur "a b"
+            return self._word_columns_by_string(norm)
+        word_id, unigram_col, bigram_keys, bigram_cols = lookup
+        tokens = [features.word_tokens(t) for t in norm]
+        flat = list(chain.from_iterable(tokens))
+        ids = np.fromiter(map(word_id.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
+        rows = np.repeat(np.arange(len(norm)), np.fromiter(map(len, tokens), np.int64, len(tokens)))
+        first, second = ids[:-1], ids[1:]
+        pairs = (rows[1:] == rows[:-1]) & (first >= 0) & (second >= 0)
+        keys = first[pairs] * len(unigram_col) + second[pairs]
+        at = np.minimum(np.searchsorted(bigram_keys, keys), len(bigram_keys) - 1)
+        cols = np.where(bigram_keys[at] == keys, bigram_cols[at], -1) if len(bigram_keys) else np.full(len(keys), -1)
+        # id -1 (a word no vocabulary entry holds) reads the last entry of unigram_col, which is -1
+        return np.concatenate([rows, rows[1:][pairs]]), np.concatenate([unigram_col[ids], cols])
+
+    def _word_lookup(self):
+        """(word → id, id → unigram column or -1, sorted bigram keys id·n + id, their columns),
+        built once per scorer; None if some vocabulary entry is not a word or two words."""
+        if "_word_index" not in self.__dict__:
+            self._word_index = self._build_word_lookup()
+        return self._word_index
+
+    def _build_word_lookup(self):
+        grams = [(g.split(" "), col) for g, col in self.word_vocab.items()]
+        if any(len(parts) > 2 or "" in parts for parts, _ in grams):
+            return None
+        word_id: dict[str, int] = {}
+        for parts, _ in grams:
+            for w in parts:
+                word_id.setdefault(w, len(word_id))
+        unigram_col = np.full(len(word_id) + 1, -1, dtype=np.int64)  # + the -1 entry for unknown words
+        keys, cols = [], []
+        for parts, col in grams:
+            if len(parts) == 1:
+                unigram_col[word_id[parts[0]]] = col
+            else:
+                keys.append(word_id[parts[0]] * len(unigram_col) + word_id[parts[1]])
+                cols.append(col)
+        order = np.argsort(np.array(keys, dtype=np.int64))
+        return (word_id, unigram_col, np.array(keys, dtype=np.int64)[order],
+                np.array(cols, dtype=np.int64)[order])
+
+    def _word_columns_by_string(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """_word_columns looking up each word and "a b" bigram string (any vocabulary)."""
         grams = [self.word_grams(t) for t in norm]
         flat = list(chain.from_iterable(grams))
         cols = np.fromiter(map(self.word_vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
@@ -169,35 +224,59 @@ class LinearScorer:
 
     def model_proba(self, norm: Sequence[str]) -> np.ndarray:
         """The pipeline's predict_proba for normalised texts (features.normalize)."""
+        return self._model_proba(norm)[0]
+
+    def _model_proba(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(model_proba, the texts' cue scores, which predict_proba needs again)."""
         n, n_chars, n_words = len(norm), len(self.char_idf), len(self.word_idf)
         decision = self._block_decision(*self._char_columns(norm), n, self.char_idf, 0)
         decision += self._block_decision(*self._word_columns(norm), n, self.word_idf, n_chars)
-        if len(norm):
-            cues = np.log1p(np.vstack([features.cue_scores(t) for t in norm]))
-            decision += cues @ self.weights[n_chars + n_words :]
+        cue_raw = features.cue_rows(norm)
+        # the cue columns as a third sparse block (a text names a cue or two): a matrix product
+        # would sum a row in an order that depends on the batch's size
+        rows, cols = np.nonzero(cue_raw)
+        decision += self._weighted_rows(rows, cols + n_chars + n_words, np.log1p(cue_raw[rows, cols]), n)
         decision += self.intercepts
         proba = 1.0 / (1.0 + np.exp(self.sig_a * decision + self.sig_b))
         proba = proba.reshape(len(norm), self.n_folds, len(self.classes))
         denom = proba.sum(axis=2, keepdims=True)
         proba = np.divide(proba, denom, out=np.full_like(proba, 1.0 / len(self.classes)), where=denom != 0)
         proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0  # as CalibratedClassifierCV, per fold
-        return proba.mean(axis=1)
+        return proba.mean(axis=1), cue_raw
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Rows of class probabilities (columns in self.classes) for raw texts.
 
         Cue words are decisive only where the model hesitates (top probability below
         CUE_DECISIVE_BELOW) and all matched cues name one category.
+
+        Each distinct normalised text is scored once per scorer: findings recur across documents
+        (reposts, boilerplate), and a text's row does not depend on the others in its batch.
         """
         norm = [features.normalize(t) for t in texts]
-        proba = self.model_proba(norm)
-        for i, t in enumerate(norm):
-            if proba[i].max() >= CUE_DECISIVE_BELOW:
-                continue
-            scores = features.cue_scores(t)[self._cue_cols]
-            if np.count_nonzero(scores) == 1:
-                proba[i] = (1 - CUE_BLEND) * proba[i] + CUE_BLEND * (scores > 0)
-        return proba
+        known = self._known()
+        if len(known) + len(norm) > KNOWN_ROWS:
+            known.clear()
+        todo = list(dict.fromkeys(t for t in norm if t not in known))
+        if todo:
+            proba, cue_raw = self._model_proba(todo)
+            scores = cue_raw[:, self._cue_cols]
+            hesitant = (proba.max(axis=1) < CUE_DECISIVE_BELOW) & (np.count_nonzero(scores, axis=1) == 1)
+            proba[hesitant] = (1 - CUE_BLEND) * proba[hesitant] + CUE_BLEND * (scores[hesitant] > 0)
+            known.update(zip(todo, proba))
+        if not norm:
+            return np.zeros((0, len(self.classes)))
+        return np.array([known[t] for t in norm])
+
+    def _known(self) -> dict[str, np.ndarray]:
+        """normalised text → its predict_proba row (not pickled: see __getstate__)."""
+        if "_rows" not in self.__dict__:
+            self._rows = {}
+        return self._rows
+
+    def __getstate__(self) -> dict:
+        # the file holds the model only: look-up tables and remembered rows are rebuilt on use
+        return {k: v for k, v in self.__dict__.items() if k not in ("_rows", "_word_index")}
 
     def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
         """The words of `text` that speak most for `category` (for explanations): its word
