@@ -17,6 +17,7 @@ import sqlite3
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import repeat
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -320,18 +321,25 @@ class Catalogue:
         if not candidates:
             return None
         # As DuplicateIndex would: a candidate that repeats an earlier one is no original to match;
-        # the probe matches the first remaining one it repeats.
-        originals = []
+        # the probe matches the first remaining one it repeats. Which candidates are originals is
+        # worked out only when the probe repeats one of them (most probes repeat none).
+        self._probe = shingles(doc.text)
+        probe_key = int(key, 16)
+        stored = []
         for cand in candidates:
             ident = (cand["id"], cand["file_sha256"])
             found = self._stored_shingles(*ident)
             cand_key = _simhash_int(cand["near_key"], found)
+            stored.append((ident, cand_key, found, cand, repeats(probe_key, self._probe, cand_key, found)))
+        if not any(item[4] for item in stored):
+            return None
+        originals = []
+        for ident, cand_key, found, cand, repeated in stored:
             if not any(self._stored_repeats(ident, cand_key, found, other) for other in originals):
+                if repeated:
+                    return cand
                 originals.append((ident, cand_key, found, cand))
-        self._probe = shingles(doc.text)
-        probe_key = int(key, 16)
-        return next((cand for _, cand_key, found, cand in originals
-                     if repeats(probe_key, self._probe, cand_key, found)), None)
+        return None
 
     def _stored_repeats(self, ident, key: int, found, other) -> bool:
         """`repeats` between two stored originals, remembered: neighbours meet again and again."""
@@ -451,6 +459,7 @@ class Catalogue:
 
             index = index_text(doc)
         waiting = [("documents", doc_id, index.document)]
+        chars = len(index.document)
         rows = {
             "problems": [(p.text, p.start, p.end, p.category, p.category_name, p.aspect, p.domain, p.confidence)
                          for p in doc.problems],
@@ -476,12 +485,15 @@ class Catalogue:
             ids = range(first, first + len(values))
             c.executemany(f"INSERT INTO {kind}(id, doc_id, {columns[kind]}) VALUES (?, ?, {marks})",
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
-            waiting.extend((kind, rid, bodies[i] if i < len(bodies) else "") for i, rid in enumerate(ids))
+            if len(bodies) != len(values):  # (an index made for other findings: pad or cut)
+                bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
+            waiting.extend(zip(repeat(kind), ids, bodies))
+            chars += sum(map(len, bodies))
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
                       [(doc_id, p.name, p.role, p.start, p.end) for p in doc.persons])
         c.executemany("INSERT INTO fts_pending(kind, id, body) VALUES (?, ?, ?)", waiting)
         self._waiting[0] += 1
-        self._waiting[1] += sum(len(row[2]) for row in waiting)
+        self._waiting[1] += chars
         return doc_id
 
 
