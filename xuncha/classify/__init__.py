@@ -135,23 +135,57 @@ def classify_document(doc: Document) -> Document:
 
 def classify_documents(docs: Sequence[Document]) -> None:
     """classify_document for several documents, their findings scored in one pass: the model's
-    array work has a fixed cost per call that a document's dozen findings do not repay."""
-    items: list[tuple[str, None]] = []
+    array work has a fixed cost per call that a document's dozen findings do not repay.
+
+    The fields a finding stores are set straight from the probabilities (classify's result
+    dicts, with runners-up and cues, are for people reading one result)."""
+    problems = []
     contexts: list[DomainGuess | None] = []
     for doc in docs:
         if doc.problems:
             context = document_domain(doc)
-            items.extend((p.text, None) for p in doc.problems)
+            problems.extend(doc.problems)
             contexts.extend([context] * len(doc.problems))
-    results = iter(_classify_batch(items, contexts, explain=False))
-    for doc in docs:
-        for problem in doc.problems:
-            res = next(results)
-            problem.category = res["category"]
-            problem.category_name = res["category_name"]
-            problem.aspect = res["aspect"]
-            problem.domain = res["domain"]
-            problem.confidence = res["confidence"]
+    texts = [p.text.strip() if p.text else "" for p in problems]
+    todo = [i for i, t in enumerate(texts) if t]
+    for i, t in enumerate(texts):
+        if not t:
+            p = problems[i]
+            p.category = p.category_name = p.aspect = p.domain = p.confidence = None
+    if not todo:
+        return
+    from xuncha.classify.model import get_scorer
+
+    scorer = get_scorer()
+    proba = scorer.predict_proba([problems[i].text for i in todo])
+    labels = _labels(scorer.classes)
+    for i, row, best in zip(todo, proba, _best_columns(proba).tolist()):
+        problem, context = problems[i], contexts[i]
+        problem.category, problem.category_name, problem.aspect = labels[best]
+        problem.confidence = round(float(row[best]), 4)
+        if context is not None and context.source != "text":  # _domain without a unit
+            problem.domain = context.domain
+        else:
+            problem.domain = (text_domain(texts[i]) or context or _UNKNOWN).domain
+
+
+_UNKNOWN = DomainGuess(UNKNOWN, 0.0)
+
+
+def _labels(classes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
+    """(category, its name, its aspect) per model column."""
+    tax = load_taxonomy()
+    return [(c, tax.category_name(c), tax.aspect_of(c)) for c in classes]
+
+
+def _best_columns(proba):
+    """Per row, the column classify reports: the top probability; among equal top ones, the one
+    the row's argsort puts last (argmax would take the first)."""
+    best = proba.argmax(axis=1)
+    tied = (proba == proba[range(len(proba)), best][:, None]).sum(axis=1) > 1
+    for i in tied.nonzero()[0].tolist():
+        best[i] = proba[i].argsort()[::-1][0]
+    return best
 
 
 def train(extra_data_paths: Iterable[str | os.PathLike] = ()) -> Path:

@@ -70,8 +70,10 @@ def unit_domain(name: str | None) -> DomainGuess | None:
     return DomainGuess(hit[0], 0.95 if prio >= 2 else 0.85, hit[1])
 
 
+@lru_cache(maxsize=16384)
 def text_domain(text: str | None) -> DomainGuess | None:
-    """The domain a statement's own words point to (村干部 → village), or None if they don't."""
+    """The domain a statement's own words point to (村干部 → village), or None if they don't.
+    Memoised (findings recur across documents); the guess is immutable."""
     return _text_domain_of(normalize(text)) if text else None
 
 

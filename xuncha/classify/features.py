@@ -11,13 +11,13 @@ import re
 import threading
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import compress
 
 import numpy as np
 
 from xuncha.classify.taxonomy import load_taxonomy
 
 _DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?")
-_SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"^[\W_]+$")
 # Enumerators and report boilerplate before a finding: 一是 / （二） / 3. / 巡察发现，
 _LEAD = re.compile(r"^(?:[（(]?[一二三四五六七八九十0-9]{1,3}[)）、.．]|[一二三四五六七八九十]{1,2}是|"
@@ -43,7 +43,7 @@ def normal_form(text: str, lead: bool = True) -> str:
     Not memoised: for long texts such as document prefixes, which would only crowd the statements
     out of normalize's cache. lead=False is for a piece that continues a text already normalised.
     """
-    text = _SPACE.sub("", _t2s(text or ""))
+    text = "".join(_t2s(text or "").split())  # str.split's white space is the regex's \s
     if lead:
         text = _LEAD.sub("", text) or text
     return _DIGITS.sub("0", text)
@@ -64,7 +64,21 @@ def word_tokens(text: str) -> tuple[str, ...]:
     """
     from xuncha.nlp.segment import cut
 
-    return tuple(w for w in cut(text) if not _PUNCT.match(w))
+    words = cut(text)
+    return tuple(compress(words, map(_IS_WORD.__getitem__, words)))
+
+
+class _WordTest(dict):
+    """word → not punctuation only (_PUNCT), remembered: a few thousand words make up most text."""
+
+    def __missing__(self, word: str) -> bool:
+        if len(self) > 1 << 16:
+            self.clear()
+        keep = self[word] = not _PUNCT.match(word)
+        return keep
+
+
+_IS_WORD = _WordTest()
 
 
 @lru_cache(maxsize=1)

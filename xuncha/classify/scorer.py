@@ -155,9 +155,11 @@ class LinearScorer:
             rows.append(row_of[: len(grams)][inside])
             keys.append(grams[inside])
         rows_all, keys_all = np.concatenate(rows), np.concatenate(keys)
-        at = np.minimum(np.searchsorted(self._char_keys, keys_all), len(self._char_keys) - 1)
-        cols = np.where(self._char_keys[at] == keys_all, self._char_cols[at], -1)
-        return rows_all, cols
+        # each distinct n-gram searched once, in order (a batch repeats its common characters)
+        distinct, which = np.unique(keys_all, return_inverse=True)
+        at = np.minimum(np.searchsorted(self._char_keys, distinct), len(self._char_keys) - 1)
+        cols = np.where(self._char_keys[at] == distinct, self._char_cols[at], -1)
+        return rows_all, cols[which]
 
     def _word_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column or -1) of every word and word bigram of the texts.
@@ -189,24 +191,21 @@ class LinearScorer:
         return self._word_index
 
     def _build_word_lookup(self):
-        grams = [(g.split(" "), col) for g, col in self.word_vocab.items()]
-        if any(len(parts) > 2 or "" in parts for parts, _ in grams):
+        vocab = self.word_vocab
+        unigrams = [g for g in vocab if " " not in g]
+        pairs = [g.split(" ") for g in vocab if " " in g]
+        if any(len(p) != 2 or not p[0] or not p[1] for p in pairs):
             return None
-        word_id: dict[str, int] = {}
-        for parts, _ in grams:
-            for w in parts:
-                word_id.setdefault(w, len(word_id))
-        unigram_col = np.full(len(word_id) + 1, -1, dtype=np.int64)  # + the -1 entry for unknown words
-        keys, cols = [], []
-        for parts, col in grams:
-            if len(parts) == 1:
-                unigram_col[word_id[parts[0]]] = col
-            else:
-                keys.append(word_id[parts[0]] * len(unigram_col) + word_id[parts[1]])
-                cols.append(col)
-        order = np.argsort(np.array(keys, dtype=np.int64))
-        return (word_id, unigram_col, np.array(keys, dtype=np.int64)[order],
-                np.array(cols, dtype=np.int64)[order])
+        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
+        word_id = {w: i for i, w in enumerate(dict.fromkeys(chain(unigrams, firsts, seconds)))}
+        n = len(word_id) + 1  # + the -1 entry for unknown words
+        unigram_col = np.full(n, -1, dtype=np.int64)
+        unigram_col[list(map(word_id.get, unigrams))] = list(map(vocab.get, unigrams))
+        keys = np.array(list(map(word_id.get, firsts)), dtype=np.int64) * n \
+            + np.array(list(map(word_id.get, seconds)), dtype=np.int64)
+        cols = np.array([vocab[f"{a} {b}"] for a, b in pairs], dtype=np.int64)
+        order = np.argsort(keys)
+        return word_id, unigram_col, keys[order], cols[order]
 
     def _word_columns_by_string(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """_word_columns looking up each word and "a b" bigram string (any vocabulary)."""
