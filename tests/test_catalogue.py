@@ -13,7 +13,7 @@ import pytest
 from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, schema_version
 from xuncha.catalogue.search import search
 from xuncha.catalogue.stats import catalogue_stats
-from xuncha.catalogue.store import Catalogue, connect, effective_near_key, load_document, snapshot
+from xuncha.catalogue.store import Catalogue, connect, effective_near_key, load_document, snapshot, waiting_rows
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
 ARTICLE = ("县委第二巡察组向县水利局党组反馈巡察情况。巡察组指出，该局党组履行全面从严治党主体责任不到位，"
@@ -32,8 +32,7 @@ def make_doc(path: str, text: str = ARTICLE, problems=(), **meta) -> Document:
 def table_rows(cat: Catalogue, table: str) -> int:
     """Rows of a table; for an FTS5 table, its index rows whether indexed already or still waiting."""
     if table.startswith("fts_"):
-        waiting = cat.conn.execute("SELECT count(*) FROM fts_pending WHERE kind = ?", (table[4:],)).fetchone()[0]
-        return cat.count(table) + waiting
+        return cat.count(table) + waiting_rows(cat.conn, table[4:])
     return cat.count(table)
 
 

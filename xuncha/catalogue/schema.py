@@ -158,16 +158,22 @@ def _migrate_4_to_5(conn: sqlite3.Connection) -> None:
     """Index rows waiting to enter the FTS5 tables. FTS5 writes and merges a segment at every
     commit, so indexing one document per transaction cost about twice the indexing itself; each
     document now leaves its rows here, in its own transaction, and they move into the FTS5 tables
-    in batches (store.flush_index). The index on (kind, id) lets a deleted finding's row go too."""
+    in batches (store.flush_index). The key is the row's id times 8 plus its kind's place in
+    FTS_KINDS (`pending_key`), so a deleted finding's waiting row is found without another index."""
     _run_sql(conn, """
 CREATE TABLE fts_pending (
-    seq  INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    id   INTEGER NOT NULL,
+    key  INTEGER PRIMARY KEY,
     body TEXT NOT NULL
 );
-CREATE INDEX fts_pending_row ON fts_pending(kind, id);
 """)
+
+
+PENDING_KINDS = 8  # room in a waiting row's key for the kinds of FTS_KINDS
+
+
+def pending_key(kind: str, row_id: int) -> int:
+    """The fts_pending key of the index row of `kind` for row `row_id`."""
+    return row_id * PENDING_KINDS + FTS_KINDS.index(kind)
 
 
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.

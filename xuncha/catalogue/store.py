@@ -17,13 +17,12 @@ import sqlite3
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from itertools import repeat
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
-from xuncha.catalogue.schema import FTS_KINDS, CatalogueError, migrate
+from xuncha.catalogue.schema import FTS_KINDS, PENDING_KINDS, CatalogueError, migrate, pending_key
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -94,6 +93,12 @@ FLUSH_DOCS = 256
 FLUSH_CHARS = 8_000_000
 
 
+def waiting_rows(conn: sqlite3.Connection, kind: str) -> int:
+    """How many index rows of `kind` wait to enter its FTS5 table."""
+    return conn.execute(f"SELECT count(*) FROM fts_pending WHERE key % {PENDING_KINDS} = ?",
+                        (FTS_KINDS.index(kind),)).fetchone()[0]
+
+
 def has_pending(conn: sqlite3.Connection) -> bool:
     """Whether index rows are waiting to enter the FTS5 tables."""
     return conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 1
@@ -107,9 +112,10 @@ def flush_index(conn: sqlite3.Connection) -> int:
     conn.execute("BEGIN IMMEDIATE")
     try:
         moved = 0
-        for kind in FTS_KINDS:
-            moved += conn.execute(f"INSERT INTO fts_{kind}(rowid, body) SELECT id, body FROM fts_pending "
-                                  "WHERE kind = ? ORDER BY id", (kind,)).rowcount
+        for code, kind in enumerate(FTS_KINDS):
+            moved += conn.execute(f"INSERT INTO fts_{kind}(rowid, body) SELECT key / {PENDING_KINDS}, body "
+                                  f"FROM fts_pending WHERE key % {PENDING_KINDS} = ? ORDER BY key",
+                                  (code,)).rowcount
         conn.execute("DELETE FROM fts_pending")
         conn.execute("COMMIT")
     except BaseException:
@@ -416,10 +422,10 @@ class Catalogue:
         c = self.conn
         for kind in FTS_KINDS[1:]:
             c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
-            c.execute(f"DELETE FROM fts_pending WHERE kind = ? AND id IN (SELECT id FROM {kind} WHERE doc_id = ?)",
-                      (kind, doc_id))
+            c.execute(f"DELETE FROM fts_pending WHERE key IN (SELECT id * {PENDING_KINDS} + ? FROM {kind} "
+                      "WHERE doc_id = ?)", (FTS_KINDS.index(kind), doc_id))
         c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
-        c.execute("DELETE FROM fts_pending WHERE kind = 'documents' AND id = ?", (doc_id,))
+        c.execute("DELETE FROM fts_pending WHERE key = ?", (pending_key("documents", doc_id),))
 
     def _delete(self, doc_id: int, path: str, new_key: str | None) -> list[str]:
         """Remove a document, its findings and index rows; unlink reposts whose original changed."""
@@ -458,7 +464,7 @@ class Catalogue:
             from xuncha.catalogue.tokens import index_text
 
             index = index_text(doc)
-        waiting = [("documents", doc_id, index.document)]
+        waiting = [(pending_key("documents", doc_id), index.document)]
         chars = len(index.document)
         rows = {
             "problems": [(p.text, p.start, p.end, p.category, p.category_name, p.aspect, p.domain, p.confidence)
@@ -487,11 +493,13 @@ class Catalogue:
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
             if len(bodies) != len(values):  # (an index made for other findings: pad or cut)
                 bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
-            waiting.extend(zip(repeat(kind), ids, bodies))
+            code = FTS_KINDS.index(kind)
+            waiting.extend(zip(range(first * PENDING_KINDS + code, (first + len(values)) * PENDING_KINDS,
+                                     PENDING_KINDS), bodies))
             chars += sum(map(len, bodies))
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
                       [(doc_id, p.name, p.role, p.start, p.end) for p in doc.persons])
-        c.executemany("INSERT INTO fts_pending(kind, id, body) VALUES (?, ?, ?)", waiting)
+        c.executemany("INSERT INTO fts_pending(key, body) VALUES (?, ?)", waiting)
         self._waiting[0] += 1
         self._waiting[1] += chars
         return doc_id
@@ -529,6 +537,7 @@ def snapshot(conn: sqlite3.Connection) -> dict:
         docs[r["path"]] = d
     errors = sorted((r["path"], r["sha256"], r["reason"]) for r in conn.execute("SELECT * FROM errors"))
     fts = {kind: sorted(r[0] for r in conn.execute(
-        f"SELECT body FROM fts_{kind} UNION ALL SELECT body FROM fts_pending WHERE kind = ?", (kind,)))
+        f"SELECT body FROM fts_{kind} UNION ALL SELECT body FROM fts_pending WHERE key % {PENDING_KINDS} = ?",
+        (FTS_KINDS.index(kind),)))
         for kind in ("documents", "problems")}  # indexed or waiting to be: the same to a search
     return {"documents": docs, "errors": errors, "fts": fts}
