@@ -478,12 +478,20 @@ def _skip_ordinal(text: str, start: int) -> int:
 
 
 def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
-    word = _head_ending(text[start if start > end - v.head_max else end - v.head_max : end])
+    return _kind_of(text[start if start > end - v.head_max else end - v.head_max : end],
+                    len(types) >= 2 and types[-2] in ("place", "level"))
+
+
+@lru_cache(maxsize=1 << 12)
+def _kind_of(tail: str, placed: bool) -> str:
+    """The kind of a name ending with `tail` (its last head_max characters), `placed` when a place or
+    level stands right before its last head."""
+    word = _head_ending(tail)
     if word is None:
         return "government"
-    if word == "委" and len(types) >= 2 and types[-2] in ("place", "level"):
+    if word == "委" and placed:
         return "party"  # 县委, 和平区委
-    return v.heads[word].kind
+    return _vocab().heads[word].kind
 
 
 @lru_cache(maxsize=1 << 12)
@@ -572,19 +580,17 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     prev = "head"
     types = [prev]  # right to left while growing
     heads_only = True
-    any_last, suffixes, units_ending = v.any_last, v.suffixes, v.units_ending
+    any_last, suffixes, units_ending, element_ending = v.any_last, v.suffixes, v.units_ending, _element_ending
     while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
         last = text[pos - 1]
-        digit = last.isdigit()
-        el = None
-        if last in any_last or digit:
+        if last in any_last or last.isdigit():
             # the part ending here, decided on the characters _reads_before names (as in _grow_reach)
             k = 1
             while k <= pos and text[pos - k : pos] in suffixes:
                 k += 1
             first = pos - k
             window_from = first + 1
-            if last in ORDINAL_LAST or digit:
+            if last in ORDINAL_LAST or last.isdigit():
                 window_from = 0
                 if pos - 4 < first:
                     first = pos - 4
@@ -596,29 +602,35 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
                         first = pos - len(unit) - 2
             if not window_from:
                 window_from = first if first > 0 else 0
-            found = _element_ending(text[window_from:pos], prev)
+            found = element_ending(text[window_from:pos], prev)
             if found is not None:
-                el = (pos + found[0], found[1])
-        if el is None:
-            if heads_only and (head if pos == hs else _head_at(text, pos, v)) in v.free_heads:
-                el = _free_name_before(text, pos, v)
-            if el is None:
-                if prev == "field" and last in CONNECTORS:
-                    joined = _element_before(text, pos - 1, v, "head")
-                    if joined is not None and joined[1] == "field":
-                        pos = joined[0]
-                        types.append("field")
-                        continue
-                break
-        pos, prev = el
-        types.append(prev)
-        if prev != "head":
-            heads_only = False
-        if prev == "level":
-            break
-    types.reverse()
+                pos += found[0]
+                prev = found[1]
+                types.append(prev)
+                if prev != "head":
+                    heads_only = False
+                    if prev == "level":
+                        break
+                continue
+        if heads_only and (head if pos == hs else _head_at(text, pos, v)) in v.free_heads:
+            named = _free_name_before(text, pos, v)
+            if named is not None:
+                pos, prev = named
+                types.append(prev)
+                heads_only = False
+                continue
+        if prev == "field" and last in CONNECTORS:  # 住房|和|城乡建设局: a field joined to the one after it
+            joined = _element_before(text, pos - 1, v, "head")
+            if joined is not None and joined[1] == "field":
+                pos = joined[0]
+                types.append("field")
+                continue
+        break
+    # the part before the last head decides 县委 (party) against 纪委 (_kind)
+    placed = len(types) > 1 and types[1] in ("place", "level")
     start = pos
-    if types[0] not in OPENING_PARTS:
+    if prev not in OPENING_PARTS:
+        types.reverse()
         start = _valid(text, start, types, v)
         if start is None:
             return None
@@ -641,8 +653,8 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
         return None
     if ((start and text[start - 1] in v.stop_last) or text[start : start + 1] in v.stop_first) and _generic(text, start, v):
         return None
-    return start, _kind(text, start, he, types, v)
-
+    tail = he - v.head_max
+    return start, _kind_of(text[start if start > tail else tail : he], placed)
 
 def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
     """_decide on the characters around one mention.
