@@ -165,38 +165,83 @@ def tokenizer():
 PROTECT_MAX = 12  # bracketed names up to this length stay one token (两卡一书, 1统7分2平台, 廉政提示卡)
 
 
-def _pieces(text: str):
-    """Split `text` around bracketed names: yields (piece, is_name); names stay whole."""
-    from xuncha.nlp.protect import name_spans
-
-    pos = 0
-    for start, end in name_spans(text, max_len=PROTECT_MAX):
-        if start < pos:  # nested inside a name already yielded
-            continue
-        if start > pos:
-            yield text[pos:start], False
-        yield text[start:end], True
-        pos = end
-    if pos < len(text):
-        yield text[pos:], False
-
-
 def cut(text: str) -> list[str]:
     """Segment `text` into words (precise mode, no HMM guessing of unknown words).
 
     A short name (≤ PROTECT_MAX) in quotes or book-title marks (“两卡一书”, 《履责记录本》) is one token,
     since jieba's dictionary cannot hold words with brackets; "".join(cut(t)) == t always.
     """
+    if not text:
+        return []
     engine = tokenizer()
     if not _BRACKET_MARK.search(text):  # no bracketed name: the engine's words as they are
-        return engine.cut(text, False) if text else []
-    words: list[str] = []
-    for piece, is_name in _pieces(text):
-        if is_name:
-            words.append(piece)
-        else:
-            words.extend(engine.cut(piece, False))
+        return engine.cut(text, False)
+    from xuncha.nlp.protect import name_spans
+
+    names = name_spans(text, max_len=PROTECT_MAX)
+    if not names:
+        return engine.cut(text, False)
+    if PLACEHOLDER in text:
+        return _names_whole(text, engine.cut(text, False), names)
+    return _cut_around_names(text, names, engine)
+
+
+PLACEHOLDER = "\ue000"  # a private-use character: neither Chinese, letter, digit nor space to the engine
+
+
+def _cut_around_names(text: str, names: list[tuple[int, int]], engine) -> list[str]:
+    """One engine call over `text` with each name replaced by PLACEHOLDER, which the engine returns
+    as a word of its own; each is then swapped for its name (found in C with list.index).
+
+    The engine joins only runs of Chinese characters, letters and digits, and a name lies between
+    two marks it never joins to anything, so the words outside the names are those of the text.
+    """
+    parts: list[str] = []
+    kept: list[str] = []
+    pos = 0
+    for start, end in names:
+        if start < pos:  # nested inside a name already kept
+            continue
+        parts.append(text[pos:start])
+        parts.append(PLACEHOLDER)
+        kept.append(text[start:end])
+        pos = end
+    parts.append(text[pos:])
+    words = engine.cut("".join(parts), False)
+    at = -1
+    for name in kept:
+        at = words.index(PLACEHOLDER, at + 1)
+        words[at] = name
     return words
+
+
+def _names_whole(text: str, words: list[str], names: list[tuple[int, int]]) -> list[str]:
+    """`words` (the engine's, over the whole text) with the words inside each name joined into one.
+
+    The engine treats every quote or book-title mark as a word of its own (it only joins runs of
+    Chinese characters, letters and digits), so the words inside a name lie between its two mark
+    tokens: each is found in C with list.index, counting the same marks passed on the way, instead
+    of cutting the text piece by piece between names (each piece a call) or summing every word's length.
+    """
+    out: list[str] = []
+    i = pos = 0  # words[:i] are handled; words[i] starts at text offset pos
+    for start, end in names:
+        if start < pos:  # nested inside a name already joined
+            continue
+        opener, closer = text[start - 1], text[end]
+        a = i
+        if start > pos:
+            for _ in range(text.count(opener, pos, start - 1) + 1):
+                a = words.index(opener, a) + 1  # just after the name's opening mark
+        # else pairs that cross ("a「b"c」): the name starts at the previous one's closing mark
+        b = a
+        for _ in range(text.count(closer, start, end) + 1):
+            b = words.index(closer, b) + 1
+        out += words[i:a]
+        out.append(text[start:end])
+        i, pos = b - 1, end  # the closing mark is words[b - 1]
+    out += words[i:]
+    return out
 
 
 SHORT_TAG_CACHE = 1 << 16  # short texts tagged, remembered (candidate names and their windows recur)
