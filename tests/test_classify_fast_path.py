@@ -131,8 +131,9 @@ def test_cue_rows_of_a_batch_are_each_texts_own_scores():
 
 
 def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same():
-    """domains._matches tries the unit-first pattern only near 巡察整改; the matches must be
-    finditer's, on random texts packed with the pattern's own pieces."""
+    """domains._matches tries the unit-first pattern only near 巡察整改 and after the last non-unit
+    character before it; the matches must be finditer's, on random texts packed with the
+    pattern's own pieces."""
     import random
 
     from xuncha.classify import domains
@@ -140,7 +141,7 @@ def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same
     pattern, anchor, reach = domains._INSPECTED[-1]
     assert anchor is not None  # the phrasing tried only near its anchor
     pieces = ["巡察整改", "巡视整改", "县人民医院党委", "关于", "落实", "某镇", "对", "，", "领导班子",
-              "12个村（社区）", "党总支", "第一中学", "的"]
+              "12个村（社区）", "党总支", "第一中学", "的", "。", "ab", "巡察整改巡察整改"]
     rng = random.Random(11)
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(1500)]
     found = 0

@@ -58,8 +58,10 @@ def _best(matches, info) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
+@lru_cache(maxsize=16384)
 def unit_domain(name: str | None) -> DomainGuess | None:
-    """The domain of an organisation named `name` (县人民医院 → hospital), or None if no cue."""
+    """The domain of an organisation named `name` (县人民医院 → hospital), or None if no cue.
+    Memoised: the same bodies are named in document after document."""
     if not name or not name.strip():
         return None
     lex = _lexicon()
@@ -98,7 +100,8 @@ def _text_domain_of(norm: str) -> DomainGuess | None:
 
 
 # "对县人民医院党委开展巡察", "巡察城关镇党委情况反馈", "向XX村党支部反馈巡察情况".
-_UNIT = r"(?P<u>[\u4e00-\u9fff0-9（）()]{2,30}?)"
+_UNIT_CHAR = r"[\u4e00-\u9fff0-9（）()]"
+_UNIT = r"(?P<u>" + _UNIT_CHAR + r"{2,30}?)"
 _ORGAN = r"(?:党委|党组|党工委|党总支|党支部|领导班子)?"
 # The last phrasing opens with the unit itself, so a plain scan would try up to 30 unit lengths
 # at every character; its matches end in 巡察整改 and open at most 40 characters before it (unit
@@ -123,25 +126,42 @@ def inspected_unit(text: str | None) -> str | None:
     return found[0] if found else None
 
 
+# Everything between the start of an anchored match and its anchor (unit, organ, 关于, 落实) is
+# unit characters: this finds the end of the last other character before an anchor.
+_LAST_NON_UNIT = re.compile(r"[\s\S]*" + _UNIT_CHAR.replace("[", "[^", 1))
+
+
 def _matches(pattern: re.Pattern, norm: str, anchor: re.Pattern | None = None, reach: int = 0):
     """pattern.finditer(norm); with an `anchor` every match ends in, only the positions at most
-    `reach` characters before an anchor are tried (the same matches, found without trying the
-    rest)."""
+    `reach` characters before an anchor, and after the last non-unit character there, are tried
+    (the same matches, found without trying the rest). Each position is tried at most once, in
+    order, as finditer would."""
     if anchor is None:
         yield from pattern.finditer(norm)
         return
-    starts = sorted({p for k in (m.start() for m in anchor.finditer(norm)) for p in range(max(0, k - reach), k)})
-    pos = 0
-    for p in starts:
-        if p >= pos:
-            m = pattern.match(norm, p)
-            if m:
-                yield m
-                pos = m.end()
+    pos = 0  # end of the last match: finditer goes on from there
+    tried = 0  # positions before this were tried already (or could start no match)
+    for a in anchor.finditer(norm):
+        k = a.start()
+        lo = max(pos, tried, k - reach)
+        if lo < k:
+            run = _LAST_NON_UNIT.match(norm, lo, k)
+            p = run.end() if run else lo
+            while p < k:
+                m = pattern.match(norm, p)
+                if m:
+                    yield m
+                    pos = m.end()
+                    p = max(p + 1, pos)
+                else:
+                    p += 1
+        tried = max(tried, k)
 
 
 def _inspected_in(norm: str) -> tuple[str, DomainGuess] | None:
     """(unit, its domain) for the inspected unit named in a normalised text."""
+    if "巡察" not in norm and "巡视" not in norm:  # every phrasing names the inspection
+        return None
     for pattern, anchor, reach in _INSPECTED:
         for m in _matches(pattern, norm, anchor, reach):
             unit = m.group("u")
@@ -162,14 +182,14 @@ def document_domain(doc) -> DomainGuess | None:
     TEXT_PREFIX characters serve both the inspected-unit search and the vote on its words.
     """
     title = normal_form(doc.title) if doc.title else ""
+    found = _inspected_in(title)
+    if found:  # the text's prefix is normalised only when the title does not name the unit
+        return DomainGuess(found[1].domain, found[1].confidence, found[1].cue, "unit")
     text = doc.text or ""
     head = normal_form(text[:TEXT_PREFIX]) if text else ""
-    prefix = head + normal_form(text[TEXT_PREFIX:INSPECTED_PREFIX], lead=False)
-    for norm in (title, prefix):
-        found = _inspected_in(norm)
-        if found:
-            guess = found[1]
-            return DomainGuess(guess.domain, guess.confidence, guess.cue, "unit")
+    found = _inspected_in(head + normal_form(text[TEXT_PREFIX:INSPECTED_PREFIX], lead=False))
+    if found:
+        return DomainGuess(found[1].domain, found[1].confidence, found[1].cue, "unit")
     votes: dict[str, float] = {}
     for body in doc.bodies or []:
         name = body.resolved or body.name

@@ -164,48 +164,40 @@ class LinearScorer:
     def _word_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column or -1) of every word and word bigram of the texts.
 
-        Words become integer ids in one C-level pass of dictionary look-ups, and a bigram is the
-        pair of its words' ids, found by binary search: no "a b" string is built per bigram.
+        Words are looked up in one C-level pass; a bigram is the pair of its words' columns as
+        one integer, found by binary search: no "a b" string is built per bigram.
         """
-        lookup = self._word_lookup()
-        if lookup is None or any(" " in t for t in norm):  # a word with a space would blur "a b"
+        bigrams = self._bigram_lookup()
+        if bigrams is None or any(" " in t for t in norm):  # a word with a space would blur "a b"
             return self._word_columns_by_string(norm)
-        word_id, unigram_col, bigram_keys, bigram_cols = lookup
+        bigram_keys, bigram_cols = bigrams
         tokens = [features.word_tokens(t) for t in norm]
         flat = list(chain.from_iterable(tokens))
-        ids = np.fromiter(map(word_id.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
+        cols = np.fromiter(map(self.word_vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
         rows = np.repeat(np.arange(len(norm)), np.fromiter(map(len, tokens), np.int64, len(tokens)))
-        first, second = ids[:-1], ids[1:]
+        first, second = cols[:-1], cols[1:]
         pairs = (rows[1:] == rows[:-1]) & (first >= 0) & (second >= 0)
-        keys = first[pairs] * len(unigram_col) + second[pairs]
+        keys = first[pairs] * len(self.word_vocab) + second[pairs]
         at = np.minimum(np.searchsorted(bigram_keys, keys), len(bigram_keys) - 1)
-        cols = np.where(bigram_keys[at] == keys, bigram_cols[at], -1) if len(bigram_keys) else np.full(len(keys), -1)
-        # id -1 (a word no vocabulary entry holds) reads the last entry of unigram_col, which is -1
-        return np.concatenate([rows, rows[1:][pairs]]), np.concatenate([unigram_col[ids], cols])
+        found = np.where(bigram_keys[at] == keys, bigram_cols[at], -1) if len(bigram_keys) else np.full(len(keys), -1)
+        return np.concatenate([rows, rows[1:][pairs]]), np.concatenate([cols, found])
 
-    def _word_lookup(self):
-        """(word → id, id → unigram column or -1, sorted bigram keys id·n + id, their columns),
-        built once per scorer; None if some vocabulary entry is not a word or two words."""
-        if "_word_index" not in self.__dict__:
-            self._word_index = self._build_word_lookup()
-        return self._word_index
-
-    def _build_word_lookup(self):
-        vocab = self.word_vocab
-        unigrams = [g for g in vocab if " " not in g]
-        pairs = [g.split(" ") for g in vocab if " " in g]
-        if any(len(p) != 2 or not p[0] or not p[1] for p in pairs):
-            return None
-        firsts, seconds = [p[0] for p in pairs], [p[1] for p in pairs]
-        word_id = {w: i for i, w in enumerate(dict.fromkeys(chain(unigrams, firsts, seconds)))}
-        n = len(word_id) + 1  # + the -1 entry for unknown words
-        unigram_col = np.full(n, -1, dtype=np.int64)
-        unigram_col[list(map(word_id.get, unigrams))] = list(map(vocab.get, unigrams))
-        keys = np.array(list(map(word_id.get, firsts)), dtype=np.int64) * n \
-            + np.array(list(map(word_id.get, seconds)), dtype=np.int64)
-        cols = np.array([vocab[f"{a} {b}"] for a, b in pairs], dtype=np.int64)
-        order = np.argsort(keys)
-        return word_id, unigram_col, keys[order], cols[order]
+    def _bigram_lookup(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The vocabulary's bigrams "a b" as sorted keys column(a) · n + column(b), and their
+        columns; built once per scorer. None when some entry is not one word or a pair of words
+        that are entries themselves (then _word_columns looks up the strings)."""
+        if "_bigrams" not in self.__dict__:
+            vocab = self.word_vocab
+            entries = [(g.partition(" "), col) for g, col in vocab.items() if " " in g]
+            firsts = list(map(vocab.get, [a for (a, _, _), _ in entries]))
+            seconds = list(map(vocab.get, [b for (_, _, b), _ in entries]))
+            if None in firsts or None in seconds or any(" " in b for (_, _, b), _ in entries):
+                self._bigrams = None
+            else:
+                keys = np.array(firsts, dtype=np.int64) * len(vocab) + np.array(seconds, dtype=np.int64)
+                order = np.argsort(keys)
+                self._bigrams = keys[order], np.array([col for _, col in entries], dtype=np.int64)[order]
+        return self._bigrams
 
     def _word_columns_by_string(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """_word_columns looking up each word and "a b" bigram string (any vocabulary)."""
@@ -275,7 +267,7 @@ class LinearScorer:
 
     def __getstate__(self) -> dict:
         # the file holds the model only: look-up tables and remembered rows are rebuilt on use
-        return {k: v for k, v in self.__dict__.items() if k not in ("_rows", "_word_index")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_rows", "_bigrams")}
 
     def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
         """The words of `text` that speak most for `category` (for explanations): its word
