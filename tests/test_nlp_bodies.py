@@ -287,3 +287,35 @@ def test_the_decision_written_out_equals_the_plain_computation_on_report_prose()
             assert bodies._decide_at(text, m.start(), m.end(), m.group(), v, bounds) == whole, text[m.start() - 20 : m.end()]
             decided += whole is not None
     assert decided > 50
+
+
+def test_own_names_before_enterprise_school_and_hospital_heads_found_as_by_trying_each_length():
+    """_free_name_before counts the name's usable characters once and skips starts where no part
+    ends; it answers as trying 4, 3 and 2 characters, each checked and looked up in full."""
+    v = bodies._vocab()
+
+    def tried(text, pos):
+        head = bodies._head_at(text, pos, v)
+        if head is None or v.heads[head].kind not in bodies.FREE_NAME_KINDS:
+            return None
+        for length in (4, 3, 2):
+            start = pos - length
+            name = text[start:pos] if start >= 0 else ""
+            if not name or not all("\u4e00" <= ch <= "\u9fff" for ch in name) or set(name) & bodies.NAME_STOP_CHARS:
+                continue
+            opener = bodies._element_at(text, start, v, None)
+            if opener is not None and opener[1] in ("place", "level"):
+                return start, "field"
+        return None
+
+    rng = random.Random(17)
+    free = sorted(v.free_heads)
+    pool = sorted(v.places)[:300] + sorted(v.level_set) + list("城投实验第一人民中心的和在，3各")
+    named = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 4))) + rng.choice(free)
+        for m in v.head_at_re.finditer(text):
+            found = bodies._free_name_before(text, m.start(), v)
+            assert found == tried(text, m.start()), (text, m.start())
+            named += found is not None
+    assert named > 100

@@ -382,13 +382,23 @@ def _free_name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
     """An own name (2–4 characters) before an enterprise, school or hospital head, when a place or
     level opens it: 县|城投|集团有限公司, 市|实验|小学. Returns (start, "field") or None."""
     head = _head_at(text, pos, v)
-    if head is None or v.heads[head].kind not in FREE_NAME_KINDS:
+    if head is None or head not in v.free_heads:
         return None
+    # the name's characters must all be Chinese and none a stop character: count how many
+    # before pos are, then try the lengths that fit (a name of 4 holds the one of 3 …)
+    fit = 0
+    while fit < 4 and fit < pos:
+        ch = text[pos - fit - 1]
+        if not ("\u4e00" <= ch <= "\u9fff") or ch in NAME_STOP_CHARS:
+            break
+        fit += 1
+    any_last = v.any_last
     for length in (4, 3, 2):
-        start = pos - length
-        name = text[start:pos] if start >= 0 else ""
-        if not name or not all("\u4e00" <= ch <= "\u9fff" for ch in name) or set(name) & NAME_STOP_CHARS:
+        if length > fit:
             continue
+        start = pos - length
+        if start == 0 or (text[start - 1] not in any_last and not text[start - 1].isdigit()):
+            continue  # no name part ends there (_element_at would find none)
         opener = _element_before(text, start, v, None)
         if opener is not None and opener[1] in ("place", "level"):
             return start, "field"
@@ -538,7 +548,8 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     gates, any_last, n = v.head_gates, v.any_last, len(text)
     for m in v.head_at_re.finditer(text):
         hs, he = m.span()
-        not_before, needs_part = gates[m.group()]
+        head = m.group()
+        not_before, needs_part = gates[head]
         if he < n and text[he] in not_before:
             continue
         if needs_part and (hs == 0 or (text[hs - 1] not in any_last and not text[hs - 1].isdigit())):
@@ -546,7 +557,7 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
         if bounds is None:
             decided = _decide_mention(text, hs, he, before, after)
         else:
-            decided = _decide_at(text, hs, he, m.group(), v, bounds)
+            decided = _decide_at(text, hs, he, head, v, bounds)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
     found = _drop_contained(found)
