@@ -191,3 +191,15 @@ def test_remembered_rows_are_the_batch_independent_scores():
     assert np.allclose(alone.sum(axis=1), 1.0)
     assert "_rows" not in pickle.loads(pickle.dumps(scorer)).__dict__
     assert scorer.predict_proba([]).shape == (0, len(scorer.classes))
+
+
+def test_statements_converted_together_are_converted_as_alone():
+    """normalize_many sends new statements to OpenCC in one string: each must come back as its
+    own conversion, traditional phrases, odd characters and a statement with a newline included."""
+    texts = ["巡察發現，黨組織軟弱渙散", "一是資金管理不規範", "乾隆年間的著作", "  ２０２３年 3.5萬元  ",
+             "第一行\n第二行", "", "𠀀異體字", "後來發現問題整改不到位", "髮型與發展"] + [
+        r["text"] for r in load_statements()[::25]]
+    features._normal.clear()
+    together = features.normalize_many(texts + texts[:3])
+    assert together == [features.normal_form(t) for t in texts + texts[:3]]
+    assert together[0] == "党组织软弱涣散" and together[3] == "0年0万元"

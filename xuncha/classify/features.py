@@ -43,17 +43,48 @@ def normal_form(text: str, lead: bool = True) -> str:
     Not memoised: for long texts such as document prefixes, which would only crowd the statements
     out of normalize's cache. lead=False is for a piece that continues a text already normalised.
     """
-    text = "".join(_t2s(text or "").split())  # str.split's white space is the regex's \s
+    return _after_t2s(_t2s(text or ""), lead)
+
+
+def _after_t2s(text: str, lead: bool = True) -> str:
+    """normal_form of a text already in simplified script."""
+    text = "".join(text.split())  # str.split's white space is the regex's \s
     if lead:
         text = _LEAD.sub("", text) or text
     return _DIGITS.sub("0", text)
 
 
-@lru_cache(maxsize=16384)
+NORMAL_CACHE = 16384  # statements whose normal form is remembered
+_normal: dict[str, str] = {}
+
+
 def normalize(text: str) -> str:
-    """normal_form of a statement, memoised: classifying one asks for it three times (features,
-    cues, top words)."""
-    return normal_form(text)
+    """normal_form of a statement, memoised: classifying one asks for it several times (features,
+    domain, explanation), and findings recur across documents."""
+    norm = _normal.get(text)
+    if norm is None:
+        norm = _remember(text, normal_form(text))
+    return norm
+
+
+def _remember(text: str, norm: str) -> str:
+    if len(_normal) >= NORMAL_CACHE:
+        _normal.clear()
+    _normal[text] = norm
+    return norm
+
+
+def normalize_many(texts: Sequence[str]) -> list[str]:
+    """normalize of each text; those not remembered go to OpenCC in one call, joined by newlines,
+    which no conversion rule holds or spans, so each comes back as it would alone (the call costs
+    more than a statement's conversion)."""
+    new = [t for t in dict.fromkeys(texts) if t not in _normal]
+    if len(new) > 1 and not any("\n" in t for t in new):
+        simple = _t2s("\n".join(new)).split("\n")
+        if len(simple) == len(new):
+            for text, s in zip(new, simple):
+                _remember(text, _after_t2s(s))
+    return [normalize(t) for t in texts]
 
 
 @lru_cache(maxsize=4096)

@@ -244,7 +244,7 @@ class LinearScorer:
         Each distinct normalised text is scored once per scorer: findings recur across documents
         (reposts, boilerplate), and a text's row does not depend on the others in its batch.
         """
-        norm = [features.normalize(t) for t in texts]
+        norm = features.normalize_many(texts)
         known = self._known()
         if len(known) + len(norm) > KNOWN_ROWS:
             known.clear()
