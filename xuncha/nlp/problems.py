@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from xuncha.document import Problem
 from xuncha.nlp import lexicon
-from xuncha.nlp.sentences import CLAUSE_PUNCT_RE
+from xuncha.nlp.segment import cut  # here, not in the functions: an import there costs a look-up per call
+from xuncha.nlp.sentences import CLAUSE_PUNCT, CLAUSE_PUNCT_RE
 
 TRIM = "“”‘’\"'《》（）()【】 \t…—-·.。"
 MIN_LEN = 4
@@ -38,6 +39,7 @@ class _Vocab:
     leads: tuple[str, ...]
     vague: frozenset[str]
     any_cue_re: re.Pattern  # every list, predicate and act cue, and 存在
+    cue_to_clause_end_re: re.Pattern  # the first cue of a clause, up to the clause's end
     lead_re: re.Pattern  # any lead word
 
 
@@ -58,21 +60,20 @@ def _vocab() -> _Vocab:
         leads=lexicon.words("problem_lead_words.txt"),
         vague=frozenset(lexicon.words("problem_vague_objects.txt")),
         any_cue_re=_words_re((*pred, *acts, *lists, "存在")),
+        cue_to_clause_end_re=_words_re((*pred, *acts, *lists, "存在"), f"[^{CLAUSE_PUNCT}]*"),
         lead_re=_words_re(lexicon.words("problem_lead_words.txt")),
     )
 
 
-def _words_re(words) -> re.Pattern:
+def _words_re(words, suffix: str = "") -> re.Pattern:
     """lexicon.literal_re's matches (the longest word at the leftmost place) from a prefix tree:
     the engine tests each next character once instead of every word sharing the opening."""
     tree = lexicon.trie_alternation(words)
-    return re.compile(f"(?:{tree})") if tree else re.compile(lexicon.NEVER)
+    return re.compile(f"(?:{tree}){suffix}") if tree else re.compile(lexicon.NEVER)
 
 
 def _excluded(text: str, v: _Vocab) -> bool:
     """True if a word of `text` is an exclusion (要, 防止 …); segmented only when one occurs in it."""
-    from xuncha.nlp.segment import cut
-
     if not v.exclusion_re.search(text):
         return False  # a word can only be an exclusion if its characters are there
     return any(tok in v.exclusions for tok in cut(text))
@@ -81,15 +82,16 @@ def _excluded(text: str, v: _Vocab) -> bool:
 def _has_cue(text: str, v: _Vocab) -> bool:
     """True if `text` states a problem by a predicate or a 存在 … cue (not 的不足, 不缺位, 不到位的)."""
     for m in v.predicate_re.finditer(text):
-        before = text[: m.start()]
-        after = text[m.end() : m.end() + 3]
-        if len(before.strip(TRIM)) < 2 or before.endswith(("的", "不", "无", "没有")):
-            continue
-        if after.startswith("的") and not after.startswith("的问题"):
+        at, end = m.span()
+        if at < 2 or text.endswith(("的", "不", "无", "没有"), 0, at):
+            continue  # under two characters before it, or negated/modified (的不足, 不缺位)
+        if (text[at - 1] in TRIM or text[at - 2] in TRIM) and len(text[:at].strip(TRIM)) < 2:
+            continue  # (two plain characters before it are a subject of two characters at least)
+        if text.startswith("的", end) and not text.startswith("的问题", end):
             continue  # a modifier or conditional: 落实不到位的（单位）
         return True
     for m in v.act_re.finditer(text):
-        if not text[: m.start()].endswith(("不", "无", "没有", "防止", "严禁", "不得", "杜绝")) and len(text) - m.end() >= 2:
+        if not text.endswith(("不", "无", "没有", "防止", "严禁", "不得", "杜绝"), 0, m.start()) and len(text) - m.end() >= 2:
             return True  # 违规发放津贴补贴
     i = text.find("存在")
     while i >= 0:
@@ -139,8 +141,6 @@ FRAMING_RE = re.compile("|".join(FRAMING))
 
 def _after_framing_preposition(text: str, start: int, end: int) -> int:
     """Skip a request's framing up to its preposition: 请你就|思想文化宣传薄弱 (words, not characters)."""
-    from xuncha.nlp.segment import cut
-
     if not FRAMING_RE.search(text, start, min(end, start + 10)):
         return start  # no framing word can be among its words
     piece = text[start : min(end, start + 10)]
@@ -192,25 +192,20 @@ def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _cue_clauses(text: str, v: _Vocab):
     """(start, end) of each clause (sentences.CLAUSE_RE) holding a cue, in order.
 
-    Only those can state a problem; cue words hold no clause punctuation, so each occurrence lies
-    inside one clause, bounded by the nearest punctuation mark on each side: the next one found
-    forward in the text, the previous one forward in the reversed text (both searches in C, instead
-    of listing every mark of the text).
+    Only those can state a problem. Cue words hold no clause punctuation, so a clause's first cue
+    matched on to the next mark (cue_to_clause_end_re) ends where the clause ends, the clause's
+    other cues included; its start is the mark before the cue, the first one found forward in the
+    reversed text. Both searches run in C, instead of listing every mark of the text.
     """
     n = len(text)
     search = CLAUSE_PUNCT_RE.search
     backwards = None
-    done = -1
-    for m in v.any_cue_re.finditer(text):
-        at = m.start()
-        if at < done:
-            continue  # another cue in the clause just yielded
+    for m in v.cue_to_clause_end_re.finditer(text):
         if backwards is None:
             backwards = text[::-1]
+        at, end = m.span()
         before = search(backwards, n - at)  # reversed index j is text index n - 1 - j
-        after = search(text, m.end())
-        done = after.start() if after is not None else n
-        yield (n - before.start() if before is not None else 0), done
+        yield (n - before.start() if before is not None else 0), end
 
 
 def extract_problems(text: str) -> list[Problem]:

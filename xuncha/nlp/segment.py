@@ -17,6 +17,7 @@ from pathlib import Path
 from xuncha.document import Document
 from xuncha.nlp.name_hmm import posseg_hmm
 from xuncha.nlp.protect import MARKS_RE as _BRACKET_MARK
+from xuncha.nlp.protect import name_spans
 
 _lock = threading.RLock()
 _engine = None
@@ -176,8 +177,6 @@ def cut(text: str) -> list[str]:
     engine = tokenizer()
     if not _BRACKET_MARK.search(text):  # no bracketed name: the engine's words as they are
         return engine.cut(text, False)
-    from xuncha.nlp.protect import name_spans
-
     names = name_spans(text, max_len=PROTECT_MAX)
     if not names:
         return engine.cut(text, False)
