@@ -130,24 +130,26 @@ def test_cue_rows_of_a_batch_are_each_texts_own_scores():
     assert features.cue_rows([]).shape == (0, len(ids))
 
 
-def test_unit_first_phrasing_is_tried_only_near_rectification_yet_finds_the_same():
-    """domains._matches tries the unit-first pattern only near 巡察整改 and after the last non-unit
-    character before it; the matches must be finditer's, on random texts packed with the
-    pattern's own pieces."""
+@pytest.mark.parametrize("which", [1, 3])
+def test_anchored_phrasings_find_what_finditer_finds(which):
+    """domains._matches tries an anchored phrasing (巡察…反馈, …巡察整改) only near its anchor,
+    after the last non-unit character before it and where its opening character stands; the
+    matches must be finditer's, on random texts packed with the phrasings' own pieces."""
     import random
 
     from xuncha.classify import domains
 
-    pattern, anchor, reach = domains._INSPECTED[-1]
+    pattern, anchor, reach, first = domains._INSPECTED[which]
     assert anchor is not None  # the phrasing tried only near its anchor
     pieces = ["巡察整改", "巡视整改", "县人民医院党委", "关于", "落实", "某镇", "对", "，", "领导班子",
-              "12个村（社区）", "党总支", "第一中学", "的", "。", "ab", "巡察整改巡察整改"]
-    rng = random.Random(11)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(1500)]
+              "12个村（社区）", "党总支", "第一中学", "的", "。", "ab", "巡察整改巡察整改", "巡察", "巡视",
+              "反馈", "工作", "情况", "情况反馈", "巡", "反馈反馈"]
+    rng = random.Random(11 + which)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(2000)]
     found = 0
     for text in texts:
         expected = [m.span() for m in pattern.finditer(text)]
-        assert [m.span() for m in domains._matches(pattern, text, anchor, reach)] == expected, text
+        assert [m.span() for m in domains._matches(pattern, text, anchor, reach, first)] == expected, text
         found += len(expected)
     assert found > 1000
 
