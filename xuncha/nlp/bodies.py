@@ -78,6 +78,7 @@ class _Vocab:
     head_max: int = 0  # the longest head
     units_ending: dict[str, tuple[str, ...]] | None = None  # named units by their last character
     head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, in needs_part)
+    longer_heads: dict[str, tuple[str, ...]] | None = None  # head → the longer heads ending with it, longest first
     head_at_re: re.Pattern = re.compile(lexicon.NEVER)  # head_re as a trie: same matches, fewer steps
     places_by_ending: dict[str, tuple[str, ...]] | None = None  # places by last 3 characters, longest first
     place_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a level character that ends some place
@@ -130,6 +131,8 @@ def _vocab() -> _Vocab:
         head_max=max(map(len, heads), default=0),
         units_ending={ch: tuple(u for u in units if u.endswith(ch)) for ch in _last_chars(units)},
         head_gates={w: (h.not_before, w in needs_part) for w, h in heads.items()},
+        longer_heads={w: tuple(sorted((x for x in heads if len(x) > len(w) and x.endswith(w)), key=len, reverse=True))
+                      for w in heads},
         head_at_re=re.compile(lexicon.trie_alternation(heads) or lexicon.NEVER),
         places_by_ending=_by_ending(places, 3),
         place_end_re=re.compile(f"[{''.join(sorted(set(LEVEL_CHARS) & _last_chars(places)))}]"
@@ -504,9 +507,9 @@ def _kind_of(tail: str, placed: bool) -> str:
     return _vocab().heads[word].kind
 
 
-@lru_cache(maxsize=1 << 12)
 def _head_ending(tail: str) -> str | None:
-    """The longest head `tail` ends with (a name's last head_max characters decide it), or None."""
+    """The longest head `tail` ends with (a name's last head_max characters decide it), or None.
+    (Remembered through _kind_of.)"""
     v = _vocab()
     word, k, n = None, 1, len(tail)
     while k <= n and tail[n - k :] in v.head_endings:
@@ -664,8 +667,16 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
         return None
     if ((start and text[start - 1] in v.stop_last) or text[start : start + 1] in v.stop_first) and _generic(text, start, v):
         return None
-    tail = he - v.head_max
-    return start, _kind_of(text[start if start > tail else tail : he], placed)
+    if start > hs:  # (the start moved into the head)
+        tail = he - v.head_max
+        return start, _kind_of(text[start if start > tail else tail : he], placed)
+    # _kind: the longest head the name ends with is this head or a longer one ending with it
+    word = head
+    for longer in v.longer_heads[head]:
+        if len(longer) <= he - start and text.startswith(longer, he - len(longer)):
+            word = longer
+            break
+    return start, "party" if word == "委" and placed else v.heads[word].kind
 
 def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
     """_decide on the characters around one mention.
