@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import chain, repeat
+from itertools import chain, compress, repeat
 
 import numpy as np
 
@@ -188,15 +188,20 @@ class LinearScorer:
         that are entries themselves (then _word_columns looks up the strings)."""
         if "_bigrams" not in self.__dict__:
             vocab = self.word_vocab
-            entries = [(g.partition(" "), col) for g, col in vocab.items() if " " in g]
-            firsts = list(map(vocab.get, [a for (a, _, _), _ in entries]))
-            seconds = list(map(vocab.get, [b for (_, _, b), _ in entries]))
-            if None in firsts or None in seconds or any(" " in b for (_, _, b), _ in entries):
+            is_bigram = [" " in g for g in vocab]
+            bigrams = list(compress(vocab, is_bigram))
+            # all bigrams' words in one split: a, b, a, b... (only if each is two words, no newline)
+            joined = "\n".join(bigrams)
+            words = joined.replace(" ", "\n").split("\n") if joined.count("\n") == len(bigrams) - 1 else []
+            firsts = list(map(vocab.get, words[0::2]))
+            seconds = list(map(vocab.get, words[1::2]))
+            if len(words) != 2 * len(bigrams) or None in firsts or None in seconds:
                 self._bigrams = None
             else:
                 keys = np.array(firsts, dtype=np.int64) * len(vocab) + np.array(seconds, dtype=np.int64)
                 order = np.argsort(keys)
-                self._bigrams = keys[order], np.array([col for _, col in entries], dtype=np.int64)[order]
+                cols = np.fromiter(compress(vocab.values(), is_bigram), np.int64, len(bigrams))
+                self._bigrams = keys[order], cols[order]
         return self._bigrams
 
     def _word_columns_by_string(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
