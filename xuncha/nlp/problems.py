@@ -244,6 +244,9 @@ def _clause_problems(clause: str) -> tuple[tuple[int, int], ...]:
         return ()
     if clause.rstrip(TRIM).endswith("的") or _excluded(clause, v):
         return ()
+    if "、" not in clause:  # one item, the clause itself (it has a cue)
+        s, e = _trim(clause, 0, ce, v)
+        return ((s, e),) if MIN_LEN <= e - s <= MAX_LEN else ()
     pending: int | None = None
     items = _items(clause, 0, ce)
     for s, e in items:
