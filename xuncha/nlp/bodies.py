@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from bisect import bisect_left
 from itertools import accumulate
+from collections import Counter
 
 from xuncha.document import Body
 from xuncha.nlp import lexicon
@@ -599,9 +600,12 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
         last = text[pos - 1]
         if last in any_last or last.isdigit():
             # the part ending here, decided on the characters _reads_before names (as in _grow_reach)
-            k = 1
-            while k <= pos and text[pos - k : pos] in suffixes:
-                k += 1
+            if last in suffixes:  # (a digit or an ordinal's numeral may end no word)
+                k = 2
+                while k <= pos and text[pos - k : pos] in suffixes:
+                    k += 1
+            else:
+                k = 1
             first = pos - k
             window_from = first + 1
             if last in ORDINAL_LAST or last.isdigit():
@@ -817,20 +821,22 @@ def _drop_contained(found: list[tuple[int, int, str]]) -> list[tuple[int, int, s
 
 def _places_named(text: str, v: _Vocab, region: str | None) -> dict[str, str]:
     """For each level character, the division of that level the text names most (县 → 郧西县)."""
-    counts: dict[str, dict[str, int]] = {}
-    by_ending = v.places_by_ending
+    named: list[str] = []
+    by_ending, add = v.places_by_ending, named.append
     for m in v.place_end_re.finditer(text):  # (a level character that ends no place starts no name)
         end = m.end()
-        name = None
         for place in by_ending.get(text[end - 3 : end], ()):  # the longest place ending here
             if text.startswith(place, end - len(place)):
-                name = place
+                add(place)
                 break
-        if name is not None:
-            named = counts.setdefault(name[-1], {})
-            named[name] = named.get(name, 0) + 1
-    # the most named place of each level, the first named among equals (as Counter.most_common)
-    places = {level: max(named.items(), key=itemgetter(1))[0] for level, named in counts.items()}
+    # the most named place of each level, the first named among equals (as Counter.most_common):
+    # a Counter keeps the places in the order they are first named
+    places: dict[str, str] = {}
+    most: dict[str, int] = {}
+    for name, count in Counter(named).items():
+        if count > most.get(name[-1], 0):
+            most[name[-1]] = count
+            places[name[-1]] = name
     if region:
         for length in range(min(v.place_max, len(region)), 2, -1):
             for i in range(0, len(region) - length + 1):
