@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from xuncha.nlp import lexicon, problems, protect, segment
 from xuncha.nlp.sentences import CLAUSE_PUNCT_RE, CLAUSE_RE
 
-PIECES = ["“", "”", "‘", "’", "《", "》", "「", "」", "【", "】", "〔", "〕", "〈", "〉", '"', "\n", "\r\n", "\r",
-          " ", "\t", "\u3000", "，", "。", "；", "、", "纪委", "监委", "巡察", "发现", "问题", "两卡一书", "不到位",
-          "存在", "漏洞", "违规发放", "等问题", "要", "就", "a", "B2", "3.5", "%", "-", "#", segment.PLACEHOLDER]
+PIECES = ["“", "”", "‘", "’", "《", "》", "「", "」", "【", "】", "〔", "〕", "〈", "〉", '"',
+          "\n", "\r\n", "\r", " ", "\t", "\u3000", "，", "。", "；", "、",
+          "纪委", "监委", "巡察", "发现", "问题", "两卡一书", "不到位", "存在", "漏洞", "违规发放", "等问题", "要", "就",
+          "a", "B2", "3.5", "%", "-", "#", segment.PLACEHOLDER]
 
 
 def piecewise_cut(text: str) -> list[str]:
@@ -78,7 +79,8 @@ def test_one_engine_call_gives_the_piecewise_words(text):
 
 
 def test_names_whole_gives_the_piecewise_words_when_the_placeholder_occurs():
-    text = f"推行“两卡一书”和“一岗双责”{segment.PLACEHOLDER}，落实《履责记录本》，\"三重一大\"「交叉」\"重叠"
+    text = (f"推行“两卡一书”和“一岗双责”{segment.PLACEHOLDER}，落实《履责记录本》，"
+            '"三重一大"「交叉」"重叠')
     assert segment.PLACEHOLDER in segment.cut(text)
     assert segment.cut(text) == piecewise_cut(text)
     assert "“两卡一书”" not in segment.cut(text) and "两卡一书" in segment.cut(text)
@@ -114,7 +116,8 @@ def test_cue_clauses_are_the_clauses_holding_a_cue(text):
 def test_word_trees_match_as_the_plain_alternation(project_texts):
     """Each vocabulary regex (a prefix tree) finds what lexicon.literal_re of the same words finds."""
     rows = lexicon.table("problem_cues.tsv")
-    lists = {how: [r[0] for r in rows if len(r) > 1 and r[1] == how] for how in ("predicate", "act", "list")}
+    lists = {how: [r[0] for r in rows if len(r) > 1 and r[1] == how]
+             for how in ("predicate", "act", "list")}
     lists["any"] = [*lists["predicate"], *lists["act"], *lists["list"], "存在"]
     lists["exclusions"] = list(lexicon.words("problem_exclusions.txt"))
     lists["leads"] = list(lexicon.words("problem_lead_words.txt"))
@@ -131,8 +134,10 @@ def test_word_trees_match_as_the_plain_alternation(project_texts):
 
 def test_found_prefix_needs_a_found_word_within_reach():
     """_trim looks for FOUND_PREFIX only where FOUND_WORD occurs in its first FOUND_REACH characters."""
-    for text in ("巡察组发现，该局党组落实主体责任不到位", "监督检查中发现的产业奖补资金兑现存在监管漏洞",
-                 "一二三四五六七八九十一二发现的问题整改不到位", "一二三四五六七八九十一二三发现的问题整改不到位"):
+    for text in ("巡察组发现，该局党组落实主体责任不到位",
+                 "监督检查中发现的产业奖补资金兑现存在监管漏洞",
+                 "一二三四五六七八九十一二发现的问题整改不到位",
+                 "一二三四五六七八九十一二三发现的问题整改不到位"):
         m = problems.FOUND_PREFIX.match(text)
         near = problems.FOUND_WORD.search(text, 0, problems.FOUND_REACH)
         assert m is None or near is not None

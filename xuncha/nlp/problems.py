@@ -79,6 +79,9 @@ def _excluded(text: str, v: _Vocab) -> bool:
     return any(tok in v.exclusions for tok in cut(text))
 
 
+ACT_NEGATIONS = ("不", "无", "没有", "防止", "严禁", "不得", "杜绝")  # 严禁违规发放 … is no act found
+
+
 def _has_cue(text: str, v: _Vocab) -> bool:
     """True if `text` states a problem by a predicate or a 存在 … cue (not 的不足, 不缺位, 不到位的)."""
     for m in v.predicate_re.finditer(text):
@@ -91,7 +94,7 @@ def _has_cue(text: str, v: _Vocab) -> bool:
             continue  # a modifier or conditional: 落实不到位的（单位）
         return True
     for m in v.act_re.finditer(text):
-        if not text.endswith(("不", "无", "没有", "防止", "严禁", "不得", "杜绝"), 0, m.start()) and len(text) - m.end() >= 2:
+        if not text.endswith(ACT_NEGATIONS, 0, m.start()) and len(text) - m.end() >= 2:
             return True  # 违规发放津贴补贴
     i = text.find("存在")
     while i >= 0:
