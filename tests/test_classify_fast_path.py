@@ -187,12 +187,18 @@ def test_remembered_rows_are_the_batch_independent_scores():
     scorer = pickle.loads(pickle.dumps(get_scorer()))  # a copy with nothing remembered
     texts = [r["text"] for r in load_statements()[::17]]
     alone = np.vstack([scorer.predict_proba([t]) for t in texts])
-    scorer._known().clear()
+    scorer._known()[0].clear()
     batch = scorer.predict_proba(texts + texts[::-1])
     assert np.array_equal(batch[: len(texts)], alone) and np.array_equal(batch[len(texts) :], alone[::-1])
     assert np.allclose(alone.sum(axis=1), 1.0)
     assert "_rows" not in pickle.loads(pickle.dumps(scorer)).__dict__
     assert scorer.predict_proba([]).shape == (0, len(scorer.classes))
+    # a small memory: batches that fill it (it is emptied) and one larger than it (nothing kept)
+    scorer._rows = {}, np.empty((7, len(scorer.classes)))
+    for i in range(0, len(texts), 5):
+        assert np.array_equal(scorer.predict_proba(texts[i : i + 5]), alone[i : i + 5])
+        assert len(scorer._known()[0]) <= 7
+    assert np.array_equal(scorer.predict_proba(texts + texts), np.vstack([alone, alone]))
 
 
 def test_statements_converted_together_are_converted_as_alone():

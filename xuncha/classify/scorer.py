@@ -24,7 +24,7 @@ from xuncha.classify import features
 # showed blending everywhere costs accuracy (the model already sees the cues as features).
 CUE_DECISIVE_BELOW = 0.4
 CUE_BLEND = 0.5
-KNOWN_ROWS = 1 << 15  # distinct statements whose probabilities a scorer remembers (about 10 MB)
+KNOWN_ROWS = 1 << 15  # distinct statements whose probabilities a scorer remembers (about 12 MB)
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as scikit-learn's char analyzer folds them
 
@@ -250,24 +250,33 @@ class LinearScorer:
         (reposts, boilerplate), and a text's row does not depend on the others in its batch.
         """
         norm = features.normalize_many(texts)
-        known = self._known()
-        if len(known) + len(norm) > KNOWN_ROWS:
+        known, store = self._known()
+        if len(norm) > len(store):  # more than can be remembered: score the distinct texts only
+            distinct = list(dict.fromkeys(norm))
+            at = {t: i for i, t in enumerate(distinct)}
+            return self._scored(distinct)[[at[t] for t in norm]]
+        if len(known) + len(norm) > len(store):
             known.clear()
         todo = list(dict.fromkeys(t for t in norm if t not in known))
         if todo:
-            proba, cue_raw = self._model_proba(todo)
-            scores = cue_raw[:, self._cue_cols]
-            hesitant = (proba.max(axis=1) < CUE_DECISIVE_BELOW) & (np.count_nonzero(scores, axis=1) == 1)
-            proba[hesitant] = (1 - CUE_BLEND) * proba[hesitant] + CUE_BLEND * (scores[hesitant] > 0)
-            known.update(zip(todo, proba))
-        if not norm:
-            return np.zeros((0, len(self.classes)))
-        return np.array([known[t] for t in norm])
+            start = len(known)
+            store[start : start + len(todo)] = self._scored(todo)
+            known.update(zip(todo, range(start, start + len(todo))))
+        return store[[known[t] for t in norm]]
 
-    def _known(self) -> dict[str, np.ndarray]:
-        """normalised text → its predict_proba row (not pickled: see __getstate__)."""
+    def _scored(self, norm: Sequence[str]) -> np.ndarray:
+        """predict_proba of distinct normalised texts, computed."""
+        proba, cue_raw = self._model_proba(norm)
+        scores = cue_raw[:, self._cue_cols]
+        hesitant = (proba.max(axis=1) < CUE_DECISIVE_BELOW) & (np.count_nonzero(scores, axis=1) == 1)
+        proba[hesitant] = (1 - CUE_BLEND) * proba[hesitant] + CUE_BLEND * (scores[hesitant] > 0)
+        return proba
+
+    def _known(self) -> tuple[dict[str, int], np.ndarray]:
+        """(normalised text → its row in the store, the store of predict_proba rows): KNOWN_ROWS
+        rows, forgotten all at once when full (not pickled: see __getstate__)."""
         if "_rows" not in self.__dict__:
-            self._rows = {}
+            self._rows = {}, np.empty((KNOWN_ROWS, len(self.classes)))
         return self._rows
 
     def __getstate__(self) -> dict:
