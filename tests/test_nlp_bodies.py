@@ -214,7 +214,7 @@ def test_decisions_remembered_from_other_texts_hold_near_the_text_start_and_afte
 
 
 # With the document's tokens (annotate's segmentation), a name may also begin where they show a word
-# boundary; the decisions remembered under them must equal the plain computation.
+# boundary; the decision written out for that case (_decide_at) must equal the plain computation.
 
 from xuncha.nlp.segment import cut
 

@@ -6,6 +6,10 @@ xuncha.ingest.regions), level words (县, 市, 驻委), field words (自然资�
 (前江街道), ordinals (第二) and earlier heads (滨州市委|巡察办). Generic mentions (上级纪委, 各级党委)
 are left out. A short form opening with a level word (县纪委) is spelled out in `resolved` with the
 place of that level the document names most (郧西县纪委).
+
+With the document's tokens (as annotate gives them) each mention is decided afresh by one
+written-out function (_decide_at); without them a fresh decision segments pieces of text, so
+decisions are remembered under the characters they read (_decide_mention).
 """
 
 from __future__ import annotations
