@@ -83,7 +83,6 @@ class _Vocab:
     head_max: int = 0  # the longest head
     units_ending: dict[str, tuple[str, ...]] | None = None  # named units by their last character
     head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, in needs_part)
-    longer_heads: dict[str, tuple[str, ...]] | None = None  # head → the longer heads ending with it, longest first
     head_at_re: re.Pattern = re.compile(lexicon.NEVER)  # head_re as a trie: same matches, fewer steps
     places_by_ending: dict[str, tuple[str, ...]] | None = None  # places by last 3 characters, longest first
     place_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a level character that ends some place
@@ -136,8 +135,6 @@ def _vocab() -> _Vocab:
         head_max=max(map(len, heads), default=0),
         units_ending={ch: tuple(u for u in units if u.endswith(ch)) for ch in _last_chars(units)},
         head_gates={w: (h.not_before, w in needs_part) for w, h in heads.items()},
-        longer_heads={w: tuple(sorted((x for x in heads if len(x) > len(w) and x.endswith(w)), key=len, reverse=True))
-                      for w in heads},
         head_at_re=re.compile(lexicon.trie_alternation(heads) or lexicon.NEVER),
         places_by_ending=_by_ending(places, 3),
         place_end_re=re.compile(f"[{''.join(sorted(set(LEVEL_CHARS) & _last_chars(places)))}]"
@@ -599,8 +596,9 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     prev = "head"
     types = [prev]  # right to left while growing
     heads_only = True
+    held = 1  # len(types)
     any_last, suffixes, units_ending, element_ending = v.any_last, v.suffixes, v.units_ending, _element_ending
-    while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
+    while pos > 0 and held < 12 and hs - pos < MAX_NAME:
         last = text[pos - 1]
         if last in any_last or last.isdigit():
             # the part ending here, decided on the characters _reads_before names (as in _grow_reach)
@@ -629,6 +627,7 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
                 pos += found[0]
                 prev = found[1]
                 types.append(prev)
+                held += 1
                 if prev != "head":
                     heads_only = False
                     if prev == "level":
@@ -639,6 +638,7 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
             if named is not None:
                 pos, prev = named
                 types.append(prev)
+                held += 1
                 heads_only = False
                 continue
         if prev == "field" and last in CONNECTORS:  # 住房|和|城乡建设局: a field joined to the one after it
@@ -646,10 +646,11 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
             if joined is not None and joined[1] == "field":
                 pos = joined[0]
                 types.append("field")
+                held += 1
                 continue
         break
     # the part before the last head decides 县委 (party) against 纪委 (_kind)
-    placed = len(types) > 1 and types[1] in ("place", "level")
+    placed = held > 1 and types[1] in ("place", "level")
     start = pos
     if prev not in OPENING_PARTS:
         types.reverse()
@@ -679,11 +680,11 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
         tail = he - v.head_max
         return start, _kind_of(text[start if start > tail else tail : he], placed)
     # _kind: the longest head the name ends with is this head or a longer one ending with it
-    word = head
-    for longer in v.longer_heads[head]:
-        if len(longer) <= he - start and text.startswith(longer, he - len(longer)):
-            word = longer
-            break
+    word, k, endings = head, len(head) + 1, v.head_endings
+    while k <= he - start and text[he - k : he] in endings:
+        if text[he - k : he] in v.heads:
+            word = text[he - k : he]
+        k += 1
     return start, "party" if word == "委" and placed else v.heads[word].kind
 
 def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
