@@ -211,3 +211,17 @@ def test_statements_converted_together_are_converted_as_alone():
     together = features.normalize_many(texts + texts[:3])
     assert together == [features.normal_form(t) for t in texts + texts[:3]]
     assert together[0] == "党组织软弱涣散" and together[3] == "0年0万元"
+
+
+def test_long_texts_and_batches_span_several_gather_chunks():
+    """The weight rows are gathered in chunks ending where a text ends: a text longer than a chunk
+    and a batch of many chunks must still give the pipeline's probabilities."""
+    from xuncha.classify import scorer as scorer_module
+
+    records = load_statements()
+    long_text = features.normalize("".join(r["text"] for r in records[:150]))
+    norm = [features.normalize(r["text"]) for r in records[::5]]
+    norm = norm[:40] + [long_text] + norm[40:]
+    model = get_model()
+    assert len(long_text) * 3 > scorer_module.CHUNK and len("".join(norm)) * 3 > 4 * scorer_module.CHUNK
+    assert np.allclose(model.scorer().model_proba(norm), model.pipeline.predict_proba(norm), atol=1e-9)

@@ -12,6 +12,7 @@ pipeline's predict_proba (a test compares them to 1e-9) with one gather and one 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from itertools import chain, compress, repeat
 
@@ -35,6 +36,18 @@ def _gram_key(gram: str) -> int:
     for ch in gram:
         key = (key << 21) | ord(ch)
     return key
+
+
+CHUNK = 4096  # weight rows gathered at once (4096 × 39 floats: 1.2 MB, within a core's cache)
+_local = threading.local()
+
+
+def _buffer(width: int) -> np.ndarray:
+    """This thread's gather buffer of CHUNK rows."""
+    buffer = getattr(_local, "buffer", None)
+    if buffer is None or buffer.shape[1] != width:
+        buffer = _local.buffer = np.empty((CHUNK, width))
+    return buffer
 
 
 class UnsupportedModel(ValueError):
@@ -129,11 +142,26 @@ class LinearScorer:
 
     def _weighted_rows(self, rows: np.ndarray, cols: np.ndarray, val: np.ndarray, n: int) -> np.ndarray:
         """Per text, Σ val · weight row of col over its entries (sorted by row), summed in entry
-        order: a text's sum does not depend on the other texts of the batch."""
+        order: a text's sum does not depend on the other texts of the batch.
+
+        The weight rows are gathered CHUNK entries at a time into one reused buffer that stays in
+        the CPU cache (a whole batch's gather is megabytes), each chunk ending where a text does.
+        """
         out = np.zeros((n, self.weights.shape[1]))
-        if len(rows):
-            starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-            out[rows[starts]] = np.add.reduceat(self.weights[cols] * val[:, None], starts, axis=0)
+        if not len(rows):
+            return out
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, len(rows), CHUNK), side="right") - 1],
+                               len(rows)])
+        buffer = _buffer(self.weights.shape[1])
+        first = 0
+        for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
+            part = buffer[: hi - lo] if hi - lo <= len(buffer) else np.empty((hi - lo, buffer.shape[1]))
+            np.take(self.weights, cols[lo:hi], axis=0, out=part)
+            part *= val[lo:hi, None]
+            last = np.searchsorted(starts, hi)
+            out[rows[starts[first:last]]] = np.add.reduceat(part, starts[first:last] - lo, axis=0)
+            first = last
         return out
 
     def _char_columns(self, norm: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
