@@ -50,15 +50,6 @@ def _buffer(width: int) -> np.ndarray:
     return buffer
 
 
-def _counted(ordered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of a sorted array and how often each occurs: np.unique's work without
-    np.unique, which imports numpy.ma (30 ms) on first use in every process."""
-    if not len(ordered):
-        return ordered, np.zeros(0, dtype=np.int64)
-    firsts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    return ordered[firsts], np.diff(np.r_[firsts, len(ordered)])
-
-
 class UnsupportedModel(ValueError):
     """The fitted pipeline is not the union → calibrated linear SVM this scorer knows."""
 
@@ -137,7 +128,7 @@ class LinearScorer:
         """One block's sparse rows for a batch of n texts, from each n-gram's (row, column or -1
         when unknown): (row, column, l2-normalised sublinear tf·idf), sorted by row then column."""
         known = cols >= 0
-        keys, counts = _counted(np.sort(rows[known] * len(idf) + cols[known]))
+        keys, counts = np.unique(rows[known] * len(idf) + cols[known], return_counts=True)
         rows, cols = np.divmod(keys, len(idf))
         val = (np.log(counts) + 1.0) * idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=val * val, minlength=n))
@@ -160,8 +151,8 @@ class LinearScorer:
         if not len(rows):
             return out
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-        cuts = _counted(np.r_[starts[np.searchsorted(starts, np.arange(0, len(rows), CHUNK), side="right") - 1],
-                              len(rows)])[0]
+        cuts = np.unique(np.r_[starts[np.searchsorted(starts, np.arange(0, len(rows), CHUNK), side="right") - 1],
+                               len(rows)])
         buffer = _buffer(self.weights.shape[1])
         first = 0
         for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
@@ -193,10 +184,7 @@ class LinearScorer:
             keys.append(grams[inside])
         rows_all, keys_all = np.concatenate(rows), np.concatenate(keys)
         # each distinct n-gram searched once, in order (a batch repeats its common characters)
-        order = np.argsort(keys_all)
-        distinct, counts = _counted(keys_all[order])
-        which = np.empty_like(order)
-        which[order] = np.repeat(np.arange(len(distinct)), counts)
+        distinct, which = np.unique(keys_all, return_inverse=True)
         at = np.minimum(np.searchsorted(self._char_keys, distinct), len(self._char_keys) - 1)
         cols = np.where(self._char_keys[at] == distinct, self._char_cols[at], -1)
         return rows_all, cols[which]
