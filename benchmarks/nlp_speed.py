@@ -47,7 +47,7 @@ def load(folders: list[Path]):
 
 
 # module-level memo dicts (or tuples of dicts) the extractors fill per text, besides lru caches
-MEMO_TABLES = ("_decisions", "_bounded_decisions", "_bounded_short", "_char_classes")
+MEMO_TABLES = ("_decisions",)
 
 
 def forget() -> None:
