@@ -4,6 +4,12 @@
     python3 benchmarks/classify_speed.py time docs.pkl [--repeat 1]      # classify in batches of 16
     python3 benchmarks/classify_speed.py dump docs.pkl > out.tsv         # one line per problem
     python3 benchmarks/classify_speed.py dump docs.pkl --full > out.jsonl # + classify_many, explained
+    python3 benchmarks/classify_speed.py pairs docs.pkl --before OLD [--runs 5]  # old vs this tree
+
+`pairs` times an older checkout (OLD: a directory holding its xuncha/ and this script in
+benchmarks/, e.g. from `git archive`) and this tree alternately, each in a fresh process (the old
+one with its own XUNCHA_CACHE_DIR, OLD/.cache, so the two models do not evict each other), and
+prints the medians and the median ratio of the pairs: on a shared machine single runs are noisy.
 
 Classification is timed alone (reading and annotating are done once, by `prepare`), on a fresh
 copy of the documents in this process, in the ingest's batches of 16 documents. The model,
@@ -98,6 +104,28 @@ def dump(path: str, full: bool = False) -> None:
                 out.write(json.dumps(res, ensure_ascii=False) + "\n")
 
 
+def pairs(path: str, before: str, runs: int) -> None:
+    import os
+    import re
+    import statistics
+    import subprocess
+
+    def cpu(root: Path, env: dict) -> float:
+        out = subprocess.run([sys.executable, str(root / "benchmarks" / "classify_speed.py"), "time", path],
+                             cwd=root, env=env, capture_output=True, text=True, check=True).stdout
+        return float(re.search(r"CPU ([\d.]+) s", out).group(1))
+
+    old_root, new_root = Path(before).resolve(), Path(__file__).resolve().parent.parent
+    old_env = dict(os.environ, XUNCHA_CACHE_DIR=str(old_root / ".cache"))
+    old, new = [], []
+    for _ in range(runs):
+        old.append(cpu(old_root, old_env))
+        new.append(cpu(new_root, dict(os.environ)))
+    ratios = [a / b for a, b in zip(old, new)]
+    print(f"{path}: before {statistics.median(old):.3f} s, after {statistics.median(new):.3f} s CPU, "
+          f"median ratio of pairs {statistics.median(ratios):.2f}x ({', '.join(f'{r:.2f}' for r in ratios)})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -110,9 +138,15 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("pickle")
     d.add_argument("--full", action="store_true")
+    c = sub.add_parser("pairs")
+    c.add_argument("pickle")
+    c.add_argument("--before", required=True, help="directory of an older checkout")
+    c.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
     if args.cmd == "prepare":
         prepare(args.paths, args.out)
+    elif args.cmd == "pairs":
+        pairs(args.pickle, args.before, args.runs)
     elif args.cmd == "time":
         run_time(args.pickle, args.repeat)
     else:
