@@ -225,3 +225,26 @@ def test_long_texts_and_batches_span_several_gather_chunks():
     model = get_model()
     assert len(long_text) * 3 > scorer_module.CHUNK and len("".join(norm)) * 3 > 4 * scorer_module.CHUNK
     assert np.allclose(model.scorer().model_proba(norm), model.pipeline.predict_proba(norm), atol=1e-9)
+
+
+def test_threads_sharing_the_scorer_get_each_texts_own_rows():
+    """The remembered rows live in one store per scorer: threads classifying at once, with a
+    store small enough to be emptied often, must each get the rows of their own texts."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    scorer = pickle.loads(pickle.dumps(get_scorer()))
+    texts = [r["text"] for r in load_statements()[::7]]
+    alone = {t: scorer.predict_proba([t])[0] for t in texts}
+    scorer._rows = {}, np.empty((40, len(scorer.classes)))
+
+    def work(k: int) -> bool:
+        chunk = texts[k % 5 :: 5][:30]
+        return all(np.array_equal(row, alone[t]) for t, row in zip(chunk, scorer.predict_proba(chunk)))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so that unguarded updates would collide
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            assert all(pool.map(work, range(80)))
+    finally:
+        sys.setswitchinterval(interval)

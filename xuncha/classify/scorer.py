@@ -40,6 +40,7 @@ def _gram_key(gram: str) -> int:
 
 CHUNK = 4096  # weight rows gathered at once (4096 × 39 floats: 1.2 MB, within a core's cache)
 _local = threading.local()
+_memory_lock = threading.Lock()
 
 
 def _buffer(width: int) -> np.ndarray:
@@ -278,19 +279,20 @@ class LinearScorer:
         (reposts, boilerplate), and a text's row does not depend on the others in its batch.
         """
         norm = features.normalize_many(texts)
-        known, store = self._known()
-        if len(norm) > len(store):  # more than can be remembered: score the distinct texts only
-            distinct = list(dict.fromkeys(norm))
-            at = {t: i for i, t in enumerate(distinct)}
-            return self._scored(distinct)[[at[t] for t in norm]]
-        if len(known) + len(norm) > len(store):
-            known.clear()
-        todo = list(dict.fromkeys(t for t in norm if t not in known))
-        if todo:
-            start = len(known)
-            store[start : start + len(todo)] = self._scored(todo)
-            known.update(zip(todo, range(start, start + len(todo))))
-        return store[[known[t] for t in norm]]
+        with _memory_lock:  # threads sharing the scorer must not fill or empty the store at once
+            known, store = self._known()
+            if len(norm) > len(store):  # more than can be remembered: score the distinct texts only
+                distinct = list(dict.fromkeys(norm))
+                at = {t: i for i, t in enumerate(distinct)}
+                return self._scored(distinct)[[at[t] for t in norm]]
+            if len(known) + len(norm) > len(store):
+                known.clear()
+            todo = list(dict.fromkeys(t for t in norm if t not in known))
+            if todo:
+                start = len(known)
+                store[start : start + len(todo)] = self._scored(todo)
+                known.update(zip(todo, range(start, start + len(todo))))
+            return store[[known[t] for t in norm]]
 
     def _scored(self, norm: Sequence[str]) -> np.ndarray:
         """predict_proba of distinct normalised texts, computed."""
