@@ -248,3 +248,24 @@ def test_threads_sharing_the_scorer_get_each_texts_own_rows():
             assert all(pool.map(work, range(80)))
     finally:
         sys.setswitchinterval(interval)
+
+
+def test_documents_get_the_fields_classify_gives_each_statement():
+    """classify_documents sets the stored fields straight from the probabilities; they must be
+    classify's for each statement (documents without a unit, so the domain is the statement's),
+    an empty finding getting None everywhere."""
+    from xuncha.classify import classify, classify_documents
+    from xuncha.document import Document, Problem
+
+    docs = []
+    for k in range(0, 40, 8):
+        problems = [Problem(text=t, start=0, end=len(t)) for t in STATEMENTS[:-1] + [r["text"] for r in load_statements()[k::97]]]
+        docs.append(Document(path=f"<d{k}>", title="", text="", problems=problems + [Problem(text="  ", start=0, end=2)]))
+    classify_documents(docs)
+    for doc in docs:
+        for p in doc.problems:
+            want = classify(p.text)
+            got = {"category": p.category, "category_name": p.category_name, "aspect": p.aspect,
+                   "confidence": p.confidence, "domain": p.domain}
+            assert got == {k: want[k] for k in got}, p.text
+    assert docs[0].problems[-1].category is None and docs[0].problems[-1].domain is None
