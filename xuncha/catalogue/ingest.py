@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import gc
+import multiprocessing
 import os
 import time
 from collections import deque
@@ -128,6 +129,11 @@ def _init_worker() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except Exception:
         pass
+    _warm_up()
+
+
+def _warm_up() -> None:
+    """Load the segmenter, dictionaries and models by analysing one sentence."""
     try:
         from xuncha.pipeline import extract_text
 
@@ -185,6 +191,10 @@ def _ordered_results(paths: list[str], workers: int):
     # worker tasks hold BATCH files, as in one process: 2 workers on 20 MB took 15.0–16.6 s with
     # tasks of 4 files, 13.0–14.4 s with 16 (less pickling and hand-out, warmer caches per stage)
     todo = deque(paths[i : i + BATCH] for i in range(0, len(paths), BATCH))
+    if multiprocessing.get_start_method() == "fork":
+        # forked workers inherit what the parent loaded instead of each loading it again: on 20 MB
+        # with 2 workers, 0.4-2.3 s less CPU in the workers (news and reports)
+        _warm_up()
     while todo:
         suspects: list[str] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
