@@ -262,38 +262,18 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
 def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
     """Extend the name whose last head is text[hs:he] to the left: (start, element types, and the
     first position whose character decided them: the parts' _reads_before, and _free_name_reach).
-    (_part_before and _reads_before are written out in the loop.)
+    (_part_before is written out in the loop.)
     """
     pos = reach = hs
     prev = "head"
     types = [prev]  # right to left while growing
     heads_only = True
-    any_last, suffixes, units_ending, free_heads = v.any_last, v.suffixes, v.units_ending, v.free_heads
-    element_ending = _element_ending
+    any_last, free_heads, element_ending = v.any_last, v.free_heads, _element_ending
     while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
         last = text[pos - 1]
         digit = last.isdigit()
         if last in any_last or digit:
-            k = 1  # _reads_before
-            while k <= pos and text[pos - k : pos] in suffixes:
-                k += 1
-            first = pos - k
-            # The part found is the same without the character that ended the chain of endings (no
-            # word ends with it and what follows): leaving it out of the remembered window lets
-            # 开|郧西县 and ，|郧西县 share it. Ordinals and named units read on, so they keep it.
-            window_from = first + 1
-            if last in ORDINAL_LAST or digit:
-                window_from = 0
-                if pos - 4 < first:
-                    first = pos - 4
-            units = units_ending.get(last)
-            if units:
-                window_from = 0
-                for unit in units:
-                    if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
-                        first = pos - len(unit) - 2
-            if not window_from:
-                window_from = first if first > 0 else 0
+            first, window_from = _part_window(text, pos, last, v)
             found = element_ending(text[window_from:pos], prev)
             el = None if found is None else (pos + found[0], found[1])
             if first < reach:
@@ -333,17 +313,35 @@ def _reads_before(text: str, pos: int, v: _Vocab) -> int:
     """
     if pos <= 0:  # nothing before the text's start, which ties the decision to it
         return min(pos, 0) - 1
+    return _part_window(text, pos, text[pos - 1], v)[0]
+
+
+def _part_window(text: str, pos: int, last: str, v: _Vocab) -> tuple[int, int]:
+    """(_reads_before(text, pos), where the window _element_ending is given starts), for pos > 0
+    and `last` = text[pos - 1].
+
+    The part found is the same without the character that ended the chain of endings (no word
+    ends with it and what follows): leaving it out of the window lets 开|郧西县 and ，|郧西县 share
+    _element_ending's cache entry. Ordinals and named units read on, so they keep it.
+    """
     k = 1
     while k <= pos and text[pos - k : pos] in v.suffixes:
         k += 1
-    reach = pos - k
-    last = text[pos - 1]
+    first = pos - k
+    window_from = first + 1
     if last in ORDINAL_LAST or last.isdigit():
-        reach = min(reach, pos - 4)
-    for unit in v.units_ending.get(last, ()):
-        if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < reach:
-            reach = pos - len(unit) - 2
-    return reach
+        window_from = 0
+        if pos - 4 < first:
+            first = pos - 4
+    units = v.units_ending.get(last)
+    if units:
+        window_from = 0
+        for unit in units:
+            if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
+                first = pos - len(unit) - 2
+    if not window_from:
+        window_from = first if first > 0 else 0
+    return first, window_from
 
 
 def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
@@ -597,32 +595,12 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     types = [prev]  # right to left while growing
     heads_only = True
     held = 1  # len(types)
-    any_last, suffixes, units_ending, element_ending = v.any_last, v.suffixes, v.units_ending, _element_ending
+    any_last, element_ending = v.any_last, _element_ending
     while pos > 0 and held < 12 and hs - pos < MAX_NAME:
         last = text[pos - 1]
         if last in any_last or last.isdigit():
             # the part ending here, decided on the characters _reads_before names (as in _grow_reach)
-            if last in suffixes:  # (a digit or an ordinal's numeral may end no word)
-                k = 2
-                while k <= pos and text[pos - k : pos] in suffixes:
-                    k += 1
-            else:
-                k = 1
-            first = pos - k
-            window_from = first + 1
-            if last in ORDINAL_LAST or last.isdigit():
-                window_from = 0
-                if pos - 4 < first:
-                    first = pos - 4
-            units = units_ending.get(last)
-            if units:
-                window_from = 0
-                for unit in units:
-                    if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
-                        first = pos - len(unit) - 2
-            if not window_from:
-                window_from = first if first > 0 else 0
-            found = element_ending(text[window_from:pos], prev)
+            found = element_ending(text[_part_window(text, pos, last, v)[1]:pos], prev)
             if found is not None:
                 pos += found[0]
                 prev = found[1]
