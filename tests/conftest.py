@@ -27,6 +27,26 @@ def gold() -> list[dict]:
     return records
 
 
+def project_texts(statements: int | None = None) -> list[str]:
+    """The text of every bundled sample and seed document (seeds when present), then the labelled
+    statements (the first `statements` of them, or all): the project's own texts for checks that
+    two ways of segmenting agree."""
+    from xuncha.classify.corpus import load_statements
+    from xuncha.errors import IngestError
+    from xuncha.ingest import read_document
+    from xuncha.pipeline import iter_files
+
+    roots = [ROOT / "samples"] + ([SEEDS] if SEEDS.is_dir() else [])
+    texts = []
+    for path in iter_files(roots):
+        try:
+            texts.append(read_document(path).text)
+        except IngestError:
+            continue
+    texts.extend(r["text"] for r in load_statements()[:statements])
+    return texts
+
+
 def seed_params():
     """One pytest param per gold record, so each seed is its own test case."""
     records = load_gold()

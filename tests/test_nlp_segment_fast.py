@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import project_texts as read_project_texts
 from xuncha.nlp import lexicon, problems, protect, segment
-from xuncha.nlp.sentences import CLAUSE_PUNCT_RE, CLAUSE_RE
+from xuncha.nlp.sentences import CLAUSE_RE
 
 PIECES = ["“", "”", "‘", "’", "《", "》", "「", "」", "【", "】", "〔", "〕", "〈", "〉", '"',
           "\n", "\r\n", "\r", " ", "\t", "\u3000", "，", "。", "；", "、",
@@ -37,34 +38,12 @@ def piecewise_cut(text: str) -> list[str]:
     return words
 
 
-PROJECT_TEXT_LIMIT = 400
-
-
-def _project_texts() -> list[str]:
-    from pathlib import Path
-
-    from conftest import SEEDS
-    from xuncha.classify.corpus import load_statements
-    from xuncha.errors import IngestError
-    from xuncha.ingest import read_document
-    from xuncha.pipeline import iter_files
-
-    roots = [Path(__file__).resolve().parent.parent / "samples"]
-    if SEEDS.is_dir():
-        roots.append(SEEDS)
-    found = []
-    for path in iter_files(roots):
-        try:
-            found.append(read_document(path).text)
-        except IngestError:
-            continue
-    found.extend(r["text"] for r in load_statements()[:PROJECT_TEXT_LIMIT])
-    return [t for t in found if t]
+PROJECT_TEXT_LIMIT = 400  # labelled statements among the project texts
 
 
 @pytest.fixture(scope="module")
 def project_texts():
-    found = _project_texts()
+    found = [t for t in read_project_texts(PROJECT_TEXT_LIMIT) if t]
     assert len(found) > 50
     return found
 

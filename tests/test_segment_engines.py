@@ -4,31 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import SEEDS
-from xuncha.classify.corpus import load_statements
-from xuncha.errors import IngestError
-from xuncha.ingest import read_document
+from conftest import project_texts
 from xuncha.nlp.segment import JiebaEngine, RjiebaEngine, user_dictionary
-from xuncha.pipeline import iter_files
 
 pytest.importorskip("rjieba")
-
-
-def corpus_texts() -> list[str]:
-    """The bundled samples, the seeds (when present) and every labelled statement."""
-    from pathlib import Path
-
-    roots = [Path(__file__).resolve().parent.parent / "samples"]
-    if SEEDS.is_dir():
-        roots.append(SEEDS)
-    texts = []
-    for path in iter_files(roots):
-        try:
-            texts.append(read_document(path).text)
-        except IngestError:
-            continue
-    texts.extend(r["text"] for r in load_statements())
-    return texts
 
 
 def spans(tokens) -> set[tuple[int, int]]:
@@ -56,7 +35,7 @@ def engines():
 
 @pytest.fixture(scope="module")
 def texts():
-    found = corpus_texts()
+    found = project_texts()  # the samples, the seeds (when present) and every labelled statement
     assert len(found) > 1000
     return found
 
