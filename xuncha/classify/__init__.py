@@ -163,13 +163,7 @@ def classify_documents(docs: Sequence[Document]) -> None:
         problem, context = problems[i], contexts[i]
         problem.category, problem.category_name, problem.aspect = labels[best]
         problem.confidence = round(float(row[best]), 4)
-        if context is not None and context.source != "text":  # _domain without a unit
-            problem.domain = context.domain
-        else:
-            problem.domain = (text_domain(texts[i]) or context or _UNKNOWN).domain
-
-
-_UNKNOWN = DomainGuess(UNKNOWN, 0.0)
+        problem.domain = _domain(texts[i], None, context).domain
 
 
 def _labels(classes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
