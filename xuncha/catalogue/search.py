@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from xuncha.catalogue.schema import FTS_KINDS
+from xuncha.catalogue.store import flush_index, has_pending
 from xuncha.catalogue.tokens import query_words
 from xuncha.errors import XunchaError
 
@@ -188,8 +189,6 @@ _SELECT = {
 def _index_waiting_rows(conn: sqlite3.Connection) -> None:
     """Index rows an ingest left waiting (it was interrupted, or is still running), so a search
     sees every stored document. A catalogue that can't be written to is searched as it is."""
-    from xuncha.catalogue.store import flush_index, has_pending
-
     try:
         if has_pending(conn):
             flush_index(conn)
