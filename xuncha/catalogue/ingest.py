@@ -191,7 +191,7 @@ def _ordered_results(paths: list[str], workers: int):
     # worker tasks hold BATCH files, as in one process: 2 workers on 20 MB took 15.0–16.6 s with
     # tasks of 4 files, 13.0–14.4 s with 16 (less pickling and hand-out, warmer caches per stage)
     todo = deque(paths[i : i + BATCH] for i in range(0, len(paths), BATCH))
-    if multiprocessing.get_start_method() == "fork":
+    if todo and multiprocessing.get_start_method() == "fork":
         # forked workers inherit what the parent loaded instead of each loading it again: on 20 MB
         # with 2 workers, 0.4-2.3 s less CPU in the workers (news and reports)
         _warm_up()
