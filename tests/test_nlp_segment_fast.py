@@ -103,12 +103,12 @@ def test_word_trees_match_as_the_plain_alternation(project_texts):
     sample = "\n".join(project_texts)[:400_000]
     checked = 0
     for words in lists.values():
-        plain, tree = lexicon.literal_re(words), problems._words_re(words)
+        plain, tree = lexicon.literal_re(words), lexicon.trie_re(words)
         found = [m.span() for m in tree.finditer(sample)]
         assert found == [m.span() for m in plain.finditer(sample)]
         checked += len(found)
     assert checked > 100
-    assert problems._words_re([]).search("任何文字") is None
+    assert lexicon.trie_re([]).search("任何文字") is None
 
 
 def test_found_prefix_needs_a_found_word_within_reach():

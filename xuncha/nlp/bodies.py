@@ -135,7 +135,7 @@ def _vocab() -> _Vocab:
         head_max=max(map(len, heads), default=0),
         units_ending={ch: tuple(u for u in units if u.endswith(ch)) for ch in _last_chars(units)},
         head_gates={w: (h.not_before, w in needs_part) for w, h in heads.items()},
-        head_at_re=re.compile(lexicon.trie_alternation(heads) or lexicon.NEVER),
+        head_at_re=lexicon.trie_re(heads),
         places_by_ending=_by_ending(places, 3),
         place_end_re=re.compile(f"[{''.join(sorted(set(LEVEL_CHARS) & _last_chars(places)))}]"
                                 if set(LEVEL_CHARS) & _last_chars(places) else lexicon.NEVER),

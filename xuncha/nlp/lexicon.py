@@ -67,6 +67,13 @@ def trie_alternation(items) -> str:
     return branch(tree)
 
 
+def trie_re(items, suffix: str = "") -> re.Pattern:
+    """literal_re's matches (the longest word at the leftmost place), compiled from the prefix
+    tree (trie_alternation): for long word lists scanned over every text."""
+    tree = trie_alternation(items)
+    return re.compile(f"(?:{tree}){suffix}" if tree else NEVER)
+
+
 def literal_re(items, suffix: str = "") -> re.Pattern:
     """Any of the literal words (longest first, so each match is the longest word there), then
     `suffix`; with no words, a pattern that never matches (an empty alternation would match everywhere)."""

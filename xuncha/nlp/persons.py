@@ -53,7 +53,7 @@ def _vocab() -> _Vocab:
     bylines = {row[0]: row[1] for row in lexicon.table("person_bylines.tsv")}
     return _Vocab(
         titles=titles,
-        title_re=re.compile(lexicon.trie_alternation(titles) or lexicon.NEVER),
+        title_re=lexicon.trie_re(titles),
         titles_by_last=_by_last_character(titles),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound=tuple(s for s in surnames if len(s) == 2),

@@ -51,25 +51,18 @@ def _vocab() -> _Vocab:
     exist = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "exist")
     lists = tuple(r[0] for r in rows if len(r) > 1 and r[1] == "list")
     return _Vocab(
-        predicate_re=_words_re(pred),
-        act_re=_words_re(acts),
+        predicate_re=lexicon.trie_re(pred),
+        act_re=lexicon.trie_re(acts),
         exists=exist,
-        list_re=_words_re(lists),
+        list_re=lexicon.trie_re(lists),
         exclusions=frozenset(lexicon.words("problem_exclusions.txt")),
-        exclusion_re=_words_re(lexicon.words("problem_exclusions.txt")),
+        exclusion_re=lexicon.trie_re(lexicon.words("problem_exclusions.txt")),
         leads=lexicon.words("problem_lead_words.txt"),
         vague=frozenset(lexicon.words("problem_vague_objects.txt")),
-        any_cue_re=_words_re((*pred, *acts, *lists, "存在")),
-        cue_to_clause_end_re=_words_re((*pred, *acts, *lists, "存在"), f"[^{CLAUSE_PUNCT}]*"),
-        lead_re=_words_re(lexicon.words("problem_lead_words.txt")),
+        any_cue_re=lexicon.trie_re((*pred, *acts, *lists, "存在")),
+        cue_to_clause_end_re=lexicon.trie_re((*pred, *acts, *lists, "存在"), f"[^{CLAUSE_PUNCT}]*"),
+        lead_re=lexicon.trie_re(lexicon.words("problem_lead_words.txt")),
     )
-
-
-def _words_re(words, suffix: str = "") -> re.Pattern:
-    """lexicon.literal_re's matches (the longest word at the leftmost place) from a prefix tree:
-    the engine tests each next character once instead of every word sharing the opening."""
-    tree = lexicon.trie_alternation(words)
-    return re.compile(f"(?:{tree}){suffix}") if tree else re.compile(lexicon.NEVER)
 
 
 def _excluded(text: str, v: _Vocab) -> bool:
