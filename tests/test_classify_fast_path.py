@@ -269,3 +269,51 @@ def test_documents_get_the_fields_classify_gives_each_statement():
                    "confidence": p.confidence, "domain": p.domain}
             assert got == {k: want[k] for k in got}, p.text
     assert docs[0].problems[-1].category is None and docs[0].problems[-1].domain is None
+
+
+def _opencc_keys(name: str) -> list[str] | None:
+    """The keys of one of the installed OpenCC's dictionaries, dumped with its opencc_dict tool."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    import opencc
+
+    clib = Path(opencc.__file__).parent / "clib"
+    tool, source = clib / "bin" / "opencc_dict", clib / "share" / "opencc" / f"{name}.ocd2"
+    if not tool.is_file() or not source.is_file():
+        return None
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "dict.txt"
+        env = dict(os.environ, LD_LIBRARY_PATH=str(clib / "lib64"))
+        done = subprocess.run([str(tool), "-i", str(source), "-o", str(out), "-f", "ocd2", "-t", "text"],
+                              env=env, capture_output=True)
+        if done.returncode:
+            return None
+        return [ln.split("\t", 1)[0] for ln in out.read_text(encoding="utf-8").splitlines() if ln]
+
+
+def test_the_list_of_changing_characters_covers_t2s():
+    """_t2s converts only clauses holding a listed character; that is exact when every character
+    t2s changes on its own is listed, every dictionary key t2s changes holds a listed character,
+    and no key holds a clause mark (so clauses are converted as they would be inside the text)."""
+    may_change = features._may_change()
+    if may_change is None:
+        pytest.skip("the list does not fit the installed OpenCC: every text is converted whole")
+    chars = [chr(cp) for cp in range(1, 0x110000) if not 0xD800 <= cp < 0xE000 and cp != 10]
+    alone = features._convert("\n".join(chars)).split("\n")  # no key holds \n: each converted alone
+    assert len(alone) == len(chars)
+    assert [c for c, s in zip(chars, alone) if s != c and not may_change.search(c)] == []
+    keys = [_opencc_keys(name) for name in ("TSPhrases", "TSCharactersExt", "TSCharacters")]
+    if None in keys:
+        pytest.skip("the OpenCC dictionaries cannot be listed here")
+    for key in (k for ks in keys for k in ks):
+        assert not any(mark in key for mark in features._CLAUSE_MARKS + ("\0",)), key
+        assert may_change.search(key) or features._convert(key) == key, key
+
+
+def test_converting_only_changing_clauses_is_converting_the_whole_text():
+    texts = ["巡察發現，黨組織書記履職不到位；乾部隊伍建設滯後！反覆整改？\n深沈", "全面覆盖，已整改。",
+             "纯简体文本没有需要转换的字", "乾隆年間\0的黨委", "個別村\n\n幹部", "臺灣", "", "。，；", "𠀀黨委"]
+    for text in texts:
+        assert features._t2s(text) == features._convert(text), text
