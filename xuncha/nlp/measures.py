@@ -25,6 +25,12 @@ NATIONAL = ("中共中央", "党中央", "中央", "国务院", "全国人大", 
 TRAILING_NOTE = re.compile(r"[（(][^（）()]{1,6}[)）]$")
 AFTER_WINDOW = 10
 LIST_STOP = set("，,；;。！？!?：:\n“”‘’《》\"")
+_LIST_STOPS = re.escape("".join(sorted(LIST_STOP)))
+LIST_STOP_RE = re.compile(f"[{_LIST_STOPS}]")
+LAST_LIST_STOP_RE = re.compile(f"[{_LIST_STOPS}][^{_LIST_STOPS}]*\\Z")  # the last one before the end
+CLAUSE_STOP_RE = re.compile("[，,；;。！？!?\n][^，,；;。！？!?\n]*\\Z")  # the last clause mark before the end
+HAN = re.compile(r"[\u4e00-\u9fff]")
+DASH_OR_COLON = re.compile(r"[—–－-]{1,2}|[:：]")
 NOUN_FLAGS = ("n", "vn", "nz", "l", "j", "x")
 
 
@@ -37,6 +43,8 @@ class _Vocab:
     verbs: tuple[str, ...]
     end_by_cue: dict[str, str]  # the `end` cues, the first row of each
     end_lengths: tuple[int, ...]  # their lengths, longest first
+    any_after_re: re.Pattern  # any `after` cue: most windows hold none, and then no cue is looked up
+    before_words: tuple[str, ...]  # the `before` cues, for one endswith that rules them all out
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +59,13 @@ def _vocab() -> _Vocab:
     by_cue: dict[str, str] = {}
     for cue, kind in end:
         by_cue.setdefault(cue, kind)
-    return _Vocab(end, where("after"), where("before"),
+    after, before = where("after"), where("before")
+    return _Vocab(end, after, before,
                   frozenset(lexicon.words("measure_stoplist.txt")), lexicon.words("measure_verbs.txt"),
-                  by_cue, tuple(sorted({len(c) for c in by_cue if c}, reverse=True)))
+                  by_cue, tuple(sorted({len(c) for c in by_cue if c}, reverse=True)),
+                  # (an empty cue is found in every window)
+                  re.compile("") if any(not c for c, _ in after) else lexicon.trie_re(c for c, _ in after),
+                  tuple(c for c, _ in before))
 
 
 def _end_kind(name: str, v: _Vocab) -> str | None:
@@ -67,18 +79,21 @@ def _end_kind(name: str, v: _Vocab) -> str | None:
 
 
 def _after_kind(text: str, pos: int, v: _Vocab) -> str | None:
-    window = text[pos : pos + AFTER_WINDOW]
-    cut = next((i for i, ch in enumerate(window) if ch in LIST_STOP), len(window))
-    window = window[:cut]
-    for cue, kind in v.after:
-        i = window.find(cue)
-        if i == 0 or (i > 0 and i + len(cue) <= len(window)):
-            return kind
-    return None
+    """The kind of the first `after` cue (longest first) in the AFTER_WINDOW characters after `pos`,
+    up to the first list stop: 机制, 工作法 … right after the closing mark."""
+    stop = LIST_STOP_RE.search(text, pos, pos + AFTER_WINDOW)
+    end = stop.start() if stop is not None else min(len(text), pos + AFTER_WINDOW)
+    if not v.any_after_re.search(text, pos, end):
+        return None  # no cue in the window: the usual case, asked in one pass
+    window = text[pos:end]
+    return next((kind for cue, kind in v.after if cue in window), None)
 
 
 def _before_kind(text: str, pos: int, v: _Vocab) -> str | None:
-    return next((kind for cue, kind in v.before if text.startswith(cue, pos - len(cue)) and pos >= len(cue)), None)
+    """The kind of the first `before` cue (longest first) written right before `pos`: 运用, 推出 …"""
+    if not text.endswith(v.before_words, 0, pos):
+        return None
+    return next(kind for cue, kind in v.before if text.endswith(cue, 0, pos))
 
 
 def _numbered(name: str) -> bool:
@@ -87,19 +102,19 @@ def _numbered(name: str) -> bool:
 
 
 def _clause_before(text: str, pos: int) -> str:
-    lo = pos
-    while lo > 0 and pos - lo < 40 and text[lo - 1] not in "，,；;。！？!?\n":
-        lo -= 1
-    return text[lo:pos]
+    """The up to 40 characters before `pos` back to the last clause mark."""
+    lo = max(0, pos - 40)
+    last = CLAUSE_STOP_RE.search(text, lo, pos)
+    return text[last.start() + 1 if last is not None else lo : pos]
 
 
 def _classify(text: str, b: Bracket, v: _Vocab) -> str | None:
     """The kind of measure bracket `b` names, or None if it names none."""
     name = b.content(text).strip()
-    if not name or name in v.stop or "、" in name or len(name) < 2 or not re.search(r"[\u4e00-\u9fff]", name):
+    if not name or name in v.stop or "、" in name or len(name) < 2 or not HAN.search(name):
         return None  # slogans, enumerations, hotlines (“12388”)
-    bare = TRAILING_NOTE.sub("", name)
     if b.open == "《":
+        bare = TRAILING_NOTE.sub("", name)  # (only titles are read without their note)
         if bare.startswith(NATIONAL) or len(bare) < 3:
             return None
         kind = _end_kind(bare, v)
@@ -172,20 +187,20 @@ def _listed_beside(text: str, b: Bracket, v: _Vocab) -> list[tuple[str, str, int
     """Items enumerated right before (…、…等“X”) or after (“X”——…、…) a measure's brackets."""
     out = []
     pos = b.start
-    if text[max(0, pos - 1) : pos] == "等":
+    if pos > 0 and text[pos - 1] == "等":
         pos -= 1
-    lo = pos
-    while lo > 0 and pos - lo < 60 and text[lo - 1] not in LIST_STOP:
-        lo -= 1
-    if "、" in text[lo:pos]:
+    lo = max(0, pos - 60)
+    last = LAST_LIST_STOP_RE.search(text, lo, pos)
+    if last is not None:
+        lo = last.start() + 1
+    if text.find("、", lo, pos) >= 0:
         out.extend(_items(text, lo, pos, v))
     after = b.end
-    m = re.match(r"[—–－-]{1,2}|[:：]", text[after : after + 2])
+    m = DASH_OR_COLON.match(text, after, after + 2)
     if m:
-        hi = after + m.end()
-        while hi < len(text) and hi - after < 60 and text[hi] not in LIST_STOP:
-            hi += 1
-        out.extend(_items(text, after + m.end(), hi, v))
+        stop = LIST_STOP_RE.search(text, m.end(), after + 60)
+        hi = stop.start() if stop is not None else min(len(text), after + 60)
+        out.extend(_items(text, m.end(), hi, v))
     return out
 
 
