@@ -7,6 +7,7 @@ pinyin that some sites inject after each character (監(jiān)督), then traditi
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -138,11 +139,30 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN1_MOJIBAKE = re.compile(r"[\u00c0-\u00ff][\u0080-\u00ff\u2018-\u203a\u0152-\u0192]")
 
 
+# Real Chinese text fails the GBK → UTF-8 round trip within its first characters.
+_MOJIBAKE_PROBE = 256
+
+
+def _may_be_utf8_read_as_gbk(text: str) -> bool:
+    """False when the start of the text already fails the round trip, so the whole text would:
+    gb18030 encodes character by character, and a decoding error before the probe's last bytes
+    (which may cut a character) is an error of the whole text too."""
+    if len(text) <= _MOJIBAKE_PROBE:
+        return True
+    try:
+        codecs.utf_8_decode(text[:_MOJIBAKE_PROBE].encode("gb18030"), "strict", False)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def repair_mojibake(text: str, warnings: list[str]) -> str:
     """Undo a whole-page wrong decoding: UTF-8 bytes read as GBK (浜烘皯缃) or as Latin-1/cp1252
     (äººæ°‘). The round trip is strict, so real Chinese text (which cannot survive it) is never
     touched; pages garbled only in places are left to `remove_garbled`."""
     if _CJK.search(text):
+        if not _may_be_utf8_read_as_gbk(text):
+            return text
         try:
             fixed = text.encode("gb18030").decode("utf-8")
         except (UnicodeEncodeError, UnicodeDecodeError):
@@ -230,9 +250,33 @@ def remove_garbled(text: str, warnings: list[str]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1)
+def _spam_probe() -> re.Pattern | None:
+    """One prefix-tree pattern, run on the text as it is (not lower-cased), that matches wherever a
+    spam name or a rule trigger could: each name is looked for by its longest run of Han characters
+    and digits, which lower-casing never makes or changes. None when some name has no such run or
+    a trigger is empty (the probe could not be sure, so every text is looked at in full)."""
+    from xuncha.nlp.lexicon import trie_re
+
+    names, rules = _spam_rules()
+    keys = {t for words, _ in rules for t in words}
+    for name in names:
+        runs = _CASELESS_RUN.findall(name)
+        if not runs:
+            return None
+        keys.add(max(runs, key=len))
+    return None if "" in keys else trie_re(keys)
+
+
+_CASELESS_RUN = re.compile(r"[\u3400-\u9fff0-9]+")
+
+
 def strip_spam(text: str) -> str:
-    """Cut injected gambling/casino names. Plain substring tests first (fast C), so a clean
-    document never pays for a regex over the spam vocabulary."""
+    """Cut injected gambling/casino names. One probe over the text first, so a clean document never
+    lower-cases its text or pays for a regex over the spam vocabulary."""
+    probe = _spam_probe()
+    if probe is not None and not probe.search(text):
+        return text
     names, rules = _spam_rules()
     any_name, any_trigger = _spam_sniffers()
     low = text.lower()
@@ -246,13 +290,64 @@ def strip_spam(text: str) -> str:
     return text
 
 
+# Which steps a text needs, from one look at its characters (`_census`): each step below leaves a
+# text holding none of its characters exactly as it is, so it is skipped on such a text.
+_NEEDS_WIDTH = 1  # \r, NUL, full-width or odd-space characters, full-width number marks (unify_width)
+_NEEDS_PINYIN = 2  # tone-marked letters (strip_pinyin)
+_NEEDS_SIMPLIFIED = 4  # characters tw2s can change (to_simplified)
+_NEEDS_GARBLED = 8  # suspect characters, "?" and ASCII letters (find_garbled's signs)
+
+
+@lru_cache(maxsize=1)
+def _census_table():
+    """Step flags over UTF-16 code units. Surrogates (astral characters, lone surrogates) flag every
+    step, so a text holding one takes every step as it always did."""
+    import numpy as np
+
+    from xuncha.ingest.simplified import _changing
+
+    table = np.zeros(0x10000, dtype=np.uint8)
+    for chars, flag in (("\r\x00" + "".join(_WIDTH_STR) + "".join(_NUMBER_ASCII), _NEEDS_WIDTH),
+                        (_TONED, _NEEDS_PINYIN),
+                        ("?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", _NEEDS_GARBLED)):
+        table[[ord(c) for c in chars]] |= flag
+    changing = _changing()
+    if changing is None:  # the whole text is converted, whatever it holds
+        table |= _NEEDS_SIMPLIFIED
+    else:
+        table[changing[:0x10000]] |= _NEEDS_SIMPLIFIED
+    table[_char_tables()[0][:0x10000]] |= _NEEDS_GARBLED
+    table[0xD800:0xE000] = 0xFF
+    return table
+
+
+def _census(text: str) -> int:
+    """The step flags of all the text's characters, or-ed."""
+    import numpy as np
+
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    return int(np.bitwise_or.reduce(_census_table().take(units))) if len(units) else 0
+
+
 def normalize_text(text: str, warnings: list[str]) -> str:
-    """Full character-level normalisation of a page's text (lines kept)."""
+    """Full character-level normalisation of a page's text (lines kept). Steps a text has no
+    character for are skipped (`_census`); the flags are taken again after a step that changed it."""
     text = repair_mojibake(text, warnings)
-    text = unify_width(text)
-    text = unicodedata.normalize("NFC", text)
-    text = strip_pinyin(text)
-    text = to_simplified(text)
-    text = remove_garbled(text, warnings)
-    text = strip_spam(text)
-    return text
+    needs = _census(text)
+    if needs & _NEEDS_WIDTH:
+        text = unify_width(text)
+        needs = _census(text)
+    composed = unicodedata.normalize("NFC", text)
+    if composed is not text:
+        text, needs = composed, _census(composed)
+    if needs & _NEEDS_PINYIN:
+        stripped = strip_pinyin(text)
+        if stripped is not text:
+            text, needs = stripped, _census(stripped)
+    if needs & _NEEDS_SIMPLIFIED:
+        converted = to_simplified(text)
+        if converted is not text:
+            text, needs = converted, _census(converted)
+    if needs & _NEEDS_GARBLED:
+        text = remove_garbled(text, warnings)
+    return strip_spam(text)
