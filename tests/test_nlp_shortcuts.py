@@ -44,23 +44,6 @@ def test_only_clauses_with_a_cue_are_read_and_all_of_them_are():
     assert expected  # the text states problems
 
 
-def test_a_mention_decided_on_its_window_is_decided_as_on_the_whole_text():
-    v = bodies._vocab()
-    text = "据悉" * 60 + REPORT + "湖北省十堰市郧西县纪委监委驻县委办公室纪检监察组" + REPORT
-    before = bodies.MAX_NAME + 2 * v.lookback + 10
-    after = v.head_lengths[0]
-    decided = 0
-    for m in v.head_re.finditer(text):
-        lo = max(0, m.start() - before)
-        whole = bodies._decide(text, m.start(), m.end(), v)
-        windowed = bodies._decide_window(text[lo : m.end() + after], m.start() - lo, m.end() - lo)
-        assert (whole is None) == (windowed is None), text[lo : m.end()]
-        if whole is not None:
-            assert (windowed[0] + lo, windowed[1]) == whole
-            decided += 1
-    assert decided > 10
-
-
 def _sample_sentences() -> list[str]:
     """Sentences of the bundled samples and the labelled statements (report prose with many bodies)."""
     from pathlib import Path
@@ -80,36 +63,39 @@ def _sample_sentences() -> list[str]:
     return [s for s in found if s]
 
 
-def test_remembered_decisions_equal_the_decision_on_the_whole_text():
-    """_decide_mention files each answer under only the context it read; sentences shuffled into
-    new neighbourhoods hit those entries and must get _decide's answer on the whole text."""
+# Level characters a segmentation glues to the place before them (呼伦贝尔市县|人民医院): a name may
+# begin there only where the document's own segmentation shows a boundary.
+GLUED = ("会上，呼伦贝尔市县人民医院党委研究整改。二连浩特市县妇联召开专题会议。"
+         "呼和浩特市县教育局党组书记出席反馈会。乌鲁木齐县县妇联开展走访。")
+
+
+def test_bodies_found_without_the_documents_tokens_are_those_found_with_them():
+    """Without tokens (giant texts, direct callers) extract_bodies segments the text itself, so it
+    finds what it finds with annotate's tokens: on the project's texts, on their sentences shuffled
+    into new neighbourhoods, and where a segmentation glues a level character to a place."""
     import random
 
-    v = bodies._vocab()
+    from conftest import project_texts
+    from xuncha.nlp.segment import cut
+
     rng = random.Random(7)
     pool = _sample_sentences()
-    before = bodies.MAX_NAME + 2 * v.lookback + 10
-    after = v.head_lengths[0]
-    bodies._decisions.clear()
-    decided = found = 0
-    for _ in range(60):
-        text = "。".join(rng.sample(pool, 80))
-        for m in v.head_re.finditer(text):
-            whole = bodies._decide(text, m.start(), m.end(), v)
-            assert bodies._decide_mention(text, m.start(), m.end(), before, after) == whole, text[m.start() - 20 : m.end()]
-            decided += 1
-            found += whole is not None
-    remembered = sum(len(e) for e in bodies._decisions.values())
-    assert decided > 2000 and found > 500, (decided, found)
-    assert remembered < decided * 0.8, (remembered, decided)  # many answers were found remembered
+    texts = [GLUED, *project_texts(), *("。".join(rng.sample(pool, 80)) for _ in range(30))]
+    found = 0
+    for text in texts:
+        with_tokens = bodies.extract_bodies(text, tokens=cut(text))
+        assert bodies.extract_bodies(text) == with_tokens, text[:60]
+        found += len(with_tokens)
+    assert found > 300, found
 
 
 def test_a_name_part_decided_on_the_characters_it_reads_is_decided_as_on_the_whole_text():
     v = bodies._vocab()
-    text = "".join(_sample_sentences()[:400])
+    text = GLUED + "".join(_sample_sentences()[:400])
     for pos in range(1, len(text)):
+        first, window_from = bodies._part_window(text, pos, text[pos - 1], v)
+        assert max(0, first) <= window_from <= pos
         for prev in ("head", "place"):
-            first = bodies._reads_before(text, pos, v)
             whole = bodies._element_at(text, pos, v, prev)
             assert bodies._element_before(text, pos, v, prev) == whole
             narrowed = bodies._element_at(text[max(0, first) :], pos - max(0, first), v, prev)

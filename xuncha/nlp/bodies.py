@@ -7,9 +7,9 @@ xuncha.ingest.regions), level words (县, 市, 驻委), field words (自然资�
 are left out. A short form opening with a level word (县纪委) is spelled out in `resolved` with the
 place of that level the document names most (郧西县纪委).
 
-With the document's tokens (as annotate gives them) each mention is decided afresh by one
-written-out function (_decide_at); without them a fresh decision segments pieces of text, so
-decisions are remembered under the characters they read (_decide_mention).
+Each mention is decided afresh by one written-out function (_decide_at), which asks the
+document's word boundaries where a name may begin: from its tokens as annotate gives them, or
+from segmenting the text here when there are none.
 """
 
 from __future__ import annotations
@@ -55,9 +55,7 @@ class _Vocab:
     fields: frozenset[str]
     units: dict[str, str]
     # Derived for look-ups by length instead of scans over the lists (same answers, fewer steps).
-    place_lengths: tuple[int, ...] = ()  # distinct lengths, longest first
-    field_lengths: tuple[int, ...] = ()
-    lookback: int = 0  # characters before a position that decide the name part ending there
+    field_lengths: tuple[int, ...] = ()  # distinct lengths, longest first
     level_set: frozenset[str] = frozenset()
     level_lengths: tuple[int, ...] = ()
     place_last: frozenset[str] = frozenset()  # last characters of the words of each kind
@@ -69,20 +67,15 @@ class _Vocab:
     field_re: re.Pattern = re.compile(lexicon.NEVER)  # any field word, longest first
     stop_re: re.Pattern = re.compile(lexicon.NEVER)  # any generic modifier, longest first
     stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
-    # For remembering decisions under the context they read (_reads_before, _reads_after):
     suffixes: frozenset[str] = frozenset()  # every ending of a place, field, head or level word
-    prefixes: frozenset[str] = frozenset()  # every beginning of a head, field or generic modifier
-    forward_max: int = 0  # the longest head, field or modifier
     head_endings: frozenset[str] = frozenset()  # every ending of a head
-    needs_part: frozenset[str] = frozenset()  # heads that are no name alone nor after an own name
     free_heads: frozenset[str] = frozenset()  # heads an own name may stand before (FREE_NAME_KINDS)
     # Cheap first tests that rule most positions out before the look-ups above (same answers):
-    word_bigrams: frozenset[str] = frozenset()  # two characters in a row in a head, field or modifier
     stop_first: frozenset[str] = frozenset()  # first characters of the generic modifiers
     stop_last: frozenset[str] = frozenset()  # their last characters
     head_max: int = 0  # the longest head
     units_ending: dict[str, tuple[str, ...]] | None = None  # named units by their last character
-    head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, in needs_part)
+    head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, whether a name part must stand before it)
     head_at_re: re.Pattern = re.compile(lexicon.NEVER)  # head_re as a trie: same matches, fewer steps
     places_by_ending: dict[str, tuple[str, ...]] | None = None  # places by last 3 characters, longest first
     place_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a level character that ends some place
@@ -99,9 +92,8 @@ def _vocab() -> _Vocab:
     levels = lexicon.words("org_levels.txt")
     units = {row[0]: row[1] for row in lexicon.table("org_named_units.tsv")}
     stop_before = lexicon.words("org_stop_before.txt")
+    # heads that are no name alone nor after an own name need a name part before them
     needs_part = frozenset(w for w, h in heads.items() if not h.alone and h.kind not in FREE_NAME_KINDS)
-    lookback = max([4, *map(len, heads), *map(len, places), *map(len, fields), *map(len, levels),
-                    *(len(u) + 2 for u in units)])
     return _Vocab(
         heads=heads,
         head_lengths=tuple(sorted({len(w) for w in heads}, reverse=True)),
@@ -110,9 +102,7 @@ def _vocab() -> _Vocab:
         place_max=max(map(len, places), default=0),
         fields=fields,
         units=units,
-        place_lengths=_lengths(places),
         field_lengths=_lengths(fields),
-        lookback=lookback,
         level_set=frozenset(levels),
         level_lengths=_lengths(levels),
         place_last=_last_chars(places),
@@ -124,12 +114,8 @@ def _vocab() -> _Vocab:
         stop_re=lexicon.literal_re(stop_before),
         stop_end_re=lexicon.literal_re(stop_before, r"\Z"),
         suffixes=frozenset(w[i:] for w in (*places, *fields, *heads, *levels) for i in range(len(w))),
-        prefixes=frozenset(w[:i] for w in (*heads, *fields, *stop_before) for i in range(1, len(w) + 1)),
-        needs_part=needs_part,
         free_heads=frozenset(w for w, h in heads.items() if h.kind in FREE_NAME_KINDS),
         head_endings=frozenset(w[i:] for w in heads for i in range(len(w))),
-        forward_max=max(map(len, (*heads, *fields, *stop_before)), default=0),
-        word_bigrams=frozenset(w[i : i + 2] for w in (*heads, *fields, *stop_before) for i in range(len(w) - 1)),
         stop_first=frozenset(w[0] for w in stop_before if w),
         stop_last=_last_chars(stop_before),
         head_max=max(map(len, heads), default=0),
@@ -173,26 +159,22 @@ def _division_names() -> set[str]:
 
 
 def _element_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[int, str] | None:
-    """The longest name part ending at `pos`: (its start, its type), or None."""
-    return _part_before(text, pos, v, prev)[0]
+    """The longest name part ending at `pos`: (its start, its type), or None.
 
-
-def _part_before(text: str, pos: int, v: _Vocab, prev: str | None) -> tuple[tuple[int, str] | None, int]:
-    """_element_before, and the first position whose character decided it (_reads_before).
-
-    It depends only on the characters from there to `pos` (usually one to three), so it is
-    decided once per distinct such ending (organisation names recur across documents).
+    It is decided on the few characters before `pos` that _part_window names, once per distinct
+    such ending (_element_ending: organisation names recur across documents).
     """
-    first = _reads_before(text, pos, v)
-    found = _element_ending(text[max(0, first) : pos], prev)
-    return (None if found is None else (pos + found[0], found[1])), first
+    if pos <= 0:
+        return None
+    found = _element_ending(text[_part_window(text, pos, text[pos - 1], v)[1] : pos], prev)
+    return None if found is None else (pos + found[0], found[1])
 
 
 @lru_cache(maxsize=1 << 16)
 def _element_ending(window: str, prev: str | None) -> tuple[int, str] | None:
     """_element_before at the end of `window`, its start given relative to that end (≤ 0).
 
-    Equal for every window that holds the characters _reads_before names: within them lies the
+    Equal for every window that holds the characters _part_window names: within them lies the
     longest ending that can still end a word, so a longer window adds no word ending at its end.
     """
     v = _vocab()
@@ -259,66 +241,13 @@ def _named_unit_before(text: str, pos: int, v: _Vocab) -> int | None:
     return None
 
 
-def _grow_reach(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, list[str], int]:
-    """Extend the name whose last head is text[hs:he] to the left: (start, element types, and the
-    first position whose character decided them: the parts' _reads_before, and _free_name_reach).
-    (_part_before is written out in the loop.)
-    """
-    pos = reach = hs
-    prev = "head"
-    types = [prev]  # right to left while growing
-    heads_only = True
-    any_last, free_heads, element_ending = v.any_last, v.free_heads, _element_ending
-    while pos > 0 and len(types) < 12 and hs - pos < MAX_NAME:
-        last = text[pos - 1]
-        digit = last.isdigit()
-        if last in any_last or digit:
-            first, window_from = _part_window(text, pos, last, v)
-            found = element_ending(text[window_from:pos], prev)
-            el = None if found is None else (pos + found[0], found[1])
-            if first < reach:
-                reach = first
-        else:  # no part ends in this character (_reads_before reads just it)
-            el = None
-            if pos - 1 < reach:
-                reach = pos - 1
-        if el is None and heads_only and _head_at(text, pos, v) in free_heads:
-            reach = min(reach, _free_name_reach(text, pos, v))
-            el = _free_name_before(text, pos, v)
-        if el is None:
-            if prev == "field" and last in CONNECTORS:
-                el2, first = _part_before(text, pos - 1, v, "head")
-                reach = min(reach, first)
-                if el2 is not None and el2[1] == "field":
-                    pos = el2[0]
-                    types.append("field")
-                    continue
-            break
-        pos, prev = el
-        types.append(prev)
-        if prev != "head":
-            heads_only = False
-        if prev == "level":
-            break
-    types.reverse()
-    return pos, types, reach
-
-
-def _reads_before(text: str, pos: int, v: _Vocab) -> int:
-    """The first position whose character decides _element_before(text, pos, …).
+def _part_window(text: str, pos: int, last: str, v: _Vocab) -> tuple[int, int]:
+    """(the first position whose character decides the name part ending at `pos`, where the window
+    _element_ending is given starts), for pos > 0 and `last` = text[pos - 1].
 
     Its word look-ups can only succeed within the longest ending of text[:pos] that ends some
     place, field, head or level word (one character more shows that no longer word fits); an
     ordinal reads 4 characters, a named unit the unit and the two characters of its name.
-    """
-    if pos <= 0:  # nothing before the text's start, which ties the decision to it
-        return min(pos, 0) - 1
-    return _part_window(text, pos, text[pos - 1], v)[0]
-
-
-def _part_window(text: str, pos: int, last: str, v: _Vocab) -> tuple[int, int]:
-    """(_reads_before(text, pos), where the window _element_ending is given starts), for pos > 0
-    and `last` = text[pos - 1].
 
     The part found is the same without the character that ended the chain of endings (no word
     ends with it and what follows): leaving it out of the window lets 开|郧西县 and ，|郧西县 share
@@ -342,40 +271,6 @@ def _part_window(text: str, pos: int, last: str, v: _Vocab) -> tuple[int, int]:
     if not window_from:
         window_from = first if first > 0 else 0
     return first, window_from
-
-
-def _reads_after(text: str, lo: int, he: int, v: _Vocab) -> int:
-    """The end of what _decide reads past the head when the name starts at `lo` or later.
-
-    It reads forward only in the word matches made at the name's positions (heads, fields and
-    generic modifiers, and 第 ordinals): each reads as far as a word could still begin there,
-    one character more.
-    """
-    end = he + 1  # the remembered context holds one character past the head anyway
-    prefixes, n = v.prefixes, len(text)
-    first = max(lo, he - v.forward_max - 1)
-    if he < n and text[he - 1 : he + 1] not in v.word_bigrams:
-        # no word begun before he goes on past it (it would hold these two characters): only 第 reads on
-        ordinal = text.rfind("第", first, he)
-        return end if ordinal < 0 or ordinal + 4 <= end else ordinal + 4
-    for s in range(first, he):
-        if text[s] == "第":
-            end = max(end, s + 4)
-        if text[s : he + 1] not in prefixes:
-            continue  # a word begun here is decided by he + 1 (the prefixes are closed under shortening)
-        k = he + 2 - s
-        while s + k <= n and text[s : s + k] in prefixes:
-            k += 1
-        end = max(end, s + k)
-    return end
-
-
-def _free_name_reach(text: str, pos: int, v: _Vocab) -> int:
-    """The first position _free_name_before(text, pos, v) may read (its head is read forward)."""
-    head = _head_at(text, pos, v)
-    if head is None or v.heads[head].kind not in FREE_NAME_KINDS:
-        return pos
-    return min(pos - 4, *(_reads_before(text, pos - n, v) for n in (4, 3, 2)))
 
 
 FREE_NAME_KINDS = ("enterprise", "school", "hospital")
@@ -428,31 +323,6 @@ def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
     return None
 
 
-def _word_aligned(text: str, start: int, end: int, v: _Vocab, bounds: Bounds | None = None) -> int | None:
-    """Move the start off a word the name only half covers (组织|乡镇纪委, 乡|镇纪委).
-
-    The name must begin at a word boundary of the segmented surroundings; a level character
-    glued to 该/本 (该县纪委) is fine. Otherwise the first element is dropped and the rest checked.
-    The boundaries are those of a 10-character piece around the start segmented alone and, when
-    given, the document's own segmentation (`bounds`, _token_bounds): a boundary in either will do
-    (each segmentation now and then glues a level character to a place: 北镇市县|纪委, 南岸区区|纪委,
-    呼伦贝尔市县|人民医院), and the document's, asked first, spares segmenting the piece.
-    """
-    while start is not None and start < end:
-        if start == 0 or text[start - 1] in "该本驻" or not ("\u4e00" <= text[start - 1] <= "\u9fff"):
-            return start
-        if bounds is not None and bounds[bisect_left(bounds, start)] == start:
-            return start
-        lo = max(0, start - 4)
-        if _boundary_at(text[lo : min(end, start + 6)], start - lo):
-            return start
-        nxt = start + 1  # drop one character and look again (进驻|市交通运输委 → 市交通运输委)
-        if _head_at(text, nxt, v):
-            return _valid(text, nxt, ["head"], v)
-        start = nxt
-    return None
-
-
 Bounds = list  # where the words of a text's segmentation start, in order, and where the text ends
 
 
@@ -488,11 +358,6 @@ def _head_at(text: str, start: int, v: _Vocab) -> str | None:
 def _skip_ordinal(text: str, start: int) -> int:
     m = ORDINAL_AT.match(text, start)
     return m.end() if m else start + 1
-
-
-def _kind(text: str, start: int, end: int, types: list[str], v: _Vocab) -> str:
-    return _kind_of(text[start if start > end - v.head_max else end - v.head_max : end],
-                    len(types) >= 2 and types[-2] in ("place", "level"))
 
 
 @lru_cache(maxsize=1 << 12)
@@ -536,18 +401,16 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     """Organisation names in `text`, one record per distinct name (first mention). Never raises.
 
     `region` (ingestion's "湖北省十堰市郧西县") helps resolve short forms when the text names no place.
-    `tokens` (the document's segmentation, xuncha.nlp.segment.doc_tokens) add the word boundaries
-    a name may begin on to those of a short piece around it segmented on its own (_word_aligned),
-    and spare most of those segmentations; without them (or when their lengths do not add up to
-    the text's) only the pieces count, as before.
+    `tokens` (the document's segmentation, xuncha.nlp.segment.doc_tokens) give the word boundaries
+    a name may begin on besides those of a short piece around it segmented on its own (_decide_at);
+    without them (or when their lengths do not add up to the text's) the text is segmented here
+    with `cut`, as doc_tokens would, so the findings are the same with or without them.
     """
     if not isinstance(text, str) or not text:
         return []
     v = _vocab()
-    bounds = _token_bounds(text, tokens)
+    bounds = _token_bounds(text, tokens) or _token_bounds(text, cut(text)) or [len(text)]
     found: list[tuple[int, int, str]] = []
-    before = MAX_NAME + 2 * v.lookback + 10  # see _decide_window
-    after = v.head_lengths[0] if v.head_lengths else 1
     gates, any_last, n = v.head_gates, v.any_last, len(text)
     for m in v.head_at_re.finditer(text):
         hs, he = m.span()
@@ -557,10 +420,7 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
             continue
         if needs_part and (hs == 0 or (text[hs - 1] not in any_last and not text[hs - 1].isdigit())):
             continue  # a head that needs a name part before it, and no part (not any_last) ends here
-        if bounds is None:
-            decided = _decide_mention(text, hs, he, before, after)
-        else:
-            decided = _decide_at(text, hs, he, head, v, bounds)
+        decided = _decide_at(text, hs, he, head, v, bounds)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
     found = _drop_contained(found)
@@ -584,11 +444,19 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
 
 
 def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds) -> tuple[int, str] | None:
-    """_decide with the document's word boundaries, for a mention whose `head` is the longest head
-    at hs (as extract_bodies finds them), written out in one function: it runs for every mention.
+    """(start, kind) of the body whose last head is text[hs:he], or None if the mention names none.
 
-    The same steps as _decide_reach (_grow_reach, _valid, _word_aligned, _generic, _kind) without
-    tracking what they read, which only remembering a decision needs.
+    `head` is the longest head at hs (as extract_bodies finds them), `bounds` where the document's
+    words start (_token_bounds). The name grows to the left over its parts (_element_before; an own
+    name before an enterprise, school or hospital head, _free_name_before; fields joined by 和/与),
+    12 parts and MAX_NAME characters at most, and stops after a level word. A left end no name
+    opens with is trimmed (_valid). The start must then lie on a word boundary, of the document's
+    words or of a 10-character piece around it segmented alone (each segmentation now and then
+    glues a level character to a place: 北镇市县|纪委, 呼伦贝尔市县|人民医院), else it moves off the
+    word it half covers (组织|乡镇纪委, 乡|镇纪委); a level character glued to 该/本/驻 is fine.
+    Generic mentions are dropped (_generic). The kind is that of the longest head the name ends
+    with, and a place or level right before 委 makes it a party committee (县委).
+    Written out in one function: it runs for every mention.
     """
     pos = hs
     prev = "head"
@@ -599,7 +467,7 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     while pos > 0 and held < 12 and hs - pos < MAX_NAME:
         last = text[pos - 1]
         if last in any_last or last.isdigit():
-            # the part ending here, decided on the characters _reads_before names (as in _grow_reach)
+            # the part ending here (_element_before written out)
             found = element_ending(text[_part_window(text, pos, last, v)[1]:pos], prev)
             if found is not None:
                 pos += found[0]
@@ -627,7 +495,7 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
                 held += 1
                 continue
         break
-    # the part before the last head decides 县委 (party) against 纪委 (_kind)
+    # the part before the last head decides 县委 (party) against 纪委
     placed = held > 1 and types[1] in ("place", "level")
     start = pos
     if prev not in OPENING_PARTS:
@@ -635,7 +503,7 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
         start = _valid(text, start, types, v)
         if start is None:
             return None
-    while start < he:  # _word_aligned, the document's boundaries asked first
+    while start < he:  # on a word boundary, the document's asked first
         if start == 0:
             break
         before = text[start - 1]
@@ -657,123 +525,13 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     if start > hs:  # (the start moved into the head)
         tail = he - v.head_max
         return start, _kind_of(text[start if start > tail else tail : he], placed)
-    # _kind: the longest head the name ends with is this head or a longer one ending with it
+    # the longest head the name ends with is this head or a longer one ending with it
     word, k, endings = head, len(head) + 1, v.head_endings
     while k <= he - start and text[he - k : he] in endings:
         if text[he - k : he] in v.heads:
             word = text[he - k : he]
         k += 1
     return start, "party" if word == "委" and placed else v.heads[word].kind
-
-def _decide_window(window: str, hs: int, he: int) -> tuple[int, str] | None:
-    """_decide on the characters around one mention.
-
-    The window holds everything _decide reads: growth stops MAX_NAME characters before the head,
-    the last part and the checks around it (_element_before, _word_aligned, _generic) look at most
-    2 × lookback + 10 characters further back, and heads read forward at most one head's length.
-    So the answer equals _decide on the whole text.
-    """
-    return _decide(window, hs, he, _vocab())
-
-
-NEAR_BEFORE, NEAR_AFTER = 6, 1  # the context every remembered decision is filed under
-ENTRIES_MAX = 8  # decisions remembered per near context (their wider contexts differ)
-DECISIONS_MAX = 1 << 15  # near contexts remembered, then forgotten all at once
-_decisions: dict[str | tuple[str, int, int], list[tuple[int, int, str, int, tuple[int, str] | None]]] = {}
-
-
-def _decide_mention(text: str, hs: int, he: int, before: int, after: int) -> tuple[int, str] | None:
-    """_decide for the mention text[hs:he], remembered with just the context it read.
-
-    Names recur in and across documents, but the `before` characters _decide may read rarely
-    repeat; the few it did read usually do. _decide_reach tells the first and last positions
-    whose characters decided the answer, so the answer holds wherever those characters stand
-    around an equal head: it is filed under the head with NEAR_BEFORE/NEAR_AFTER characters
-    around it, with the exact context it needs, compared on look-up. `before` is how far back
-    _decide may read (_decide_window); the context is never wider than `after` past the head.
-    (Used without the document's tokens, where a fresh decision segments pieces of text.)
-    """
-    if hs >= NEAR_BEFORE and he + NEAR_AFTER <= len(text):
-        near = text[hs - NEAR_BEFORE : he + NEAR_AFTER]  # the head's place in it follows from its length
-    else:  # at an end of the text: the head's place is part of the key
-        lo0 = hs - NEAR_BEFORE if hs > NEAR_BEFORE else 0
-        near = (text[lo0 : he + NEAR_AFTER], hs - lo0, he - lo0)
-    entries = _decisions.get(near)
-    if entries:
-        for left, right, context, hs_in, found in entries:
-            lo = hs - left if hs >= left else 0
-            if hs - lo == hs_in and text[lo : he + right] == context:
-                return None if found is None else (found[0] + lo, found[1])
-    # _decide on the whole text reads no more than its window (_decide_window), so no window is cut
-    found, first, last = _decide_reach(text, hs, he, _vocab())
-    left = hs - first if hs - first > NEAR_BEFORE else NEAR_BEFORE
-    right = last - he if last - he > NEAR_AFTER else NEAR_AFTER
-    if right > after:
-        right = after
-    clo = hs - left if hs > left else 0
-    if entries is None:
-        if len(_decisions) >= DECISIONS_MAX:
-            _decisions.clear()
-        entries = _decisions[near] = []
-    elif len(entries) >= ENTRIES_MAX:
-        del entries[0]
-    entries.append((left, right, text[clo : he + right], hs - clo,
-                    None if found is None else (found[0] - clo, found[1])))
-    return found
-
-
-def _decide(text: str, hs: int, he: int, v: _Vocab) -> tuple[int, str] | None:
-    """(start, kind) of the body whose last head is text[hs:he], or None if it names no body."""
-    return _decide_reach(text, hs, he, v)[0]
-
-
-def _decide_reach(text: str, hs: int, he: int, v: _Vocab,
-                  bounds: Bounds | None = None) -> tuple[tuple[int, str] | None, int, int]:
-    """_decide's answer, and the first position and the end of the characters that decided it.
-
-    Before: growth's look-backs, and what _word_aligned and _generic read before the start they
-    are given (_aligned_reach, _generic_reach: the later checks only move the start to the right).
-    After: _reads_after from where growth stopped. With `bounds` (the document's word boundaries,
-    _word_aligned) it is the plain form of _decide_at.
-    """
-    start, types, first = _grow_reach(text, hs, he, v)
-    last = _reads_after(text, start, he, v)
-    if types[0] not in OPENING_PARTS:  # (a name opening with one of these is valid as it stands)
-        start = _valid(text, start, types, v)
-    if start is None:
-        return None, first, last
-    reach = _aligned_reach(text, start)
-    if reach < first:
-        first = reach
-    start = _word_aligned(text, start, he, v, bounds)
-    if start is None:
-        return None, first, last
-    reach = _generic_reach(text, start, v)
-    if reach < first:
-        first = reach
-    if _generic(text, start, v):
-        return None, first, last
-    return (start, _kind(text, start, he, types, v)), first, last
-
-
-def _aligned_reach(text: str, start: int) -> int:
-    """The first position _word_aligned(text, start, …) reads before `start`: the character before
-    it, or the four its segmented piece begins with (later starts it tries lie to the right).
-    At the text's start it is -1, so that the remembered context is tied to the text's start."""
-    if start == 0:
-        return -1
-    before = text[start - 1]
-    if before in "该本驻" or not ("\u4e00" <= before <= "\u9fff"):
-        return start - 1
-    return start - 4
-
-
-def _generic_reach(text: str, start: int, v: _Vocab) -> int:
-    """The first position _generic(text, start, v) reads before `start`: the character before it,
-    or the five its modifier search looks at when that character can end a modifier."""
-    if start > 0 and text[start - 1] in v.stop_last:
-        return start - 5
-    return start - 1
 
 
 def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
