@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from xuncha.catalogue.record import FINDING_COLUMNS, FINDING_KINDS, Record, to_record
 from xuncha.catalogue.schema import FTS_KINDS, PENDING_KINDS, CatalogueError, migrate, pending_key
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
@@ -241,17 +242,24 @@ class Catalogue:
 
     # ---- writing -------------------------------------------------------------------------
 
-    def store(self, doc: Document, sha: str | None = None, index=None,
+    def store(self, doc: Document | Record, sha: str | None = None, index=None,
               stat: tuple[int, int] | None = None) -> StoreOutcome:
         """Store one analysed document in one transaction (see module docstring for the rules).
 
-        `sha` is the sha256 of the file's bytes (doc.sha256 when not given); `index` is its
-        `IndexText` (made here when not given; the ingest workers make it in parallel); `stat` is
-        the file's `file_stat`, kept so that the next ingest can skip it unread.
+        `doc` is a Document or its `record.Record` (as ingest workers send it). `sha` is the sha256
+        of the file's bytes (the text's when not given); `index` is a Document's `IndexText` (made
+        here when not given); `stat` is the file's `file_stat`, kept so that the next ingest can
+        skip it unread.
         """
+        if not isinstance(doc, Record):
+            if index is None:
+                from xuncha.catalogue.tokens import index_text
+
+                index = index_text(doc)
+            doc = to_record(doc, index, effective_near_key(doc))
         sha = sha or doc.sha256 or hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
-        path = str(doc.path)
-        key = effective_near_key(doc)
+        path = doc.path
+        key = doc.near_key
         c = self.conn
         self._probe = None  # this document's shingles, if finding its original needed them
         c.execute("BEGIN IMMEDIATE")
@@ -280,7 +288,7 @@ class Catalogue:
                 row = c.execute("SELECT path FROM documents WHERE path = ? AND duplicate_of IS NULL",
                                 (doc.duplicate_of,)).fetchone()
                 original = row["path"] if row else None
-            doc_id = self._insert(doc, sha, key, original, index, stat)
+            doc_id = self._insert(doc, sha, key, original, stat)
             c.execute("DELETE FROM errors WHERE path = ?", (path,))
             c.execute("COMMIT")
         except BaseException:
@@ -305,7 +313,7 @@ class Catalogue:
                     self._simhashes.add(doc_id, near)
         return self._simhashes
 
-    def _find_original(self, doc: Document, key: str) -> sqlite3.Row | None:
+    def _find_original(self, doc: Record, key: str) -> sqlite3.Row | None:
         """The stored original this document repeats, if any.
 
         Keys of the same kind that are equal match at once. SimHash keys (16 hex digits, from
@@ -314,22 +322,22 @@ class Catalogue:
         """
         c = self.conn
         row = c.execute("SELECT id, path, date FROM documents WHERE near_key = ? AND duplicate_of IS NULL "
-                        "AND path != ? ORDER BY id LIMIT 1", (key, str(doc.path))).fetchone()
+                        "AND path != ? ORDER BY id LIMIT 1", (key, doc.path)).fetchone()
         if row is not None or not _is_simhash(key):
             return row
-        from xuncha.ingest.dedup import NEAR_BITS, repeats, shingles
+        from xuncha.ingest.dedup import NEAR_BITS, Shingles, repeats, shingles
 
         # confirming a candidate means comparing shingles: only the nearest few are worth it
         nearest = self._simhash_index().nearest(key, 2 * NEAR_BITS, MAX_CONFIRM)
         candidates = c.execute(
             "SELECT id, path, date, near_key, file_sha256 FROM documents WHERE duplicate_of IS NULL AND path != ? "
-            f"AND id IN ({','.join('?' * len(nearest))}) ORDER BY id", (str(doc.path), *nearest)).fetchall()
+            f"AND id IN ({','.join('?' * len(nearest))}) ORDER BY id", (doc.path, *nearest)).fetchall()
         if not candidates:
             return None
         # As DuplicateIndex would: a candidate that repeats an earlier one is no original to match;
         # the probe matches the first remaining one it repeats. Which candidates are originals is
         # worked out only when the probe repeats one of them (most probes repeat none).
-        self._probe = shingles(doc.text)
+        self._probe = Shingles(doc.shingles) if doc.shingles is not None else shingles(doc.text)
         probe_key = int(key, 16)
         stored = []
         for cand in candidates:
@@ -442,54 +450,37 @@ class Catalogue:
             )
         return orphans
 
-    def _insert(self, doc: Document, sha: str, key: str | None, original: str | None, index,
+    def _insert(self, doc: Record, sha: str, key: str | None, original: str | None,
                 stat: tuple[int, int] | None = None) -> int:
         """Insert the document's row (and, for an original, its findings and index rows); returns its id."""
         c = self.conn
         text = "" if original else doc.text
         size, mtime = stat if stat else (None, None)
+        fmt, title, source, author, region, warnings = doc.meta
         cur = c.execute(
             "INSERT INTO documents(path, file_sha256, sha256, format, title, date, source, author, region, "
             "text, warnings, near_key, duplicate_of, ingested_at, file_size, file_mtime_ns) "
             "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (str(doc.path), sha, doc.sha256 or None, doc.format, doc.title, doc.date, doc.source, doc.author,
-             doc.region, text, json.dumps(doc.warnings, ensure_ascii=False), key, original, now(), size, mtime),
+            (doc.path, sha, doc.sha256, fmt, title, doc.date, source, author,
+             region, text, warnings, key, original, now(), size, mtime),
         )
         doc_id = cur.lastrowid
         if original:
             return doc_id  # a repost: its content lives with the original
         if self._simhashes is not None and _is_simhash(key):
             self._simhashes.add(doc_id, key)
-        if index is None:
-            from xuncha.catalogue.tokens import index_text
-
-            index = index_text(doc)
-        waiting = [(pending_key("documents", doc_id), index.document)]
-        chars = len(index.document)
-        rows = {
-            "problems": [(p.text, p.start, p.end, p.category, p.category_name, p.aspect, p.domain, p.confidence)
-                         for p in doc.problems],
-            "measures": [(m.name, m.kind, m.sentence, m.start, m.end) for m in doc.measures],
-            "counts": [(c_.value, c_.unit, int(bool(c_.approx)), c_.subject, c_.surface, c_.start, c_.end)
-                       for c_ in doc.counts],
-            "bodies": [(b.name, b.kind, b.resolved, b.start, b.end) for b in doc.bodies],
-        }
-        columns = {
-            "problems": 'text, start, "end", category, category_name, aspect, domain, confidence',
-            "measures": 'name, kind, sentence, start, "end"',
-            "counts": 'value, unit, approx, subject, surface, start, "end"',
-            "bodies": 'name, kind, resolved, start, "end"',
-        }
-        for kind, values in rows.items():
+        waiting = [(pending_key("documents", doc_id), doc.index[0])]
+        chars = len(doc.index[0])
+        for kind, values, bodies in zip(FINDING_KINDS, doc.rows, doc.index[1:]):
             if not values:
                 continue
-            bodies = getattr(index, kind)
-            marks = ",".join("?" * (columns[kind].count(",") + 1))
+            columns = FINDING_COLUMNS[kind]
+            marks = ",".join("?" * (columns.count(",") + 1))
             # ids given here (this process is the only writer) so that rows and their index
             # entries go in as two batches, not two statements per finding
             first = c.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {kind}").fetchone()[0]
             ids = range(first, first + len(values))
-            c.executemany(f"INSERT INTO {kind}(id, doc_id, {columns[kind]}) VALUES (?, ?, {marks})",
+            c.executemany(f"INSERT INTO {kind}(id, doc_id, {columns}) VALUES (?, ?, {marks})",
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
             if len(bodies) != len(values):  # (an index made for other findings: pad or cut)
                 bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
@@ -498,7 +489,7 @@ class Catalogue:
                                      PENDING_KINDS), bodies))
             chars += sum(map(len, bodies))
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
-                      [(doc_id, p.name, p.role, p.start, p.end) for p in doc.persons])
+                      [(doc_id, *person) for person in doc.persons])
         c.executemany("INSERT INTO fts_pending(key, body) VALUES (?, ?)", waiting)
         self._waiting[0] += 1
         self._waiting[1] += chars

@@ -1,0 +1,65 @@
+"""An analysed document in the form the catalogue stores it: plain tuples, ready in the worker.
+
+Ingest workers hand their results to the one writer process through pickles. A `Document` with its
+findings pickles as thousands of dataclass instances, and unpickling them (a dict and a `__setstate__`
+per finding) took the writer 1.4 s per 20 MB of reports — in the process every other process waits
+for. The same content as rows of plain values unpickles in 0.3 s, and the writer then inserts
+them as they are. The worker also sends the text's shingle hashes, which it computed for the
+near-duplicate key and which the writer needs again to confirm a near-duplicate candidate.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import NamedTuple
+
+from xuncha.document import Document
+
+# Columns of each finding table after (id, doc_id), in the order of Record.rows' tuples.
+FINDING_COLUMNS = {
+    "problems": 'text, start, "end", category, category_name, aspect, domain, confidence',
+    "measures": 'name, kind, sentence, start, "end"',
+    "counts": 'value, unit, approx, subject, surface, start, "end"',
+    "bodies": 'name, kind, resolved, start, "end"',
+}
+FINDING_KINDS = tuple(FINDING_COLUMNS)  # FTS_KINDS without "documents", in the same order
+
+
+class Record(NamedTuple):
+    """One analysed document as rows for the catalogue.
+
+    `meta` holds the documents-table columns the writer passes through unchanged (format, title,
+    source, author, region, warnings as JSON); `rows` the finding rows per FINDING_KINDS; `index`
+    the FTS bodies (document, then one list per FINDING_KINDS, as tokens.IndexText); `shingles` the text's sorted shingle hashes when the maker had them at hand."""
+
+    path: str
+    sha256: str | None  # of the normalised text (the file's is given to `store` separately)
+    near_key: str | None  # the effective key (store.effective_near_key)
+    date: str | None
+    duplicate_of: str | None
+    text: str
+    meta: tuple
+    rows: tuple
+    persons: list
+    index: tuple
+    shingles: object = None
+
+
+def to_record(doc: Document, index, near_key: str | None, shingles=None) -> Record:
+    """The document's Record from its tokens.IndexText and effective near-duplicate key."""
+    rows = (
+        [(p.text, p.start, p.end, p.category, p.category_name, p.aspect, p.domain, p.confidence)
+         for p in doc.problems],
+        [(m.name, m.kind, m.sentence, m.start, m.end) for m in doc.measures],
+        [(c.value, c.unit, int(bool(c.approx)), c.subject, c.surface, c.start, c.end) for c in doc.counts],
+        [(b.name, b.kind, b.resolved, b.start, b.end) for b in doc.bodies],
+    )
+    return Record(
+        path=str(doc.path), sha256=doc.sha256 or None, near_key=near_key, date=doc.date,
+        duplicate_of=doc.duplicate_of, text=doc.text,
+        meta=(doc.format, doc.title, doc.source, doc.author, doc.region,
+              json.dumps(doc.warnings, ensure_ascii=False)),
+        rows=rows, persons=[(p.name, p.role, p.start, p.end) for p in doc.persons],
+        index=(index.document, index.problems, index.measures, index.counts, index.bodies),
+        shingles=shingles,
+    )
