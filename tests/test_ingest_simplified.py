@@ -57,3 +57,33 @@ def test_astral_characters_and_lone_surrogates_behave_as_in_whole_conversion():
     assert to_simplified("𠮷野家。監督") == _WHOLE("𠮷野家。監督")
     with pytest.raises(UnicodeEncodeError):  # the converter refuses them, with or without the cut
         to_simplified("巡察。监督\ud800")
+
+
+def _clause_spans_by_search(text: str) -> list[tuple[int, int]]:
+    """The clause rule spelled out: from the last mark before each changing character to just
+    before the first mark after it, overlapping clauses merged (one span when there are many)."""
+    cuts = ("\n", "。", "，", "；", "！", "？")
+    table = _changing()
+    hits = [i for i, ch in enumerate(text) if table[ord(ch)]]
+    start_of = lambda at: max(0, max(text.rfind(cut, 0, at) for cut in cuts))  # noqa: E731
+    end_of = lambda at: min([f for f in (text.find(cut, at + 1) for cut in cuts) if f >= 0] or [len(text)])  # noqa: E731
+    if len(hits) > 48:
+        return [(start_of(hits[0]), end_of(hits[-1]))]
+    spans: list[tuple[int, int]] = []
+    for at in hits:
+        if spans and at < spans[-1][1]:
+            continue
+        start, end = start_of(at), end_of(at)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+@needs_list
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([p for p in PIECES if p != "\x00"]), max_size=60), st.integers(1, 4))
+def test_clause_bounds_are_the_nearest_marks_around_each_changing_character(pieces, times):
+    text = "".join(pieces) * times
+    assert changing_spans(text) == _clause_spans_by_search(text)

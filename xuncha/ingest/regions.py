@@ -15,9 +15,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple
 
-import numpy as np
-
-
 
 class Division(NamedTuple):
     """One division: `code` is the 6-digit adcode, `parent` the parent's code ('' for a province).
@@ -190,92 +187,11 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _tail_table():
-    """The three-character tails of the full names ending with 省市县区州盟旗, as lookups over UTF-16
-    code units: (a flag table marking the last (1) and second-to-last (2) characters of the tails,
-    the tails' sorted integer keys (`_tail_keys`), the tails in that order, for each the lengths of
-    the names ending with it (longest first), and whether that is just 3: the tail is the only name)."""
-    lengths = _lengths_by_last_three()
-    tails = sorted(t for t in lengths if _SUFFIX_CHAR.fullmatch(t[-1]))
-    ends = np.zeros(0x10000, dtype=np.uint8)
-    ends[[ord(t[-1]) for t in tails]] |= 1
-    ends[[ord(t[-2]) for t in tails]] |= 2
-    units = np.frombuffer("".join(tails).encode("utf-16-le"), dtype="<u2")
-    keys = _tail_keys(units[0::3], units[1::3], units[2::3])
-    order = np.argsort(keys, kind="stable").tolist()
-    tails = [tails[i] for i in order]
-    return (ends, keys[order], tails, [lengths[t] for t in tails],
-            np.array([lengths[t] == [3] for t in tails], dtype=bool))
-
-
-_LAST = np.uint8(1)  # (a numpy scalar: a Python int operand costs more than the operation on a page)
-
-
-def _tail_keys(first, second, third):
-    """One integer per three UTF-16 code units."""
-    wide = np.uint64
-    return (first.astype(wide) << wide(32)) | (second.astype(wide) << wide(16)) | third.astype(wide)
-
-
 def _body_names(text: str) -> Counter:
     """How often each full name occurs in `text`, taken leftmost-longest: the names of
-    `_scan(text, full_only=True)`, counted in one pass.
-
-    The places where a full name can end (after one of the names' three-character tails) are found
-    at once over the text's code units; the tail is the name itself at nearly all of them, and only
-    tails that longer names share are tried in Python. Names come in increasing order of their end:
-    when none overlaps the one before, all are kept; otherwise a name that starts no later than the
-    names kept before it contains them (they give way to it), and one that starts inside the last
-    kept name is skipped, as the leftmost-longest rule does."""
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
-    if len(units) != len(text):  # astral characters: code units are not string positions
-        return _body_names_by_regex(text)
-    if len(units) < 3:
-        return Counter()
-    table, keys, tails, lengths, alone = _tail_table()
-    flags = table.take(units)
-    at = ((flags[2:] & _LAST) & (flags[1:-1] >> _LAST)).view(bool).nonzero()[0]  # where a tail starts
-    if not len(at):
-        return Counter()
-    found = _tail_keys(units[at], units[at + 1], units[at + 2])
-    row = np.searchsorted(keys, found)
-    row[row == len(keys)] = 0
-    hit = keys[row] == found
-    at, row = at[hit], row[hit]
-    if not len(at):
-        return Counter()
-    ends = at + 3
-    if alone[row].all():
-        starts = at
-    else:  # the longest name ending after each shared tail (a tail of longer names only may end none)
-        starts = at.copy()
-        full = _full_names()
-        for i in (~alone[row]).nonzero()[0].tolist():
-            end = int(ends[i])
-            starts[i] = -1
-            for length in lengths[row[i]]:
-                if length == 3 or (length <= end and text[end - length:end] in full):
-                    starts[i] = end - length
-                    break
-        named = starts >= 0
-        starts, ends = starts[named], ends[named]
-    starts, ends = starts.tolist(), ends.tolist()
-    if all(map(int.__le__, ends, starts[1:])):  # no name overlaps the one before it
-        return Counter([text[s:e] for s, e in zip(starts, ends)])
-    kept_starts: list[int] = []
-    kept_ends: list[int] = []
-    for start, end in zip(starts, ends):
-        while kept_starts and kept_starts[-1] >= start:
-            kept_starts.pop(), kept_ends.pop()
-        if not kept_ends or kept_ends[-1] <= start:
-            kept_starts.append(start), kept_ends.append(end)
-    return Counter([text[s:e] for s, e in zip(kept_starts, kept_ends)])
-
-
-def _body_names_by_regex(text: str) -> Counter:
-    """`_body_names` for a text whose code units are not its positions, found from its suffix
-    characters one by one."""
+    `_scan(text, full_only=True)`, counted in one pass. Names are found in increasing order of their
+    end, so a name that starts no later than the names kept before it contains them (they give way to
+    it), and one that starts inside the last kept name is skipped, as the leftmost-longest rule does."""
     full = _full_names()
     ending = _lengths_by_last_three().get
     starts: list[int] = []

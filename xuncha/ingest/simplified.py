@@ -53,40 +53,50 @@ def _changing():
 _FEW = 48
 
 
+@lru_cache(maxsize=1)
+def _is_cut():
+    """A boolean table over all code points: True for the clause marks (_CUTS)."""
+    import numpy as np
+
+    table = np.zeros(0x110000, dtype=bool)
+    table[[ord(c) for c in _CUTS]] = True
+    return table
+
+
 def changing_spans(text: str) -> list[tuple[int, int]] | None:
     """The parts of `text` that tw2s may change, as (start, end) in order, each cut just before a
-    clause mark ([] when nothing can change), or None when the whole text must be converted."""
+    clause mark ([] when nothing can change), or None when the whole text must be converted.
+
+    A clause runs from the last clause mark before a changing character (or the text's start) to
+    just before the first mark after it (or the text's end); the marks' positions are listed once
+    per text and each changing character's clause is looked up among them."""
     import numpy as np
 
     table = _changing()
     if table is None or "\x00" in text:  # OpenCC stops at a NUL: only the whole text converts alike
         return None
-    hits = table[np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")].nonzero()[0]
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    hits = table.take(points).nonzero()[0]
     if not len(hits):
         return []
-    if len(hits) > _FEW:
-        return [(_clause_start(text, int(hits[0])), _clause_end(text, int(hits[-1])))]
+    many = len(hits) > _FEW
+    if many:
+        hits = hits[[0, -1]]
+    cuts = _is_cut().take(points).nonzero()[0]
+    marks = cuts.tolist() + [len(text), 0]  # (index len(cuts) reads the end, index -1 reads 0)
+    starts = [marks[i] for i in (np.searchsorted(cuts, hits) - 1).tolist()]  # the last mark before
+    ends = [marks[i] for i in np.searchsorted(cuts, hits + 1).tolist()]  # the first mark after
+    if many:
+        return [(starts[0], ends[-1])]
     spans: list[tuple[int, int]] = []
-    for at in hits.tolist():
+    for at, start, end in zip(hits.tolist(), starts, ends):
         if spans and at < spans[-1][1]:
             continue  # inside the clause already taken
-        start, end = _clause_start(text, at), _clause_end(text, at)
         if spans and start <= spans[-1][1]:
             spans[-1] = (spans[-1][0], end)
         else:
             spans.append((start, end))
     return spans
-
-
-def _clause_start(text: str, at: int) -> int:
-    """Where the clause holding position `at` starts: at the clause mark before it, or at 0."""
-    return max(0, max(text.rfind(cut, 0, at) for cut in _CUTS))
-
-
-def _clause_end(text: str, at: int) -> int:
-    """Where the clause holding position `at` ends: just before the next clause mark, or at the end."""
-    ends = [found for found in (text.find(cut, at + 1) for cut in _CUTS) if found >= 0]
-    return min(ends) if ends else len(text)
 
 
 def derive() -> str:
