@@ -460,3 +460,30 @@ def test_unchanged_files_skipped_by_size_and_time_without_reading(tmp_path, monk
     s = ingest_module.ingest([folder], db, workers=1, progress=False)
     with Catalogue(db) as cat:
         assert cat.known_stats()[str(fresh.resolve())] is None
+
+
+def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
+    """Ingest workers send Records (plain rows, the index text and the shingles they made), not
+    Documents: storing either must give the same catalogue, reposts included."""
+    from pathlib import Path
+
+    from xuncha.catalogue.ingest import process_files
+    from xuncha.pipeline import extract_file, iter_files
+
+    root = Path(__file__).resolve().parents[1] / "samples" / "documents"
+    paths = [str(p) for p in iter_files([root]) if "bad" not in Path(p).parts]
+    results = process_files(paths)
+    assert [path for path, _, _ in results] == paths
+    assert all(record is not None for _, record, _ in results), [reason for _, _, reason in results if reason]
+    snaps = []
+    with Catalogue(tmp_path / "records.db") as cat:
+        outcomes = [cat.store(record, "sha-" + path) for path, record, _ in results]
+        snaps.append(snapshot(cat.conn))
+    assert any(o.demoted or o.status == "duplicate" for o in outcomes)  # the samples hold a repost
+    with Catalogue(tmp_path / "documents.db") as cat:
+        for path in paths:
+            doc = extract_file(path)
+            doc.path = path
+            assert cat.store(doc, "sha-" + path) == outcomes.pop(0)
+        snaps.append(snapshot(cat.conn))
+    assert snaps[0] == snaps[1]
