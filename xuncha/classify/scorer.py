@@ -160,7 +160,9 @@ class LinearScorer:
         first = 0
         for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
             part = buffer[: hi - lo] if hi - lo <= len(buffer) else np.empty((hi - lo, buffer.shape[1]))
-            np.take(self.weights, cols[lo:hi], axis=0, out=part)
+            # mode="clip" (the columns are all valid): with the default "raise", take writes into
+            # `out` through a buffer of its own, four times slower
+            np.take(self.weights, cols[lo:hi], axis=0, out=part, mode="clip")
             part *= val[lo:hi, None]
             last = np.searchsorted(starts, hi)
             out[rows[starts[first:last]]] = np.add.reduceat(part, starts[first:last] - lo, axis=0)
