@@ -317,3 +317,20 @@ def test_converting_only_changing_clauses_is_converting_the_whole_text():
              "纯简体文本没有需要转换的字", "乾隆年間\0的黨委", "個別村\n\n幹部", "臺灣", "", "。，；", "𠀀黨委"]
     for text in texts:
         assert features._t2s(text) == features._convert(text), text
+
+
+def test_words_of_a_batch_are_each_texts_own_words():
+    """word_rows segments a batch in one engine call: every text must get the words word_tokens
+    gives it alone, whole documents' sentences, quotes and brackets (segmented alone), white
+    space, empty texts and punctuation-only texts included."""
+    from conftest import project_texts
+
+    sentences = [s for text in project_texts(400) for s in features.normal_form(text).split("。") if s][:3000]
+    odd = ["", "，，", "“两卡一书”执行不到位", "《履责记录本》填写不全", "a b", "中\n文", "0年0万元", "x", "、"]
+    for texts in (sentences, odd + sentences[:50], odd, ["单独一句"], []):
+        words, rows = features.word_rows(texts)
+        assert len(words) == len(rows)
+        expected = [(w, i) for i, t in enumerate(texts) for w in features.word_tokens(t)]
+        assert sorted(zip(words, rows.tolist()), key=lambda p: p[1]) == expected
+        runs = [r for k, r in enumerate(rows.tolist()) if k == 0 or rows[k - 1] != r]
+        assert len(runs) == len(set(runs))  # a text's words lie together (in order: see above)

@@ -204,10 +204,8 @@ class LinearScorer:
         if bigrams is None or any(" " in t for t in norm):  # a word with a space would blur "a b"
             return self._word_columns_by_string(norm)
         bigram_keys, bigram_cols = bigrams
-        tokens = [features.word_tokens(t) for t in norm]
-        flat = list(chain.from_iterable(tokens))
+        flat, rows = features.word_rows(norm)
         cols = np.fromiter(map(self.word_vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
-        rows = np.repeat(np.arange(len(norm)), np.fromiter(map(len, tokens), np.int64, len(tokens)))
         first, second = cols[:-1], cols[1:]
         pairs = (rows[1:] == rows[:-1]) & (first >= 0) & (second >= 0)
         keys = first[pairs] * len(self.word_vocab) + second[pairs]
