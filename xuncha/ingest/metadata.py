@@ -136,10 +136,17 @@ NOT_BYLINE = {"试行", "草案", "暂行", "修订", "修订版", "节选", "�
               "征求意见稿", "送审稿", "全文", "摘要", "上", "下", "中"}
 
 
+# END_MARK and TRAILING_BYLINE end with one of these, then only blanks.
+_CLOSING_BRACKETS = (")", "）", "]", "】")
+
+
 def split_trailing_byline(paragraph: str) -> tuple[str, str | None]:
     """Cut a closing byline — (汤鸿鸽), (某县纪委监委 某某), 记者 张三 — off the last paragraph.
 
     An end mark such as (完) is cut too; it returns byline "" so the caller keeps looking."""
+    if not paragraph.rstrip().endswith(_CLOSING_BRACKETS):  # (most paragraphs) no bracket to cut
+        m = TRAILING_LABELLED.match(paragraph)
+        return ("", clean_byline(paragraph.strip())) if m else (paragraph, None)
     m = END_MARK.search(paragraph)
     if m:
         return paragraph[: m.start()].rstrip(), ""

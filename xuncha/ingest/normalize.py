@@ -192,10 +192,15 @@ def to_simplified(text: str) -> str:
     if not spans:
         return text
     convert = _opencc().convert
-    out, last = [], 0
+    out, last, changed = [], 0, False
     for start, end in spans:
-        out += (text[last:start], convert(text[start:end]))
+        clause = text[start:end]
+        converted = convert(clause)
+        changed = changed or converted != clause
+        out += (text[last:start], converted)
         last = end
+    if not changed:  # (什么, 覆盖: clauses with a changing character that stays) the very same text
+        return text
     out.append(text[last:])
     return "".join(out)
 

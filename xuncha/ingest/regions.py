@@ -187,32 +187,53 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _tails_split() -> tuple[frozenset[str], dict[str, list[int]]]:
+    """(the three-character tails that are a full name and end no longer one, the other tails →
+    the lengths of the full names ending with them, longest first)."""
+    alone, longer = set(), {}
+    for tail, lengths in _lengths_by_last_three().items():
+        if lengths == [3]:
+            alone.add(tail)
+        else:
+            longer[tail] = lengths
+    return frozenset(alone), longer
+
+
 def _body_names(text: str) -> Counter:
     """How often each full name occurs in `text`, taken leftmost-longest: the names of
     `_scan(text, full_only=True)`, counted in one pass. Names are found in increasing order of their
-    end, so a name that starts no later than the names kept before it contains them (they give way to
-    it), and one that starts inside the last kept name is skipped, as the leftmost-longest rule does."""
+    end. One that starts at or after the end of the last kept name is kept (the common case); else
+    a name that starts no later than the names kept before it contains them (they give way to it),
+    and one that starts inside the last kept name is skipped, as the leftmost-longest rule does."""
     full = _full_names()
-    ending = _lengths_by_last_three().get
+    alone, longer = _tails_split()
+    longer_lengths = longer.get
     starts: list[int] = []
     ends: list[int] = []
     names: list[str] = []
+    last_end = 0
     for m in _name_ends().finditer(text):
         end = m.end()
         tail = text[end - 3:end]
-        for length in ending(tail, ()):
-            if length == 3:  # the three characters are a full name themselves (the last length tried)
-                name = tail
-            elif length <= end and text[end - length:end] in full:
-                name = text[end - length:end]
+        if tail in alone:
+            start, name = end - 3, tail
+        else:
+            for length in longer_lengths(tail, ()):  # the longest name ending here, if any
+                if length == 3 or (length <= end and text[end - length:end] in full):
+                    break
             else:
                 continue
             start = end - length
+            name = text[start:end]
+        if start < last_end:
             while starts and starts[-1] >= start:
                 starts.pop(), ends.pop(), names.pop()
-            if not ends or ends[-1] <= start:
-                starts.append(start), ends.append(end), names.append(name)
-            break
+            if ends and ends[-1] > start:
+                last_end = ends[-1]
+                continue
+        starts.append(start), ends.append(end), names.append(name)
+        last_end = end
     return Counter(names)
 
 
