@@ -51,6 +51,14 @@ def _buffer(width: int) -> np.ndarray:
     return buffer
 
 
+def _changes(values: np.ndarray) -> np.ndarray:
+    """True where a non-empty array's value differs from the one before (and at the first)."""
+    flags = np.empty(len(values), dtype=bool)
+    flags[0] = True
+    np.not_equal(values[1:], values[:-1], out=flags[1:])
+    return flags
+
+
 class UnsupportedModel(ValueError):
     """The fitted pipeline is not the union → calibrated linear SVM this scorer knows."""
 
@@ -80,6 +88,7 @@ class LinearScorer:
         order = np.argsort(keys)
         self._char_keys = keys[order]
         self._char_cols = np.fromiter(char_vocab.values(), dtype=np.int64, count=len(char_vocab))[order]
+        self._bigram_lookup()  # saved with the scorer: building it costs every process ~7 ms
 
     # ---- building -------------------------------------------------------------------------
 
@@ -151,11 +160,11 @@ class LinearScorer:
         out = np.zeros((n, self.weights.shape[1]))
         if not len(rows):
             return out
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        starts = np.flatnonzero(_changes(rows))
         # chunk bounds: the text start at or before every CHUNK-th entry, and the end (sorted, so
-        # repeats are dropped by comparing neighbours: a bare np.unique imports numpy.ma, ~40 ms)
-        cuts = np.r_[starts[np.searchsorted(starts, np.arange(0, len(rows), CHUNK), side="right") - 1], len(rows)]
-        cuts = cuts[np.r_[True, cuts[1:] != cuts[:-1]]]
+        # repeats are dropped by comparing neighbours: a bare np.unique imports numpy.ma, ~10 ms)
+        cuts = np.append(starts[np.searchsorted(starts, np.arange(0, len(rows), CHUNK), side="right") - 1], len(rows))
+        cuts = cuts[_changes(cuts)]
         buffer = _buffer(self.weights.shape[1])
         first = 0
         for lo, hi in zip(cuts[:-1].tolist(), cuts[1:].tolist()):
@@ -215,7 +224,7 @@ class LinearScorer:
 
     def _bigram_lookup(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The vocabulary's bigrams "a b" as sorted keys column(a) · n + column(b), and their
-        columns; built once per scorer. None when some entry is not one word or a pair of words
+        columns; built with the scorer (or on first use by one saved without it). None when some entry is not one word or a pair of words
         that are entries themselves (then _word_columns looks up the strings)."""
         if "_bigrams" not in self.__dict__:
             vocab = self.word_vocab
@@ -312,8 +321,8 @@ class LinearScorer:
         return self._rows
 
     def __getstate__(self) -> dict:
-        # the file holds the model only: look-up tables and remembered rows are rebuilt on use
-        return {k: v for k, v in self.__dict__.items() if k not in ("_rows", "_bigrams")}
+        # the remembered rows are the process's own
+        return {k: v for k, v in self.__dict__.items() if k != "_rows"}
 
     def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
         """The words of `text` that speak most for `category` (for explanations): its word
