@@ -87,3 +87,13 @@ def _clause_spans_by_search(text: str) -> list[tuple[int, int]]:
 def test_clause_bounds_are_the_nearest_marks_around_each_changing_character(pieces, times):
     text = "".join(pieces) * times
     assert changing_spans(text) == _clause_spans_by_search(text)
+
+
+@needs_list
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60))
+def test_conversion_from_the_census_flags_is_the_conversion_of_the_text(pieces):
+    from xuncha.ingest import normalize
+
+    text = "".join(pieces)
+    assert normalize._simplified(text, normalize._census(text)[1]) == to_simplified(text) == _WHOLE(text)

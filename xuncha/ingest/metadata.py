@@ -40,6 +40,8 @@ TRAILING_LABELLED = re.compile(rf"^\s*(?:{_ROLE})\s*[:：/]?\s*(?P<by>{_NAME}(?:
 
 def parse_date(text: str) -> str | None:
     """The first valid date in `text` as YYYY-MM-DD (2022年05月20日18:08, 2021-02-09 04:29, 二〇二二年五月二十日)."""
+    if "年" not in text and "-" not in text and "/" not in text and "." not in text:
+        return None  # (most lines) every date pattern needs 年 or a - / . between its numbers
     best: tuple[int, str] | None = None
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
@@ -71,6 +73,12 @@ def _to_date(y: str, m: str, d: str) -> str | None:
     return value.isoformat()
 
 
+_LEADING_LABEL = re.compile(r"(?:来源|稿源|作者|发布时间|发布日期|时间|日期)\s*[:：]")
+_SOURCE_LABEL = re.compile(r"(?:来源|稿源)\s*[:：]")
+_POSTED = re.compile(r"发表于|^原创")
+_TIME_AND_BLANKS = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?|星期.|周.|[\s|｜丨:：]")
+
+
 def is_meta_line(line: str) -> bool:
     """A short line of page metadata: a date with 来源/作者/浏览, or a labelled field."""
     s = line.strip()
@@ -79,16 +87,15 @@ def is_meta_line(line: str) -> bool:
     if len(s) > 40 and len(_CLAUSE.findall(s)) >= 2:  # a sentence that happens to say 来源：
         return False
     date = parse_date(s)
-    if META_LABEL.search(s) and (date or re.match(r"(?:来源|稿源|作者|发布时间|发布日期|时间|日期)\s*[:：]", s)
-                                 or re.search(r"(?:来源|稿源)\s*[:：]", s)):
+    if META_LABEL.search(s) and (date or _LEADING_LABEL.match(s) or _SOURCE_LABEL.search(s)):
         return True
-    if date and len(s) <= 60 and re.search(r"发表于|^原创", s):  # 原创 某某纪检监察 2023-05-12 08:00 发表于湖北
+    if date and len(s) <= 60 and _POSTED.search(s):  # 原创 某某纪检监察 2023-05-12 08:00 发表于湖北
         return True
     if date:
         rest = s
         for pattern in DATE_PATTERNS:
             rest = pattern.sub("", rest)
-        rest = re.sub(r"\d{1,2}:\d{2}(?::\d{2})?|星期.|周.|[\s|｜丨:：]", "", rest)
+        rest = _TIME_AND_BLANKS.sub("", rest)
         return len(rest) <= 4
     return False
 
@@ -114,19 +121,25 @@ def parse_author(line: str) -> str | None:
     return None if not value or value in NO_AUTHOR else value
 
 
+_DATELINE_HEAD_END = re.compile(r"\d{1,2}月\d{1,2}日\s*电$|(?:本报|本网|本台|本刊|报|网|台|社|讯)讯?$")
+
+
 def split_dateline(paragraph: str) -> tuple[str, str | None, str | None]:
     """Strip a news dateline from the first paragraph: returns (rest, dateline head, byline)."""
     m = DATELINE.match(paragraph)
     if not m or len(paragraph) - m.end() < 10:
         return paragraph, None, None
     head = m.group("head").strip()
-    if not re.search(r"\d{1,2}月\d{1,2}日\s*电$|(?:本报|本网|本台|本刊|报|网|台|社|讯)讯?$", head):
+    if not _DATELINE_HEAD_END.search(head):
         return paragraph, None, None
     return paragraph[m.end():], head, clean_byline(m.group("by")) if m.group("by") else None
 
 
+_BLANKS = re.compile(r"\s+")
+
+
 def clean_byline(by: str) -> str | None:
-    by = re.sub(r"\s+", " ", by).strip()
+    by = _BLANKS.sub(" ", by).strip()
     return by or None
 
 

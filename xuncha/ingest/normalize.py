@@ -13,7 +13,7 @@ import unicodedata
 from functools import lru_cache
 
 from xuncha.corpora import data_lines
-from xuncha.ingest.simplified import changing_spans
+from xuncha.ingest.simplified import _CUTS, _changing, changing_spans, clause_spans
 
 # Full-width ASCII letters/digits and odd spaces → ASCII; zero-width marks → nothing.
 _WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}
@@ -187,20 +187,24 @@ def to_simplified(text: str) -> str:
     """OpenCC tw2s, run only over the clauses it can change (`simplified.changing_spans`): the same
     result as converting the whole text, without the converter's cost on simplified pages."""
     spans = changing_spans(text)
-    if spans is None:
-        return _opencc().convert(text)
+    return _opencc().convert(text) if spans is None else _convert_spans(text, spans)
+
+
+def _convert_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with the clauses at `spans` converted, all in one call: joined by line breaks, which
+    no phrase holds and which convert to themselves (simplified.py), so the converted text splits
+    back at them. The very same text when nothing changes (什么, 覆盖: a changing character that stays)."""
     if not spans:
         return text
-    convert = _opencc().convert
-    out, last, changed = [], 0, False
-    for start, end in spans:
-        clause = text[start:end]
-        converted = convert(clause)
-        changed = changed or converted != clause
-        out += (text[last:start], converted)
-        last = end
-    if not changed:  # (什么, 覆盖: clauses with a changing character that stays) the very same text
+    joined = "\n".join(text[start:end] for start, end in spans)
+    converted = _opencc().convert(joined)
+    if converted == joined:
         return text
+    pieces = iter(converted.split("\n"))
+    out, last = [], 0
+    for start, end in spans:
+        out += (text[last:start], "\n".join(next(pieces) for _ in range(text.count("\n", start, end) + 1)))
+        last = end
     out.append(text[last:])
     return "".join(out)
 
@@ -301,6 +305,7 @@ _NEEDS_WIDTH = 1  # \r, NUL, full-width or odd-space characters, full-width numb
 _NEEDS_PINYIN = 2  # tone-marked letters (strip_pinyin)
 _NEEDS_SIMPLIFIED = 4  # characters tw2s can change (to_simplified)
 _NEEDS_GARBLED = 8  # suspect characters, "?" and ASCII letters (find_garbled's signs)
+_CLAUSE_MARK = 16  # where a tw2s clause can be cut (simplified._CUTS), to find the changing clauses
 
 
 @lru_cache(maxsize=1)
@@ -308,8 +313,6 @@ def _census_table():
     """Step flags over UTF-16 code units. Surrogates (astral characters, lone surrogates) flag every
     step, so a text holding one takes every step as it always did."""
     import numpy as np
-
-    from xuncha.ingest.simplified import _changing
 
     table = np.zeros(0x10000, dtype=np.uint8)
     for chars, flag in (("\r\x00" + "".join(_WIDTH_STR) + "".join(_NUMBER_ASCII), _NEEDS_WIDTH),
@@ -322,37 +325,50 @@ def _census_table():
     else:
         table[changing[:0x10000]] |= _NEEDS_SIMPLIFIED
     table[_char_tables()[0][:0x10000]] |= _NEEDS_GARBLED
+    table[[ord(c) for c in _CUTS]] |= _CLAUSE_MARK
     table[0xD800:0xE000] = 0xFF
     return table
 
 
-def _census(text: str) -> int:
-    """The step flags of all the text's characters, or-ed."""
+def _census(text: str):
+    """(the step flags of all the text's characters or-ed, each UTF-16 code unit's flags)."""
     import numpy as np
 
-    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
-    return int(np.bitwise_or.reduce(_census_table().take(units))) if len(units) else 0
+    flags = _census_table().take(np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2"))
+    return (int(np.bitwise_or.reduce(flags)) if len(flags) else 0), flags
+
+
+def _simplified(text: str, flags) -> str:
+    """`to_simplified(text)`, its changing characters and clause marks read off the census flags
+    (code units are string positions unless the text holds an astral character)."""
+    import numpy as np
+
+    if len(flags) != len(text) or _changing() is None or "\x00" in text:
+        return to_simplified(text)
+    hits = (flags & np.uint8(_NEEDS_SIMPLIFIED)).nonzero()[0]  # (numpy scalars: a Python int operand
+    cuts = (flags & np.uint8(_CLAUSE_MARK)).nonzero()[0]  # costs more than the operation)
+    return _convert_spans(text, clause_spans(hits, cuts, len(text)))
 
 
 def normalize_text(text: str, warnings: list[str]) -> str:
     """Full character-level normalisation of a page's text (lines kept). Steps a text has no
     character for are skipped (`_census`); the flags are taken again after a step that changed it."""
     text = repair_mojibake(text, warnings)
-    needs = _census(text)
+    needs, flags = _census(text)
     if needs & _NEEDS_WIDTH:
         text = unify_width(text)
-        needs = _census(text)
+        needs, flags = _census(text)
     composed = unicodedata.normalize("NFC", text)
     if composed is not text:
-        text, needs = composed, _census(composed)
+        text, (needs, flags) = composed, _census(composed)
     if needs & _NEEDS_PINYIN:
         stripped = strip_pinyin(text)
         if stripped is not text:
-            text, needs = stripped, _census(stripped)
+            text, (needs, flags) = stripped, _census(stripped)
     if needs & _NEEDS_SIMPLIFIED:
-        converted = to_simplified(text)
+        converted = _simplified(text, flags)
         if converted is not text:
-            text, needs = converted, _census(converted)
+            text, (needs, flags) = converted, _census(converted)
     if needs & _NEEDS_GARBLED:
         text = remove_garbled(text, warnings)
     return strip_spam(text)

@@ -44,13 +44,17 @@ def _is_prose(line: str) -> bool:
     return first is not None and _PROSE.search(line, first.end()) is not None
 
 
-def _title_like(line: str) -> bool:
-    return 2 <= len(line) <= 80 and not _TITLE_END_BAD.search(line) and not furniture.is_furniture_line(line) \
-        and not metadata.is_meta_line(line)
+def _title_like(line: str, is_meta: bool) -> bool:
+    """A line that can be a headline; `is_meta`: whether it is a metadata line (known to the caller)."""
+    return 2 <= len(line) <= 80 and not _TITLE_END_BAD.search(line) and not is_meta \
+        and not furniture.is_furniture_line(line)
+
+
+_BLANKS = re.compile(r"\s+")
 
 
 def _norm_title(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _BLANKS.sub("", s)
 
 
 def _find_hinted_title(lines: list[str], zone: range, hint: str) -> int | None:
@@ -69,12 +73,14 @@ def _find_hinted_title(lines: list[str], zone: range, hint: str) -> int | None:
 
 def _find_title(lines: list[str], zone: range, meta_idx: list[int]) -> int | None:
     """The last title-like line above the first metadata line; else the first title-like line
-    before the article (skipping a site name above it, preferring a "关于……的通报" line)."""
-    if meta_idx:
-        found = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i])), None)
+    before the article (skipping a site name above it, preferring a "关于……的通报" line).
+    `meta_idx` lists every metadata line of the `zone`, so no line of it is tested twice."""
+    if meta_idx:  # (the lines above the first metadata line are in the zone and not metadata)
+        found = next((i for i in range(meta_idx[0] - 1, -1, -1) if _title_like(lines[i], False)), None)
         if found is not None:
             return found
-    leading = [i for i in zone if _title_like(lines[i])][:4]
+    meta = set(meta_idx)
+    leading = [i for i in zone if _title_like(lines[i], i in meta)][:4]
     while len(leading) > 1 and _SITE_NAME.fullmatch(lines[leading[0]]):
         leading = leading[1:]
     return next((i for i in leading if _DOC_TITLE.search(lines[i])), leading[0] if leading else None)
@@ -88,7 +94,7 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     text = normalize_text(raw, page.warnings)
     if "\t" in text or "  " in text:  # (most pages have no run of blanks to fold)
         text = _WS.sub(" ", text)
-    lines = [ln for ln in (ln.strip() for ln in text.split("\n")) if ln]
+    lines = [ln for ln in map(str.strip, text.split("\n")) if ln]
     hint = normalize_text(title_hint, []).strip() if title_hint else None
 
     page.credits = [ln for ln in lines if len(ln) <= 60 and _CREDIT.match(ln)]

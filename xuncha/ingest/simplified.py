@@ -76,14 +76,20 @@ def changing_spans(text: str) -> list[tuple[int, int]] | None:
     if table is None or "\x00" in text:  # OpenCC stops at a NUL: only the whole text converts alike
         return None
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    hits = table.take(points).nonzero()[0]
+    return clause_spans(table.take(points).nonzero()[0], _is_cut().take(points).nonzero()[0], len(text))
+
+
+def clause_spans(hits, cuts, length: int) -> list[tuple[int, int]]:
+    """`changing_spans` from the positions of a text's changing characters (`hits`) and of its clause
+    marks (`cuts`), both sorted numpy arrays, and its length."""
+    import numpy as np
+
     if not len(hits):
         return []
     many = len(hits) > _FEW
     if many:
         hits = hits[[0, -1]]
-    cuts = _is_cut().take(points).nonzero()[0]
-    marks = cuts.tolist() + [len(text), 0]  # (index len(cuts) reads the end, index -1 reads 0)
+    marks = cuts.tolist() + [length, 0]  # (index len(cuts) reads the end, index -1 reads 0)
     starts = [marks[i] for i in (np.searchsorted(cuts, hits) - 1).tolist()]  # the last mark before
     ends = [marks[i] for i in np.searchsorted(cuts, hits + 1).tolist()]  # the first mark after
     if many:
