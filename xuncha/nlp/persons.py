@@ -27,8 +27,8 @@ LINE_RE = re.compile(r"^[ \t]*([^\n]{2,40})$", re.M)
 CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 ANONYMISED = re.compile(r"[\u4e00-\u9fff]{1,2}某某?")
 FORMER = "原前"
-ROLE_JOINERS = "、兼"
-NAME_WINDOW = 12  # characters after a title that decide the name written there  # 县委常委、纪委书记; 村党支部书记兼村委会主任
+ROLE_JOINERS = "、兼"  # 县委常委、纪委书记; 村党支部书记兼村委会主任
+NAME_WINDOW = 8  # characters after a title that decide the name written there (_name_in)
 
 
 @dataclass
@@ -204,8 +204,9 @@ def _name_at(text: str, pos: int, v: _Vocab) -> str | None:
 @lru_cache(maxsize=1 << 15)
 def _name_in(window: str) -> str | None:
     """_name_at the start of `window`, remembered across documents (titles are followed by the
-    same names again and again). _name_at reads at most 7 characters past the name's start (a
-    name of four, then a word that follows names) and tags 8: NAME_WINDOW holds them all."""
+    same names again and again). _name_at tags the first 8 characters and reads no further (a
+    name of four, then a word of up to three that follows names): NAME_WINDOW holds just them,
+    so that a name followed by different words past those is one entry."""
     return _name_at(window, 0, _vocab())
 
 

@@ -22,10 +22,17 @@ TRIM = "“”‘’\"'《》（）()【】 \t…—-·.。"
 MIN_LEN = 4
 MAX_LEN = 80
 ENUMERATOR = re.compile(r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）.、．]|[①-⑳])\s*")
+# the characters an ENUMERATOR match can open with, besides whitespace (\s) and digits (\d)
+ENUMERATOR_FIRST = frozenset("（(一二三四五六七八九十") | frozenset(map(chr, range(ord("①"), ord("⑳") + 1)))
 TITLE_START = ("关于",)  # 关于3起违反…问题的通报 is a headline, not a finding
 FOUND_PREFIX = re.compile(r"^(?:.{0,12}?(?:发现|反馈|指出|存在)的|(?:巡察组?|巡视组?|检查|监督|审计|督查|调研|核查)?(?:发现|反馈|指出)[，,:：]?)")
-FOUND_WORD = re.compile("发现|反馈|指出|存在")  # FOUND_PREFIX needs one within its first 14 characters
+FOUND_WORDS = ("发现", "反馈", "指出", "存在")
+FOUND_WORD = re.compile("|".join(FOUND_WORDS))  # FOUND_PREFIX needs one within its first 14 characters
 FOUND_REACH = 14
+FRAMING = ("就", "针对", "对于", "围绕")
+FRAMING_RE = re.compile("|".join(FRAMING))
+FRAMING_REACH = 10  # characters of a span searched for a framing preposition
+NEAR_START_RE = lexicon.trie_re(FRAMING + FOUND_WORDS)  # (FRAMING_REACH <= FOUND_REACH)
 
 
 @dataclass
@@ -41,6 +48,7 @@ class _Vocab:
     any_cue_re: re.Pattern  # every list, predicate and act cue, and 存在
     cue_to_clause_end_re: re.Pattern  # the first cue of a clause, up to the clause's end
     lead_re: re.Pattern  # any lead word
+    opening_first: frozenset[str]  # the first characters of the lead words and enumerators
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +70,7 @@ def _vocab() -> _Vocab:
         any_cue_re=lexicon.trie_re((*pred, *acts, *lists, "存在")),
         cue_to_clause_end_re=lexicon.trie_re((*pred, *acts, *lists, "存在"), f"[^{CLAUSE_PUNCT}]*"),
         lead_re=lexicon.trie_re(lexicon.words("problem_lead_words.txt")),
+        opening_first=frozenset(w[0] for w in lexicon.words("problem_lead_words.txt") if w) | ENUMERATOR_FIRST,
     )
 
 
@@ -104,6 +113,12 @@ def _has_cue(text: str, v: _Vocab) -> bool:
 
 def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
     """Strip brackets, ellipses and lead words (就, 一是 …) from both ends of text[start:end]."""
+    if start < end:
+        first = text[start]
+        if (first not in TRIM and text[end - 1] not in TRIM and first not in v.opening_first and not first.isspace()
+                and not first.isdecimal()  # (\s and \d in str patterns are str.isspace and str.isdecimal)
+                and not NEAR_START_RE.search(text, start, end if end < start + FOUND_REACH else start + FOUND_REACH)):
+            return start, end  # no mark, lead word, enumerator, framing or found-word to strip (most clauses)
     changed = True
     while changed and start < end:
         changed = False
@@ -131,15 +146,11 @@ def _trim(text: str, start: int, end: int, v: _Vocab) -> tuple[int, int]:
     return start, end
 
 
-FRAMING = ("就", "针对", "对于", "围绕")
-FRAMING_RE = re.compile("|".join(FRAMING))
-
-
 def _after_framing_preposition(text: str, start: int, end: int) -> int:
     """Skip a request's framing up to its preposition: 请你就|思想文化宣传薄弱 (words, not characters)."""
-    if not FRAMING_RE.search(text, start, min(end, start + 10)):
+    if not FRAMING_RE.search(text, start, min(end, start + FRAMING_REACH)):
         return start  # no framing word can be among its words
-    piece = text[start : min(end, start + 10)]
+    piece = text[start : min(end, start + FRAMING_REACH)]
     pos = start
     for word in cut(piece)[:4]:
         pos += len(word)
