@@ -81,3 +81,15 @@ def test_simhash_bits_are_the_majority_of_each_bit():
         assert dedup._simhash_of(hashes) == expected
     assert dedup._simhash_of(np.array([0, 2**64 - 1], dtype=np.uint64)) == 0  # a tie is not a majority
     assert dedup._simhash_of(np.zeros(0, dtype=np.uint64)) == 0
+
+
+def test_name_ends_found_over_code_units_are_the_pattern_matches():
+    import random
+
+    rng = random.Random(9)
+    full = sorted(regions._full_names())
+    pieces = ["县", "市", "区", "旗", "盟", "州", "省", "的", "\n", "𠮷", "西", "江", "a"]
+    for _ in range(2000):
+        text = "".join(rng.choice(pieces) if rng.random() < 0.5 else rng.choice(full)[rng.randint(0, 2):]
+                       for _ in range(rng.randint(0, 10)))
+        assert regions._name_end_positions(text) == [m.end() for m in regions._name_ends().finditer(text)]

@@ -94,7 +94,8 @@ def load_divisions() -> Divisions:
 _ORG_AFTER = re.compile(r"(?:[:：\s]|纪委|监委|县委|区委|市委|省委|政府|人大|政协|巡察|公安|检察|法院)")
 
 
-_SUFFIX_CHAR = re.compile(r"[省市县区州盟旗]")
+_SUFFIXES = "省市县区州盟旗"  # the last characters of the division names counted in a body
+_SUFFIX_CHAR = re.compile(f"[{_SUFFIXES}]")
 
 
 @lru_cache(maxsize=1)
@@ -188,6 +189,31 @@ def _scan(text: str, *, full_only: bool) -> list[tuple[int, int, str]]:
 
 
 @lru_cache(maxsize=1)
+def _name_end_table():
+    """`_name_ends` as flags over UTF-16 code units: 1 for 省市县区州盟旗, 2 for a character that comes
+    second to last in some full name ending with one of them."""
+    import numpy as np
+
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in _SUFFIXES]] |= 1
+    table[[ord(name[-2]) for name in _full_names() if _SUFFIX_CHAR.fullmatch(name[-1])]] |= 2
+    return table, np.uint8(1)  # (a numpy scalar operand: a Python int costs more than the operation)
+
+
+def _name_end_positions(text: str) -> list[int]:
+    """The ends of `_name_ends()` matches, in order: found over the text's code units at once
+    (they are its positions unless it holds an astral character; then by the pattern)."""
+    import numpy as np
+
+    units = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    if len(units) != len(text):
+        return [m.end() for m in _name_ends().finditer(text)]
+    table, one = _name_end_table()
+    flags = table.take(units)
+    return (((flags[1:] & one) & (flags[:-1] >> one)).nonzero()[0] + 2).tolist()
+
+
+@lru_cache(maxsize=1)
 def _tails_split() -> tuple[frozenset[str], dict[str, list[int]]]:
     """(the three-character tails that are a full name and end no longer one, the other tails →
     the lengths of the full names ending with them, longest first)."""
@@ -213,8 +239,7 @@ def _body_names(text: str) -> Counter:
     ends: list[int] = []
     names: list[str] = []
     last_end = 0
-    for m in _name_ends().finditer(text):
-        end = m.end()
+    for end in _name_end_positions(text):
         tail = text[end - 3:end]
         if tail in alone:
             start, name = end - 3, tail
@@ -402,13 +427,20 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
 
 def _consistent_with(head: list[list[Division]]):
     """A test of whether some reading of a full name lies within, or contains, some reading of the
-    header's mentions. The names that pass are gathered at once from per-process indexes (code →
-    names read as it, code → names read as it or under it), so each body name costs one lookup."""
+    header's mentions. The names that pass are gathered per reading code once per process (from
+    the indexes code → names read as it, code → names read as it or under it), so a page costs a
+    union of a few sets at most and each body name one lookup."""
     codes = {a.code for h in head for a in h}
-    above = {anc for code in codes for anc in _codes_up(code)}  # the readings and their ancestors
+    if len(codes) == 1:
+        return _names_consistent_with(codes.pop()).__contains__
+    return frozenset().union(*map(_names_consistent_with, codes)).__contains__
+
+
+@lru_cache(maxsize=None)
+def _names_consistent_with(code: str) -> frozenset[str]:
+    """The full names one of whose readings is `code`, one of its ancestors, or lies under it."""
     read_as, read_under = _full_names_by_code()
-    passing = set().union(*(read_as.get(a, ()) for a in above), *(read_under.get(c, ()) for c in codes))
-    return passing.__contains__
+    return frozenset().union(*(read_as.get(a, ()) for a in _codes_up(code)), read_under.get(code, ()))
 
 
 @lru_cache(maxsize=1)
