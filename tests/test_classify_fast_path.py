@@ -130,28 +130,52 @@ def test_cue_rows_of_a_batch_are_each_texts_own_scores():
     assert features.cue_rows([]).shape == (0, len(ids))
 
 
-@pytest.mark.parametrize("which", [1, 3])
-def test_anchored_phrasings_find_what_finditer_finds(which):
-    """domains._matches tries an anchored phrasing (巡察…反馈, …巡察整改) only near its anchor,
-    after the last non-unit character before it and where its opening character stands; the
-    matches must be finditer's, on random texts packed with the phrasings' own pieces."""
+_PIECES = ["巡察整改", "巡视整改", "县人民医院党委", "关于", "落实", "某镇", "对", "，", "领导班子", "12个村（社区）",
+           "党总支", "第一中学", "的", "。", "ab", "巡察整改巡察整改", "巡察", "巡视", "反馈", "工作", "情况",
+           "情况反馈", "巡", "反馈反馈", "开展", "进行了", "常规", "；", "向", "通报"]
+
+
+def _phrasing_texts(seed: int, count: int = 2000) -> list[str]:
+    """Random texts packed with the inspected-unit phrasings' own pieces."""
     import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def test_anchored_phrasings_find_what_finditer_finds():
+    """domains._matches tries the phrasing that opens with the unit (…巡察整改) only near its
+    anchor and after the last non-unit character before it; the matches must be finditer's."""
+    from xuncha.classify import domains
+
+    pattern, anchor, reach = domains._INSPECTED[3]
+    assert anchor is not None  # the phrasing tried only near its anchor
+    found = 0
+    for text in _phrasing_texts(14):
+        expected = [m.span() for m in pattern.finditer(text)]
+        assert [m.span() for m in domains._matches(pattern, text, anchor, reach)] == expected, text
+        found += len(expected)
+    assert found > 1000
+
+
+@pytest.mark.parametrize("which, plain", [
+    (0, r"对{u}{o}(?:开展|进行|实施)了?[^。，；]{{0,8}}?巡[察视]"),
+    (1, r"巡[察视]{u}{o}(?:工作)?(?:情况)?的?反馈"),
+])
+def test_phrasings_with_a_lookahead_match_as_without(which, plain):
+    """The lookahead that lets 对… and 巡察…反馈 fail early must pass every match of the phrasing."""
+    import re
 
     from xuncha.classify import domains
 
-    pattern, anchor, reach, first = domains._INSPECTED[which]
-    assert anchor is not None  # the phrasing tried only near its anchor
-    pieces = ["巡察整改", "巡视整改", "县人民医院党委", "关于", "落实", "某镇", "对", "，", "领导班子",
-              "12个村（社区）", "党总支", "第一中学", "的", "。", "ab", "巡察整改巡察整改", "巡察", "巡视",
-              "反馈", "工作", "情况", "情况反馈", "巡", "反馈反馈"]
-    rng = random.Random(11 + which)
-    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(2000)]
+    pattern = domains._INSPECTED[which][0]
+    without = re.compile(plain.format(u=domains._UNIT, o=domains._ORGAN))
     found = 0
-    for text in texts:
-        expected = [m.span() for m in pattern.finditer(text)]
-        assert [m.span() for m in domains._matches(pattern, text, anchor, reach, first)] == expected, text
+    for text in _phrasing_texts(20 + which, 8000):
+        expected = [(m.span(), m.group("u")) for m in without.finditer(text)]
+        assert [(m.span(), m.group("u")) for m in pattern.finditer(text)] == expected, text
         found += len(expected)
-    assert found > 1000
+    assert found > 250
 
 
 def test_scorer_equals_pipeline_on_odd_characters():

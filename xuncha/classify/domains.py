@@ -104,17 +104,21 @@ def _text_domain_of(norm: str) -> DomainGuess | None:
 _UNIT_CHAR = r"[\u4e00-\u9fff0-9（）()]"
 _UNIT = r"(?P<u>" + _UNIT_CHAR + r"{2,30}?)"
 _ORGAN = r"(?:党委|党组|党工委|党总支|党支部|领导班子)?"
+# The first phrasing is tried at every 对 of a text, the second at every 巡察; a lookahead that
+# every match passes lets most of those fail at once, before the unit's 2-30 lengths are tried:
+# between 对 and its 巡察 stand 4-45 characters, none of 。，； (unit 2-30, organ 0-4, 开展 2, 了
+# 0-1, others 0-8); between 巡察 and 反馈 stand 2-39 unit characters (unit, organ, 工作情况的).
 # The last phrasing opens with the unit itself, so a plain scan would try up to 30 unit lengths
 # at every character; its matches end in 巡察整改 and open at most 40 characters before it (unit
-# 30, organ 4, 关于 2, 落实 2), so it is tried only that close to one. The second is met at every
-# 巡察 of a news text, and its matches end in 反馈 at most 41 characters on (巡察 2, unit 30, organ
-# 4, 工作情况的 5), so it is tried only at a 巡 that close to one. (pattern, anchor, reach, the
-# character every match opens with or None); see _matches.
+# 30, organ 4, 关于 2, 落实 2), so it is tried only that close to one. (pattern, anchor, reach);
+# see _matches.
 _INSPECTED = [
-    (re.compile(r"对" + _UNIT + _ORGAN + r"(?:开展|进行|实施)了?[^。，；]{0,8}?巡[察视]"), None, 0, None),
-    (re.compile(r"巡[察视]" + _UNIT + _ORGAN + r"(?:工作)?(?:情况)?的?反馈"), re.compile("反馈"), 41, "巡"),
-    (re.compile(r"向" + _UNIT + _ORGAN + r"(?:反馈|通报)[^。；]{0,6}?巡[察视]"), None, 0, None),
-    (re.compile(_UNIT + _ORGAN + r"(?:关于)?(?:落实)?巡[察视]整改"), re.compile(r"巡[察视]整改"), 40, None),
+    (re.compile(r"对(?=[^。，；]{4,45}?巡[察视])" + _UNIT + _ORGAN + r"(?:开展|进行|实施)了?[^。，；]{0,8}?巡[察视]"),
+     None, 0),
+    (re.compile(r"巡[察视](?=" + _UNIT_CHAR + r"{2,39}?反馈)" + _UNIT + _ORGAN + r"(?:工作)?(?:情况)?的?反馈"),
+     None, 0),
+    (re.compile(r"向" + _UNIT + _ORGAN + r"(?:反馈|通报)[^。；]{0,6}?巡[察视]"), None, 0),
+    (re.compile(_UNIT + _ORGAN + r"(?:关于)?(?:落实)?巡[察视]整改"), re.compile(r"巡[察视]整改"), 40),
 ]
 _UNIT_LEAD = re.compile(r"[对向的]")  # a unit named after these words starts after the last one
 _INSPECTOR_KINDS = {"discipline", "inspection"}  # Body.kind of 纪委监委 and 巡察 bodies: they inspect
@@ -137,13 +141,11 @@ def inspected_unit(text: str | None) -> str | None:
 _LAST_NON_UNIT = re.compile(r"[\s\S]*" + _UNIT_CHAR.replace("[", "[^", 1))
 
 
-def _matches(pattern: re.Pattern, norm: str, anchor: re.Pattern | None = None, reach: int = 0,
-             first: str | None = None):
+def _matches(pattern: re.Pattern, norm: str, anchor: re.Pattern | None = None, reach: int = 0):
     """pattern.finditer(norm); with an `anchor` every match ends in, only the positions at most
-    `reach` characters before an anchor, after the last non-unit character there, and holding
-    `first` (the character every match opens with, if one does) are tried: the same matches,
-    found without trying the rest. Each position is tried at most once, in order, as finditer
-    would."""
+    `reach` characters before an anchor and after the last non-unit character there are tried:
+    the same matches, found without trying the rest. Each position is tried at most once, in
+    order, as finditer would."""
     if anchor is None:
         yield from pattern.finditer(norm)
         return
@@ -156,10 +158,6 @@ def _matches(pattern: re.Pattern, norm: str, anchor: re.Pattern | None = None, r
             run = _LAST_NON_UNIT.match(norm, lo, k)
             p = run.end() if run else lo
             while p < k:
-                if first is not None:
-                    p = norm.find(first, p, k)
-                    if p < 0:
-                        break
                 m = pattern.match(norm, p)
                 if m:
                     yield m
@@ -174,8 +172,8 @@ def _inspected_in(norm: str) -> tuple[str, DomainGuess] | None:
     """(unit, its domain) for the inspected unit named in a normalised text."""
     if "巡察" not in norm and "巡视" not in norm:  # every phrasing names the inspection
         return None
-    for pattern, anchor, reach, first in _INSPECTED:
-        for m in _matches(pattern, norm, anchor, reach, first):
+    for pattern, anchor, reach in _INSPECTED:
+        for m in _matches(pattern, norm, anchor, reach):
             unit = m.group("u")
             unit = _UNIT_LEAD.split(unit)[-1]
             if len(unit) >= 2 and not _INSPECTORS.search(unit):
