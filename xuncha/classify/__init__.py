@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from xuncha.classify.corpus import CorpusError, load_statements
 from xuncha.classify.domains import UNKNOWN, DomainGuess, document_domain, text_domain, unit_domain
 from xuncha.classify.taxonomy import load_taxonomy
@@ -30,9 +32,10 @@ def _empty(text: str = "") -> dict:
 def _domain(text: str, unit: str | None, context: DomainGuess | None = None) -> DomainGuess:
     """The unit given, else the document's unit (named or from its bodies), else the statement's
     own words, else the document's general wording, else unknown."""
+    own = unit_domain(unit) if unit else None  # (most findings name no unit)
     if context is not None and context.source == "text":
-        return unit_domain(unit) or text_domain(text) or context
-    return unit_domain(unit) or context or text_domain(text) or DomainGuess(UNKNOWN, 0.0)
+        return own or text_domain(text) or context
+    return own or context or text_domain(text) or DomainGuess(UNKNOWN, 0.0)
 
 
 def classify_many(items: Sequence[tuple[str, str | None]], context: DomainGuess | None = None,
@@ -159,11 +162,13 @@ def classify_documents(docs: Sequence[Document]) -> None:
     scorer = get_scorer()
     proba = scorer.predict_proba([problems[i].text for i in todo])
     labels = _labels(scorer.classes)
-    for i, row, best in zip(todo, proba, _best_columns(proba).tolist()):
-        problem, context = problems[i], contexts[i]
-        problem.category, problem.category_name, problem.aspect = labels[best]
-        problem.confidence = round(float(row[best]), 4)
-        problem.domain = _domain(texts[i], None, context).domain
+    best = _best_columns(proba)
+    tops = proba[np.arange(len(best)), best].tolist()  # each row's top probability, as a float
+    for i, label, top in zip(todo, map(labels.__getitem__, best.tolist()), tops):
+        problem = problems[i]
+        problem.category, problem.category_name, problem.aspect = label
+        problem.confidence = round(top, 4)
+        problem.domain = _domain(texts[i], None, contexts[i]).domain
 
 
 def _labels(classes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
