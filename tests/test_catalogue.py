@@ -13,7 +13,8 @@ import pytest
 from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, schema_version
 from xuncha.catalogue.search import search
 from xuncha.catalogue.stats import catalogue_stats
-from xuncha.catalogue.store import Catalogue, connect, effective_near_key, load_document, snapshot, waiting_rows
+from xuncha.catalogue.store import (Catalogue, connect, effective_near_key, file_sha256, load_document, snapshot,
+                                    waiting_rows)
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
 ARTICLE = ("县委第二巡察组向县水利局党组反馈巡察情况。巡察组指出，该局党组履行全面从严治党主体责任不到位，"
@@ -473,11 +474,12 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
     root = Path(__file__).resolve().parents[1] / "samples" / "documents"
     paths = [str(p) for p in iter_files([root]) if "bad" not in Path(p).parts]
     results = process_files(paths)
-    assert [path for path, _, _ in results] == paths
-    assert all(record is not None for _, record, _ in results), [reason for _, _, reason in results if reason]
+    assert [path for path, *_ in results] == paths
+    assert all(record is not None for _, record, *_ in results), [reason for _, _, reason, _ in results if reason]
+    assert [sha for *_, sha in results] == [file_sha256(path) for path in paths]
     snaps = []
     with Catalogue(tmp_path / "records.db") as cat:
-        outcomes = [cat.store(record, "sha-" + path) for path, record, _ in results]
+        outcomes = [cat.store(record, "sha-" + path) for path, record, *_ in results]
         snaps.append(snapshot(cat.conn))
     assert any(o.demoted or o.status == "duplicate" for o in outcomes)  # the samples hold a repost
     with Catalogue(tmp_path / "documents.db") as cat:

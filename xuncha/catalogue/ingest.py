@@ -144,11 +144,12 @@ def _warm_up() -> None:
 
 def process_files(paths: list[str]) -> list[tuple]:
     """Read, analyse and segment files for the index (pipeline.extract_batch, stage by stage):
-    per file (path, record.Record, None) or (path, None, reason).
+    per file (path, record.Record, None, sha256 of its bytes) or (path, None, reason, sha256 or None).
 
     Records, not Documents, travel back: plain tuples unpickle in the writer five times faster
     (see xuncha/catalogue/record.py). A failure travels as a plain reason string: exceptions
     with extra constructor arguments (IngestError) do not survive pickling between processes.
+    The file's sha256 is taken here, in parallel, for files the parent had no need to hash.
     """
     from xuncha.catalogue.record import to_record
     from xuncha.catalogue.store import _is_simhash, effective_near_key
@@ -158,16 +159,20 @@ def process_files(paths: list[str]) -> list[tuple]:
 
     out = []
     for path, (doc, index) in zip(paths, extract_batch(paths, then=index_text)):
+        try:
+            sha = file_sha256(path)
+        except OSError as err:
+            sha, doc, index = None, None, IngestError(path, f"cannot read: {err.strerror or err}")
         if doc is None:
             err = as_ingest_error(path, index)
-            out.append((path, None, " ".join(str(err.reason).split())))
+            out.append((path, None, " ".join(str(err.reason).split()), sha))
             continue
         doc.path = path
         key = effective_near_key(doc)
         # the shingles reading made for a SimHash key (still cached): the writer confirms
         # near-duplicate candidates on them
         found = shingles(doc.text).hashes if _is_simhash(key) else None
-        out.append((path, to_record(doc, index, key, found), None))
+        out.append((path, to_record(doc, index, key, found), None, sha))
     return out
 
 
@@ -229,7 +234,7 @@ def _one_at_a_time(paths: list[str]):
                 try:
                     yield from pool.submit(process_files, [p]).result()
                 except BrokenProcessPool:
-                    yield p, None, "the reader process crashed on this file"
+                    yield p, None, "the reader process crashed on this file", None
                     break  # a fresh pool for the rest
 
 
@@ -284,6 +289,9 @@ def ingest(
                 if stats[path] is not None and known_stats.get(name) == stats[path]:
                     summary.unchanged += 1  # same size and time as when stored: not read again
                     continue
+                if name not in known and not gone:
+                    jobs.append(path)  # certainly new: its reader hashes it, in parallel
+                    continue
                 shas[path] = file_sha256(path)
             except OSError as err:
                 failed(IngestError(name, f"cannot read: {err.strerror or err}"), cat, None)
@@ -306,12 +314,12 @@ def ingest(
         with _progress(progress, len(jobs)) as advance:
             while jobs:
                 orphans: list[str] = []
-                for path, record, reason in _ordered_results(jobs, min(workers, len(jobs))):
+                for path, record, reason, sha in _ordered_results(jobs, min(workers, len(jobs))):
+                    sha = shas.get(path) or sha
                     if record is None:
-                        failed(IngestError(stored_name(path), reason), cat, shas.get(path))
+                        failed(IngestError(stored_name(path), reason), cat, sha)
                     else:
-                        outcome = cat.store(record._replace(path=stored_name(path)), shas[path], None,
-                                            stats.get(path))
+                        outcome = cat.store(record._replace(path=stored_name(path)), sha, None, stats.get(path))
                         if outcome.status == "unchanged":
                             summary.unchanged += 1
                         elif outcome.status == "duplicate":
