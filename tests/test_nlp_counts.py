@@ -203,16 +203,27 @@ def test_masks_on_a_line_longer_than_the_shared_pairs_threshold():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(alphabet="谈话15人，一二", min_size=1, max_size=4), max_size=60), st.data())
-def test_boundaries_added_up_as_asked_are_the_segmentation_boundaries(tokens, data):
+def test_word_starts_are_the_segmentation_boundaries(tokens, data):
     from xuncha.nlp import counts
     from xuncha.nlp.segment import boundaries
 
-    bounds, whole = counts._Boundaries(tokens), boundaries(tokens)
-    total = sum(map(len, tokens))
-    assert bounds.length() == total
-    for pos in sorted(data.draw(st.lists(st.integers(0, total + 2), max_size=20))):
-        assert (pos in bounds) == (pos in whole)
-        assert bounds.length() == total
+    text = "".join(tokens)
+    starts, whole = counts._WordStarts(text, tokens), boundaries(tokens)
+    for pos in sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=20))):
+        assert starts.at(pos, pos + 1) == (pos in whole)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="三番五次谈话一二人，", min_size=1, max_size=30), st.data())
+def test_word_starts_without_the_texts_tokens_segment_around(text, data):
+    from xuncha.nlp import counts
+
+    pos = data.draw(st.integers(0, len(text) - 1))
+    around = counts._WordStarts(text, None).at(pos, pos + 1)
+    stale = ["别", "的" * len(text)]  # the words of another text (their lengths add up to another length)
+    assert counts._WordStarts(text, stale).at(pos, pos + 1) == around
+    if len(text) > 1:
+        assert counts._WordStarts(text, [text]).at(pos, pos + 1) == (pos == 0)  # one word: only its start
 
 
 @settings(max_examples=300, deadline=None)

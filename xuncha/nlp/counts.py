@@ -8,11 +8,11 @@ names, and 一 used as an article (一名县委常委).
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import lru_cache
-from itertools import accumulate, islice
+from itertools import accumulate
 
 from xuncha.document import Count
 from xuncha.nlp import lexicon
@@ -27,7 +27,7 @@ ORDINAL_LIST = re.compile(r"第[\d一二三四五六七八九十]{1,3}[、,，�
 MAX_DIGITS = 9
 NON_DIGIT = re.compile(r"\D")
 RANK_OR_SHARE_BEFORE = ("前", "后", "百分之", "千分之", "万分之")
-RATE_AFTER = frozenset(("%", "％", "‰", "/", "／"))
+RATE_AFTER = ("%", "％", "‰", "/", "／")  # (one str.startswith for all)
 NUMBERED_LIST_AFTER = re.compile(r"[\u4e00-\u9fff]{0,4}?清单")  # a longer bare digit string is a phone, ID or serial number
 SENTENCE_PUNCT_RE = re.compile("[" + re.escape("".join(sorted(SENTENCE_PUNCT))) + "]")  # quoted speech, not a name
 OPENING_MARK_RE = re.compile("[" + re.escape("".join(sorted(set(PAIRS) | TOGGLES))) + "]")
@@ -59,6 +59,15 @@ def _pattern() -> re.Pattern:
 def _noncount_after() -> re.Pattern:
     """The words after a number that make it a duration or rate (corpora/noncount_after.txt)."""
     return lexicon.literal_re(lexicon.words("noncount_after.txt"))
+
+
+@lru_cache(maxsize=None)
+def _units_opening_noncount() -> frozenset[str]:
+    """The units a word of noncount_after.txt can start with (个 → 个月, 次 → 次方): after any other
+    unit, that list need not be searched."""
+    after = lexicon.words("noncount_after.txt")
+    units = (row[0] for row in lexicon.table("count_units.tsv"))
+    return frozenset(u for u in units if any(w.startswith(u) or u.startswith(w) for w in after))
 
 
 @lru_cache(maxsize=None)
@@ -147,75 +156,77 @@ class _Spans:
         return end <= reach
 
 
-class _Boundaries:
-    """`pos in bounds`: True where a word of the tokens starts or ends (segment.boundaries as a
-    sorted list searched by bisection), the offsets added up only as far as a numeral asks."""
+class _WordStarts:
+    """`starts.at(start, end)`: True if the segmentation has a word boundary where the numeral
+    text[start:end] starts (not 三番|五次).
 
-    def __init__(self, tokens: list[str]):
+    The document's tokens, when given, are added up into offsets once, on the first question (only
+    Chinese numerals ask). Tokens whose lengths do not add up to the text are not its segmentation:
+    then, as without tokens, the numeral's surroundings are segmented."""
+
+    def __init__(self, text: str, tokens: list[str] | None):
+        self.text = text
         self.tokens = tokens
-        self.offsets: list[int] = [0]
-        self._ends = accumulate(map(len, tokens))
+        self.offsets: list[int] | None = None
 
-    def length(self) -> int:
-        """The length of the text the tokens were cut from: the offsets so far and the rest."""
-        return self.offsets[-1] + sum(map(len, islice(self.tokens, len(self.offsets) - 1, None)))
-
-    def __contains__(self, pos: int) -> bool:
+    def at(self, start: int, end: int) -> bool:
         offsets = self.offsets
-        while offsets[-1] < pos:
-            known = len(offsets)
-            offsets.extend(islice(self._ends, (pos - offsets[-1]) // 2 + 32))
-            if len(offsets) == known:
-                break  # past the last word
-        i = bisect.bisect_left(offsets, pos)
-        return i < len(offsets) and offsets[i] == pos
+        if offsets is None:
+            offsets = self.offsets = self._offsets()
+        if offsets:
+            i = bisect_left(offsets, start)
+            return i < len(offsets) and offsets[i] == start
+        from xuncha.nlp.segment import boundaries, cut
+
+        text = self.text
+        lo = max(0, start - 6)
+        hi = min(len(text), end + 6)
+        return start - lo in boundaries(cut(text[lo:hi]))
+
+    def _offsets(self) -> list[int]:
+        """Where the tokens' words start or end, or [] if they are no segmentation of the text."""
+        tokens = self.tokens
+        if tokens is None:
+            return []
+        if not tokens:
+            return [0]  # (no words: only the start is a boundary)
+        offsets = list(accumulate(map(len, tokens), initial=0))
+        return offsets if offsets[-1] == len(self.text) else []
 
 
-def _is_noncount(text: str, start: int, end: int, pre, num: str, num2, unit: str, bounds=None) -> bool:
+def _is_noncount(text: str, start: int, end: int, pre, num: str, num2, unit: str, starts: _WordStarts) -> bool:
     """True if the match text[start:end] is a date, duration, ordinal, rank, rate, phone number or
-    part of a name (`pre`, `num`, `num2`, `unit`: its groups, read once by the caller)."""
-    reach = text[max(0, start - 8) : start]
-    before = reach[-4:]
-    if "第" in reach and (before.endswith("第") or before.rstrip().endswith("第")
-                         or ORDINAL_LIST.search(text, max(0, start - 8), start)):
-        return True  # ordinal: 第四轮, 第2期, 第三、四轮
-    if before.endswith(RANK_OR_SHARE_BEFORE):
-        if unit in ("名", "位") or not before.endswith(("前", "后")):
+    part of a name (`pre`, `num`, `num2`, `unit`: its groups, read once by the caller).
+
+    The characters around are tested in place (str.find/endswith/startswith with bounds) rather
+    than sliced out: most matches are counts, which pass every test."""
+    lo = start - 4 if start > 4 else 0  # the four characters before the match
+    reach = start - 8 if start > 8 else 0
+    if text.find("第", reach, start) >= 0:
+        before = text[lo:start]
+        if before.endswith("第") or before.rstrip().endswith("第") or ORDINAL_LIST.search(text, reach, start):
+            return True  # ordinal: 第四轮, 第2期, 第三、四轮
+    if text.endswith(RANK_OR_SHARE_BEFORE, lo, start):
+        if unit in ("名", "位") or not text.endswith(("前", "后"), lo, start):
             return True  # rank: 排名前3名; share: 百分之三十
-    if _noncount_after().match(text, end - len(unit)):  # (the unit closes the match)
+    if unit in _units_opening_noncount() and _noncount_after().match(text, end - len(unit)):  # (the unit closes the match)
         return True  # duration or rate: 15个工作日, 3个月, 2个百分点
     if unit == "张" and NUMBERED_LIST_AFTER.match(text, end):
         return True  # the name of a set of lists: 四张清单, 五张责任清单
-    after = text[end : end + 1]
-    if after in RATE_AFTER:
+    if text.startswith(RATE_AFTER, end):
         return True  # percentage or rate: 95%, 500元/人
     if num[0] in CN_DIGITS:
-        if before.endswith(VAGUE_BEFORE_WORDS):
+        if text.endswith(VAGUE_BEFORE_WORDS, lo, start):
             return True  # 数十人, 上百人, 几十家: no number is stated
         if num == "一" and not num2:
             return True  # article, not a count: 一名县委常委
-        if after and after in CN_DIGITS:
+        if end < len(text) and text[end] in CN_DIGITS:
             return True  # a numbered name: 六个一, 四个一
-        if not _starts_word(text, start + len(pre) if pre else start, end, bounds):
+        if not starts.at(start + len(pre) if pre else start, end):
             return True  # inside an idiom or word: 三番五次, 一次性
     elif len(num) > MAX_DIGITS and len(NON_DIGIT.sub("", num)) > MAX_DIGITS:
         return True
     return False
-
-
-def _starts_word(text: str, start: int, end: int, bounds=None) -> bool:
-    """True if the segmentation has a word boundary where the numeral starts (not 三番|五次).
-
-    `bounds` are the document's word boundaries when it was segmented already; otherwise the
-    surroundings are segmented here.
-    """
-    from xuncha.nlp.segment import boundaries, cut
-
-    if bounds is not None:
-        return start in bounds
-    lo = max(0, start - 6)
-    hi = min(len(text), end + 6)
-    return start - lo in boundaries(cut(text[lo:hi]))
 
 
 def _value(pre, num: str, num2, post) -> tuple[int | float | None, bool]:
@@ -248,26 +259,36 @@ def extract_counts(text: str, tokens: list[str] | None = None) -> list[Count]:
 def _extract(text: str, tokens: list[str] | None) -> list[Count]:
     masks = None
     name_parts, closing_mark = _name_parts(), CLOSING_MARK_RE.search
-    bounds = None  # where the shared segmentation's words start or end, made on first need
+    next_close = -1  # the first closing mark at or after the last match's end (len(text): none)
+    starts = _WordStarts(text, tokens)
     out: list[Count] = []
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
     for m in _pattern().finditer(text):
         pre, num, _, num2, post, unit = m.groups()
         start, end = m.span()  # the match opens with pre (or num) and closes with the unit
         num_start = start + len(pre) if pre else start
-        # masks.cover's own first tests, asked here: most counts are in no name and no bracket
-        if text[num_start:end] in name_parts or closing_mark(text, end, num_start + 13):
+        # masks.cover's own first tests, asked here: most counts are in no name and no bracket.
+        # (A closing mark within 13 characters of the numeral: the next one after the match,
+        # searched again only once the matches have passed it.)
+        if next_close < end:
+            close = closing_mark(text, end)
+            next_close = close.start() if close is not None else len(text)
+        if text[num_start:end] in name_parts or next_close < num_start + 13:
             if masks is None:
                 masks = _Masks(text)
             if masks.cover(num_start, end):
                 continue
-        if bounds is None and tokens is not None and num[0] in CN_DIGITS:
-            bounds = _Boundaries(tokens)  # only Chinese numerals look at word boundaries
-        if _is_noncount(text, start, end, pre, num, num2, unit, bounds):
+        if _is_noncount(text, start, end, pre, num, num2, unit, starts):
             continue
-        value, approx = _value(pre, num, num2, post)
-        if value is None:
-            continue
+        if num2:
+            value, approx = _value(pre, num, num2, post)
+            if value is None:
+                continue
+        else:  # (_value without a range)
+            value = parse_number(num)
+            if value is None:
+                continue
+            approx = bool(pre or post)
         if unit == "元" and num.endswith("万") and isinstance(value, (int, float)):
             unit, value = "万元", _round(value / 10_000)  # 3万多元 → 3 万元, like 3万元
         count = Count(value, unit, approx, None, text[start:end], start, end)  # value, unit, approx, subject, surface, start, end
@@ -276,15 +297,13 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
         else:
             chains.append([count])
         out.append(count)
-    if bounds is not None and len(bounds.offsets) > 1 and bounds.length() != len(text):
-        return _extract(text, None)  # not this text's segmentation (and it was read): segment around the numerals
     for chain in chains:
         end, begin = chain[-1].end, chain[0].start
         subject = None
         if end < len(text) and text[end] not in CLAUSE_STOP:  # else the clause ends at the count: nothing after
-            subject = _subject_after_window(text[end : end + AFTER_READ])
+            subject = _subject_after(text, end)
         if not subject and begin and text[begin - 1] not in CLAUSE_STOP:  # else nothing before
-            subject = _subject_before_window(text[max(0, begin - BEFORE_READ) : begin])
+            subject = _subject_before(text, begin)
         for count in chain:
             count.subject = subject
     return out
@@ -303,6 +322,8 @@ AFTER_READ = 14  # characters _subject_after reads: a quoted subject closes with
 BEFORE_READ = 16  # characters _subject_before reads back
 
 
+# The subjects read from those windows alone (tests/test_nlp_shortcuts.py holds _subject_after and
+# _subject_before to reading no further; _extract asks them on the text itself, without slicing).
 def _subject_after_window(window: str) -> str | None:
     """_subject_after at the start of the AFTER_READ characters after a count; a shorter window
     is the end of the text."""
