@@ -93,3 +93,41 @@ def test_name_ends_found_over_code_units_are_the_pattern_matches():
         text = "".join(rng.choice(pieces) if rng.random() < 0.5 else rng.choice(full)[rng.randint(0, 2):]
                        for _ in range(rng.randint(0, 10)))
         assert regions._name_end_positions(text) == [m.end() for m in regions._name_ends().finditer(text)]
+
+
+def test_file_suffix_is_the_path_objects_suffix():
+    import itertools
+    from pathlib import PurePath
+
+    from xuncha.ingest.sniff import _suffix
+
+    parts = ["", ".", "..", "a", "a.txt", ".bashrc", "x.", "x.tar.gz", "报告.TXT", "..x", "a..b", "a.b/", "c.d/."]
+    for k in (1, 2, 3):
+        for combo in itertools.product(parts, repeat=k):
+            path = "/".join(combo)
+            for variant in (path, "/" + path, path + "/", "//" + path):
+                assert _suffix(variant) == PurePath(variant).suffix, variant
+
+
+def test_dates_are_looked_for_with_the_patterns_that_can_match():
+    """Leaving out the date patterns whose characters a line lacks finds the same date."""
+    import random
+
+    from xuncha.ingest import metadata
+
+    def every_pattern(text):
+        best = None
+        for pattern in metadata.DATE_PATTERNS:
+            for m in pattern.finditer(text):
+                value = metadata._to_date(m.group("y"), m.group("m"), m.group("d"))
+                if value and (best is None or m.start() < best[0]):
+                    best = (m.start(), value)
+                    break
+        return best[1] if best else None
+
+    rng = random.Random(3)
+    pieces = ["2023", "2019", "05", "5", "12", "年", "月", "日", "-", "/", ".", " ", "二〇二二", "五", "二十", "来源：",
+              "发布时间", "10:30", "巡察", "1999"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        assert metadata.parse_date(text) == every_pattern(text), text

@@ -35,7 +35,7 @@ def max_bytes() -> int:
 def _build(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
     page = clean_page(raw.text, title_hint=raw.title_hint, date_hint=raw.date_hint,
                       source_hint=raw.source_hint, author_hint=raw.author_hint)
-    if not page.text.strip():
+    if not page.text or page.text.isspace():  # (blank, without copying the text)
         raise IngestError(path, "no article text found (only page furniture)")
     doc = Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
                    source=page.source, author=page.author, region=page.region, credits=page.credits, text=page.text,

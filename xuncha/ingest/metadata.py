@@ -38,12 +38,18 @@ TRAILING_BYLINE = re.compile(r"(?:^|(?<=[。！？!?…”\"』」)]))\s*[(（](
 TRAILING_LABELLED = re.compile(rf"^\s*(?:{_ROLE})\s*[:：/]?\s*(?P<by>{_NAME}(?:\s*[\s、,，]\s*{_NAME})*)\s*$")
 
 
+def _date_patterns_for(text: str) -> list[re.Pattern]:
+    """The DATE_PATTERNS that can match `text`, in order: the first and third need 年, the second a
+    - / . between its numbers (most lines hold neither)."""
+    year = "年" in text
+    numeric = "-" in text or "/" in text or "." in text
+    return [p for p, needs_year in zip(DATE_PATTERNS, (True, False, True)) if (year if needs_year else numeric)]
+
+
 def parse_date(text: str) -> str | None:
     """The first valid date in `text` as YYYY-MM-DD (2022年05月20日18:08, 2021-02-09 04:29, 二〇二二年五月二十日)."""
-    if "年" not in text and "-" not in text and "/" not in text and "." not in text:
-        return None  # (most lines) every date pattern needs 年 or a - / . between its numbers
     best: tuple[int, str] | None = None
-    for pattern in DATE_PATTERNS:
+    for pattern in _date_patterns_for(text):
         for m in pattern.finditer(text):
             value = _to_date(m.group("y"), m.group("m"), m.group("d"))
             if value and (best is None or m.start() < best[0]):
@@ -93,7 +99,7 @@ def is_meta_line(line: str) -> bool:
         return True
     if date:
         rest = s
-        for pattern in DATE_PATTERNS:
+        for pattern in _date_patterns_for(s):
             rest = pattern.sub("", rest)
         rest = _TIME_AND_BLANKS.sub("", rest)
         return len(rest) <= 4

@@ -284,6 +284,13 @@ def _mentions(text: str, *, trust_short: bool) -> list[list[Division]]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _header_mentions(text: str) -> tuple[list[Division], ...]:
+    """`_mentions(text, trust_short=True)`, remembered: a site's source and byline lines come back
+    on every page it publishes."""
+    return tuple(_mentions(text, trust_short=True))
+
+
 def _score(candidates: list[list[Division]], cover: float = 0.6) -> str | None:
     """The deepest division that contains at least `cover` of the mentions.
 
@@ -308,10 +315,11 @@ def _grouped(candidates: list[list[Division]]) -> list[tuple[tuple[str, ...], in
     return [(tuple(c.code for c in cands), n) for cands, n in counts.values()]
 
 
-@lru_cache(maxsize=None)
-def _reading_codes(name: str) -> tuple[str, ...]:
-    """The codes of the divisions a name may mean, in `Divisions.by_name` order."""
-    return tuple(c.code for c in load_divisions().by_name[name])
+@lru_cache(maxsize=1)
+def _reading_codes_of_names() -> dict[str, tuple[str, ...]]:
+    """Full name → the codes of the divisions it may mean, in `Divisions.by_name` order."""
+    by_name = load_divisions().by_name
+    return {name: tuple(c.code for c in by_name[name]) for name in _full_names()}
 
 
 def _codes_up(code: str) -> tuple[str, ...]:
@@ -341,7 +349,7 @@ def _score_groups(groups: list[tuple[tuple[str, ...], int]], cover: float = 0.6)
     """`_score` over (codes of the readings, count) groups. Supports are sums of 1/k (k readings of a
     name), so they are exact multiples of small fractions: a tie stays a tie, whatever order they are
     added in."""
-    up = _codes_up
+    up = _all_codes_up().__getitem__  # (`_codes_up` without its two calls: scoring walks chains often)
     if not groups:
         return None
     support: dict[str, float] = {}  # made when the first ambiguous name needs it (most pages have none)
@@ -410,16 +418,17 @@ def find_region(*texts: str | None, body: str | None = None) -> str | None:
     head: list[list[Division]] = []
     for t in texts:
         if t:
-            head.extend(_mentions(t, trust_short=True))
+            head.extend(_header_mentions(t))
     # The body's mentions are full names (never a short form needing context), counted per name.
     names = _body_names(body[:3000]) if body else Counter()
+    codes_of = _reading_codes_of_names().__getitem__
     if head:
         # Narrow ambiguous header mentions (江北 → 宁波 or 重庆?) with everything else named.
         consistent = _consistent_with(head)
-        code = _score_groups(_grouped(head) + [(_reading_codes(name), n) for name, n in names.items()
+        code = _score_groups(_grouped(head) + [(codes_of(name), n) for name, n in names.items()
                                                if consistent(name)])
     elif names:
-        code = _score_groups([(_reading_codes(name), n) for name, n in names.items()])
+        code = _score_groups([(codes_of(name), n) for name, n in names.items()])
     else:
         return None
     return divs.full_name(code) if code else None
