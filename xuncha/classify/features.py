@@ -158,36 +158,24 @@ def word_rows(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """word_tokens of many normalised texts, flat, and the index of the text each word is of
     (a text's words together and in order).
 
-    The texts free of white space and of the marks `cut` pairs up around names are segmented in
-    one engine call, joined by line breaks: the engine joins nothing to a line break and returns
-    each as a word of its own, so every text's words come out as it alone gives them (checked by
-    counting the breaks), without a call and a filter per text. The others go one by one.
+    The texts are segmented in one call, joined by line breaks: the engine joins nothing to a
+    line break and returns each as a word of its own, and `cut` pairs no quote or bracket across
+    one, so every text's words come out as it alone gives them (checked by counting the breaks),
+    without a call and a filter per text. Texts holding white space go one by one.
     """
-    from xuncha.nlp.protect import MARKS_RE
-    from xuncha.nlp.segment import tokenizer
+    from xuncha.nlp.segment import cut
 
-    plain = [i for i, t in enumerate(texts) if t and not MARKS_RE.search(t)]
-    words: list[str] = []
-    rows = np.zeros(0, dtype=np.int64)
-    if len(plain) > 1:
-        joined = "\n".join([texts[i] for i in plain])
-        flat = tokenizer().cut(joined, False) if len(joined.split()) == len(plain) else []
-        breaks = np.fromiter(map("\n".__eq__, flat), dtype=bool, count=len(flat))
-        if len(flat) and np.count_nonzero(breaks) == len(plain) - 1:
-            keep = list(map(_IS_WORD.__getitem__, flat))  # a line break is no word
-            words = list(compress(flat, keep))
-            rows = np.array(plain, dtype=np.int64)[np.cumsum(breaks)[np.array(keep, dtype=bool)]]
-        else:
-            plain = []
-    else:
-        plain = []
-    rest = sorted(set(range(len(texts))).difference(plain))
-    if rest:
-        alone = [word_tokens(texts[i]) for i in rest]
-        words += chain.from_iterable(alone)
-        rows = np.concatenate([rows, np.repeat(np.array(rest, dtype=np.int64),
-                                               np.fromiter(map(len, alone), np.int64, len(alone)))])
-    return words, rows
+    some = [i for i, t in enumerate(texts) if t]  # an empty text has no words
+    joined = "\n".join([texts[i] for i in some])
+    flat = cut(joined) if len(some) > 1 and len(joined.split()) == len(some) else []
+    breaks = np.fromiter(map("\n".__eq__, flat), dtype=bool, count=len(flat))
+    if len(flat) and np.count_nonzero(breaks) == len(some) - 1:
+        keep = list(map(_IS_WORD.__getitem__, flat))  # a line break is no word
+        rows = np.array(some, dtype=np.int64)[np.cumsum(breaks)[np.array(keep, dtype=bool)]]
+        return list(compress(flat, keep)), rows
+    alone = [word_tokens(t) for t in texts]
+    rows = np.repeat(np.arange(len(texts)), np.fromiter(map(len, alone), np.int64, len(alone)))
+    return list(chain.from_iterable(alone)), rows
 
 
 class _WordTest(dict):
