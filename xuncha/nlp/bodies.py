@@ -64,6 +64,7 @@ class _Vocab:
     unit_last: frozenset[str] = frozenset()
     level_last: frozenset[str] = frozenset()
     any_last: frozenset[str] = frozenset()  # all of the above and the ordinals' last characters
+    plain_last: frozenset[str] = frozenset()  # those after which no ordinal or named unit reads on
     field_re: re.Pattern = re.compile(lexicon.NEVER)  # any field word, longest first
     stop_re: re.Pattern = re.compile(lexicon.NEVER)  # any generic modifier, longest first
     stop_end_re: re.Pattern = re.compile(lexicon.NEVER)  # a generic modifier ending where the search ends
@@ -75,6 +76,8 @@ class _Vocab:
     stop_last: frozenset[str] = frozenset()  # their last characters
     head_max: int = 0  # the longest head
     units_ending: dict[str, tuple[str, ...]] | None = None  # named units by their last character
+    head_kinds: dict[str, tuple[str, tuple[str, ...]]] | None = None  # head → (its kind, the longer
+    # heads ending with it, longest first)
     head_gates: dict[str, tuple[str, bool]] | None = None  # head → (its not_before, whether a name part must stand before it)
     head_at_re: re.Pattern = re.compile(lexicon.NEVER)  # head_re as a trie: same matches, fewer steps
     places_by_ending: dict[str, tuple[str, ...]] | None = None  # places by last 3 characters, longest first
@@ -120,6 +123,9 @@ def _vocab() -> _Vocab:
         stop_last=_last_chars(stop_before),
         head_max=max(map(len, heads), default=0),
         units_ending={ch: tuple(u for u in units if u.endswith(ch)) for ch in _last_chars(units)},
+        head_kinds={w: (h.kind, tuple(sorted((o for o in heads if len(o) > len(w) and o.endswith(w)),
+                                             key=lambda o: (-len(o), o))))
+                    for w, h in heads.items()},
         head_gates={w: (h.not_before, w in needs_part) for w, h in heads.items()},
         head_at_re=lexicon.trie_re(heads),
         places_by_ending=_by_ending(places, 3),
@@ -127,6 +133,9 @@ def _vocab() -> _Vocab:
                                 if set(LEVEL_CHARS) & _last_chars(places) else lexicon.NEVER),
         any_last=frozenset().union(_last_chars(places), _last_chars(fields), _last_chars(heads),
                                    _last_chars(units), _last_chars(levels), ORDINAL_LAST),
+        plain_last=frozenset(ch for ch in (_last_chars(places) | _last_chars(fields) | _last_chars(heads)
+                                           | _last_chars(levels))
+                             if ch not in ORDINAL_LAST and ch not in _last_chars(units) and not ch.isdigit()),
     )
 
 
@@ -262,11 +271,10 @@ def _part_window(text: str, pos: int, last: str, v: _Vocab) -> tuple[int, int]:
         window_from = 0
         if pos - 4 < first:
             first = pos - 4
-    units = v.units_ending.get(last)
-    if units:
-        window_from = 0
-        for unit in units:
-            if text.startswith(unit, pos - len(unit)) and pos - len(unit) - 2 < first:
+    for unit in v.units_ending.get(last, ()):
+        if pos >= len(unit) and text.startswith(unit, pos - len(unit)):  # (its name read on)
+            window_from = 0
+            if pos - len(unit) - 2 < first:
                 first = pos - len(unit) - 2
     if not window_from:
         window_from = first if first > 0 else 0
@@ -304,6 +312,7 @@ def _free_name_before(text: str, pos: int, v: _Vocab) -> tuple[int, str] | None:
 
 
 OPENING_PARTS = frozenset(("place", "level", "unit", "field"))  # parts a name may open with
+PLACING_PARTS = ("place", "level")  # before 委 they make a party committee (县委)
 
 
 def _valid(text: str, start: int, types: list[str], v: _Vocab) -> int | None:
@@ -439,7 +448,7 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
             place = places.get(name[0])
             if place:
                 resolved = place + name[1:]
-        out.append(Body(name=name, kind=kind, start=start, end=end, resolved=resolved))
+        out.append(Body(name, kind, start, end, resolved))
     return out
 
 
@@ -463,22 +472,31 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     types = [prev]  # right to left while growing
     heads_only = True
     held = 1  # len(types)
-    any_last, element_ending = v.any_last, _element_ending
-    while pos > 0 and held < 12 and hs - pos < MAX_NAME:
+    lowest = hs - MAX_NAME if hs > MAX_NAME else 0  # growth stops at the text's start or MAX_NAME back
+    plain_last, suffixes, element_ending = v.plain_last, v.suffixes, _element_ending
+    while pos > lowest and held < 12:
         last = text[pos - 1]
-        if last in any_last or last.isdigit():
-            # the part ending here (_element_before written out)
-            found = element_ending(text[_part_window(text, pos, last, v)[1]:pos], prev)
-            if found is not None:
-                pos += found[0]
-                prev = found[1]
-                types.append(prev)
-                held += 1
-                if prev != "head":
-                    heads_only = False
-                    if prev == "level":
-                        break
-                continue
+        # the part ending here (_element_before written out): decided on the longest ending of the
+        # text that can still end a word (_part_window, whose usual case is written out here)
+        if last in plain_last:  # (an ending itself)
+            k = 2
+            while k <= pos and text[pos - k : pos] in suffixes:
+                k += 1
+            found = element_ending(text[pos - k + 1 : pos], prev)
+        elif last in v.any_last or last.isdigit():
+            found = element_ending(text[_part_window(text, pos, last, v)[1] : pos], prev)
+        else:
+            found = None
+        if found is not None:
+            pos += found[0]
+            prev = found[1]
+            types.append(prev)
+            held += 1
+            if prev != "head":
+                heads_only = False
+                if prev == "level":
+                    break
+            continue
         if heads_only and (head if pos == hs else _head_at(text, pos, v)) in v.free_heads:
             named = _free_name_before(text, pos, v)
             if named is not None:
@@ -496,16 +514,14 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
                 continue
         break
     # the part before the last head decides 县委 (party) against 纪委
-    placed = held > 1 and types[1] in ("place", "level")
+    placed = held > 1 and types[1] in PLACING_PARTS
     start = pos
     if prev not in OPENING_PARTS:
         types.reverse()
         start = _valid(text, start, types, v)
-        if start is None:
+        if start is None or start >= he:
             return None
-    while start < he:  # on a word boundary, the document's asked first
-        if start == 0:
-            break
+    while start:  # on a word boundary, the document's asked first
         before = text[start - 1]
         if before in "该本驻" or not ("\u4e00" <= before <= "\u9fff") or bounds[bisect_left(bounds, start)] == start:
             break
@@ -518,20 +534,25 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
             if start is None:
                 return None
             break
-    else:
-        return None
-    if ((start and text[start - 1] in v.stop_last) or text[start : start + 1] in v.stop_first) and _generic(text, start, v):
+        if start >= he:
+            return None
+    if (start and text[start - 1] in v.stop_last or text[start] in v.stop_first) and _generic(text, start, v):
         return None
     if start > hs:  # (the start moved into the head)
         tail = he - v.head_max
         return start, _kind_of(text[start if start > tail else tail : he], placed)
-    # the longest head the name ends with is this head or a longer one ending with it
-    word, k, endings = head, len(head) + 1, v.head_endings
-    while k <= he - start and text[he - k : he] in endings:
-        if text[he - k : he] in v.heads:
-            word = text[he - k : he]
-        k += 1
-    return start, "party" if word == "委" and placed else v.heads[word].kind
+    return start, _kind_at(text, start, he, head, placed, v)
+
+
+def _kind_at(text: str, start: int, he: int, head: str, placed: bool, v: _Vocab) -> str:
+    """The kind of the name text[start:he] (start at or before its last head, `head`): that of the
+    longest head it ends with, this head or a longer one ending with it; 委 after a place or level
+    (`placed`) is a party committee (县委)."""
+    kind, longer = v.head_kinds[head]
+    for word in longer:
+        if len(word) <= he - start and text.startswith(word, he - len(word)):
+            return v.head_kinds[word][0]  # (ends with more than 委)
+    return "party" if placed and head == "委" else kind
 
 
 def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
