@@ -37,7 +37,10 @@ NOUN_FLAGS = ("n", "vn", "j", "nz", "nt", "nr", "ns", "l")
 
 @lru_cache(maxsize=None)
 def _pattern() -> re.Pattern:
-    units = lexicon.alternation(row[0] for row in lexicon.table("count_units.tsv"))
+    unit_words = [row[0] for row in lexicon.table("count_units.tsv") if row[0]]
+    units = lexicon.alternation(unit_words)
+    # the characters a unit opens with, tested once before the units are tried one by one
+    unit_guard = f"(?=[{re.escape(''.join(sorted({u[0] for u in unit_words})))}])" if unit_words else ""
     # Repetitions are bounded so that a pathological input (a million digits) stays linear.
     arabic = r"\d{1,3}(?:[,，]\d{3}){1,5}(?:\.\d{1,6})?|\d{1,3}(?: \d{3}){1,5}(?![\d.])|\d{1,15}(?:\.\d{1,6})?"
     number = rf"(?:{arabic})(?:万(?!元))?|[{CN_DIGITS}]{{1,12}}"
@@ -51,7 +54,7 @@ def _pattern() -> re.Pattern:
         rf"(?P<num>{number})"
         rf"(?:\s*(?P<dash>[-－—–~～至到])\s*(?P<num2>{number}))?"
         rf"(?P<post>{'|'.join(APPROX_AFTER)})?"
-        rf"[ \u00a0]?(?P<unit>{units})"
+        rf"[ \u00a0]?{unit_guard}(?P<unit>{units})"
     )
 
 
