@@ -132,6 +132,8 @@ _DATELINE_HEAD_END = re.compile(r"\d{1,2}月\d{1,2}日\s*电$|(?:本报|本网|�
 
 def split_dateline(paragraph: str) -> tuple[str, str | None, str | None]:
     """Strip a news dateline from the first paragraph: returns (rest, dateline head, byline)."""
+    if "电" not in paragraph and "讯" not in paragraph:  # (most paragraphs) DATELINE needs one
+        return paragraph, None, None
     m = DATELINE.match(paragraph)
     if not m or len(paragraph) - m.end() < 10:
         return paragraph, None, None
