@@ -6,9 +6,10 @@ anywhere, and a text holding no "changing" character converts to itself. The cha
 are listed in xuncha/corpora/opencc_tw2s_changes.txt (derived from the installed OpenCC by
 `python -m xuncha.ingest.simplified`): every character that tw2s changes on its own, plus one
 character of every TSPhrases phrase that tw2s changes although none of its characters change alone
-(深沈 → 深沉: 沈). No phrase holds a line break or 。，；！？, so cutting a text just before one
-of those splits no segment: the clauses holding a changing character are converted, and what lies
-outside them is kept as it is, exactly as converting the whole text would leave it.
+(深沈 → 深沉: 沈). No phrase holds a line break or 。，；！？ and each converts to itself, so cutting
+a text just before one of those splits no segment: the clauses holding a changing character are
+converted, and what lies outside them is kept as it is, exactly as converting the whole text would
+leave it (and clauses joined by line breaks convert as each would alone).
 
 Simplified pages (most pages) have no changing character at all or only a few clauses with one;
 traditional pages are converted from their first changing clause to their last. If the installed
@@ -124,6 +125,7 @@ def derive() -> str:
                        env={"LD_LIBRARY_PATH": str(clib / "lib64")})
         phrases = [ln.split("\t", 1)[0] for ln in out.read_text(encoding="utf-8").splitlines() if ln]
     assert not any(cut in p for p in phrases for cut in _CUTS), "a phrase spans a clause mark"
+    assert all(convert(cut) == cut for cut in _CUTS), "a clause mark converts"  # (normalize joins clauses by \n)
     for phrase in phrases:
         converted = convert(phrase)
         if converted == phrase or changing.intersection(phrase):
