@@ -180,11 +180,12 @@ def test_phrasings_with_a_lookahead_match_as_without(which, plain):
 
 def test_scorer_equals_pipeline_on_odd_characters():
     """Character n-grams are looked up as integer keys of code points: astral characters, mixed
-    case, runs of spaces and tabs must give the vectoriser's own n-grams."""
+    case, runs of spaces and tabs, NUL (which parts the texts of a batch) must give the
+    vectoriser's own n-grams."""
     import random
 
     rng = random.Random(2)
-    alphabet = list("违规发放津补贴整改不到位三会一课ABCabcİΣσ \t\u3000𠀀😀0")
+    alphabet = list("违规发放津补贴整改不到位三会一课ABCabcİΣσ \t\u3000𠀀😀0\0")
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 60))) for _ in range(200)]
     model = get_model()
     assert np.allclose(model.scorer().model_proba(texts), model.pipeline.predict_proba(texts), atol=1e-9)

@@ -182,10 +182,15 @@ class LinearScorer:
         """(row, column or -1) of every character 1–3-gram of the texts, as scikit-learn's char
         analyzer makes them (lower case, runs of white space as one space): all texts in one
         array of code points, n-grams as integer keys, looked up by binary search."""
-        texts = [_WHITE_SPACES.sub(" ", t.lower()) for t in norm]
-        joined = "\0".join(texts)  # NUL parts the texts: no key holds it, so no n-gram spans two
+        # NUL parts the texts: no key holds it, so no n-gram spans two. Lowered and folded all at
+        # once, as each alone (NUL is no white space, and ends the context of a final Σ)
+        joined = _WHITE_SPACES.sub(" ", "\0".join(norm).lower())
         cps = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        row_of = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])[: len(cps)]
+        if joined.count("\0") == len(norm) - 1:  # only the parting NULs: they count the rows
+            row_of = np.cumsum(cps == 0)
+        else:  # a text holds a NUL of its own: rows from each text's length as analysed
+            sizes = [len(_WHITE_SPACES.sub(" ", t.lower())) + 1 for t in norm]
+            row_of = np.repeat(np.arange(len(norm)), sizes)[: len(cps)]
         rows, keys = [], []
         for size in (1, 2, 3):
             grams = cps[: max(len(cps) - size + 1, 0)].copy()
