@@ -256,3 +256,21 @@ def test_plain_digit_strings_read_as_through_float(digits):
 
     """The shortcut for plain digits gives what reading them as a float gives (exact up to 15 digits)."""
     assert parse_number(digits) == int(float(digits)) and type(parse_number(digits)) is int
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["3", "十", "个", "月", "工作日", "次", "方", "名", "列", "人", "项", "，", "第", "百分点",
+                                 "3次方", "十个月", "2名列", "5个工作日", "两个百分点", "4人次", "6项"]), min_size=1, max_size=12))
+def test_duration_words_looked_for_only_after_units_that_open_them(parts):
+    from xuncha.nlp import counts
+
+    text = "".join(parts)
+    everywhere = frozenset(row[0] for row in counts.lexicon.table("count_units.tsv"))
+    found = extract_counts(text)
+    counts._units_opening_noncount.cache_clear()
+    original = counts._units_opening_noncount
+    try:
+        counts._units_opening_noncount = lambda: everywhere  # the duration words searched after every unit
+        assert extract_counts(text) == found
+    finally:
+        counts._units_opening_noncount = original

@@ -75,3 +75,31 @@ def test_ascii_quoted_name_at_clause_start_is_kept_whole():
         texts = [p.text for p in extract_problems(text)]
         assert any(t.startswith(("\"三重一大\"", "“三重一大”")) for t in texts), texts
         assert all(t.count('"') % 2 == 0 for t in texts), texts
+
+
+def test_trim_shortcut_strips_as_the_full_walk(monkeypatch):
+    """_trim returns at once when nothing at either end looks strippable; on spans that open or
+    close with marks, lead words, enumerators, framing and found-words it must agree with the walk."""
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from xuncha.nlp import problems as module
+
+    v = module._vocab()
+    pieces = ["“", "”", "（", "）", " ", "\u3000", "…", "一是", "就", "针对", "（一）", "1.", "①", "２", "巡察发现",
+              "存在", "反馈", "监督", "薄弱", "不到位", "管理", "制度", "的", "请你", "问题"]
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.sampled_from(pieces), min_size=1, max_size=10), st.data())
+    def check(parts, data):
+        text = "".join(parts)
+        start = data.draw(st.integers(0, len(text)))
+        end = data.draw(st.integers(start, len(text)))
+        fast = module._trim(text, start, end, v)
+        with monkeypatch.context() as m:
+            m.setattr(module, "NEAR_START_RE", re.compile(""))  # matches everywhere: the walk always runs
+            assert module._trim(text, start, end, v) == fast
+
+    check()
