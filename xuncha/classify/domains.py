@@ -47,30 +47,34 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(lexicon.trie_re(unit), lexicon.trie_re(stmt), info)
 
 
-def _best(matches, info) -> tuple[str, str] | None:
-    best = None
-    for m in matches:
-        domain, prio, _ = info[m.group()]
-        if domain == "-":
-            continue
-        score = (prio, m.end(), len(m.group()))
-        if best is None or score > best[0]:
-            best = (score, domain, m.group())
-    return (best[1], best[2]) if best else None
+def _best_cue(matches, info) -> str | None:
+    """The deciding cue among a name's matches: the highest priority, then the one ending last
+    (matches do not overlap, so the last one of the highest priority)."""
+    best, top = None, None
+    for cue in matches:
+        domain, prio, _ = info[cue]
+        if domain != "-" and (top is None or prio >= top):
+            best, top = cue, prio
+    return best
+
+
+@lru_cache(maxsize=4096)
+def _cue_guess(cue: str) -> DomainGuess:
+    """A unit's guess from its deciding cue (one immutable guess per cue)."""
+    domain, prio, _ = _lexicon().info[cue]
+    return DomainGuess(domain, 0.95 if prio >= 2 else 0.85, cue)
 
 
 @lru_cache(maxsize=16384)
 def unit_domain(name: str | None) -> DomainGuess | None:
     """The domain of an organisation named `name` (县人民医院 → hospital), or None if no cue.
-    Memoised: the same bodies are named in document after document."""
+    Memoised: the same bodies are named in document after document (so the name's normal form
+    is not kept apart: normal_form, not normalize, whose memory is for statements)."""
     if not name or not name.strip():
         return None
     lex = _lexicon()
-    hit = _best(lex.unit_re.finditer(normalize(name)), lex.info)
-    if hit is None:
-        return None
-    prio = lex.info[hit[1]][1]
-    return DomainGuess(hit[0], 0.95 if prio >= 2 else 0.85, hit[1])
+    cue = _best_cue(lex.unit_re.findall(normal_form(name)), lex.info)
+    return _cue_guess(cue) if cue is not None else None
 
 
 @lru_cache(maxsize=16384)
