@@ -97,3 +97,18 @@ def test_conversion_from_the_census_flags_is_the_conversion_of_the_text(pieces):
 
     text = "".join(pieces)
     assert normalize._simplified(text, normalize._census(text)[1]) == to_simplified(text) == _WHOLE(text)
+
+
+@needs_list
+def test_conversion_from_the_census_flags_fails_on_a_lone_surrogate_as_opencc_does():
+    from xuncha.ingest import normalize
+
+    import numpy as np
+
+    text = "巡察。监督\ud800，回覆"
+    flags = normalize._census(text)[1]
+    hits = (flags & np.uint8(normalize._NEEDS_SIMPLIFIED)).nonzero()[0]
+    cuts = (flags & np.uint8(normalize._CLAUSE_MARK)).nonzero()[0]
+    assert normalize.clause_spans(hits, cuts, len(text)) == changing_spans(text) == [(2, 9)]
+    with pytest.raises(UnicodeEncodeError):
+        normalize._simplified(text, flags)

@@ -326,7 +326,7 @@ def _census_table():
         table[changing[:0x10000]] |= _NEEDS_SIMPLIFIED
     table[_char_tables()[0][:0x10000]] |= _NEEDS_GARBLED
     table[[ord(c) for c in _CUTS]] |= _CLAUSE_MARK
-    table[0xD800:0xE000] = 0xFF
+    table[0xD800:0xE000] = 0xFF & ~_CLAUSE_MARK  # (a lone surrogate is a changing character, not a mark)
     return table
 
 
