@@ -36,3 +36,10 @@ def test_files_never_raise_other_errors(tmp_path, data, prefix, ext):
         read_document(path)
     except IngestError as err:
         assert "\n" not in str(err) and str(err).startswith(str(path))
+
+
+def test_text_with_a_lone_surrogate_is_refused_with_a_reason():
+    import pytest
+
+    with pytest.raises(IngestError, match="lone surrogate"):
+        document_from_text("县纪委监委开展巡察\ud800工作。")

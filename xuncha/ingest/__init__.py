@@ -48,7 +48,11 @@ def document_from_text(text: str, path: str = "<text>") -> Document:
     """Clean a page or report given as a string, exactly as a .txt file with that text."""
     if not text or not text.strip():
         raise IngestError(path, "empty text")
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # (files are decoded with replacement, so only a given string has them)
+        raise IngestError(path, "invalid text (lone surrogate code points)") from None
+    sha = hashlib.sha256(data).hexdigest()
     return _build(RawPage(text=text), path=path, sha256=sha, fmt="txt")
 
 
