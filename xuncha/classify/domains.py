@@ -68,8 +68,8 @@ def _cue_guess(cue: str) -> DomainGuess:
 @lru_cache(maxsize=16384)
 def unit_domain(name: str | None) -> DomainGuess | None:
     """The domain of an organisation named `name` (县人民医院 → hospital), or None if no cue.
-    Memoised: the same bodies are named in document after document (so the name's normal form
-    is not kept apart: normal_form, not normalize, whose memory is for statements)."""
+    Memoised: the same bodies are named in document after document (so the name is normalised
+    by normal_form, uncached: normalize's memory is for statements)."""
     if not name or not name.strip():
         return None
     lex = _lexicon()

@@ -161,7 +161,8 @@ def word_rows(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     The texts are segmented in one call, joined by line breaks: the engine joins nothing to a
     line break and returns each as a word of its own, and `cut` pairs no quote or bracket across
     one, so every text's words come out as it alone gives them (checked by counting the breaks),
-    without a call and a filter per text. Texts holding white space go one by one.
+    without a call and a filter per text. A batch where some text holds white space goes one text
+    at a time.
     """
     from xuncha.nlp.segment import cut
 
