@@ -131,3 +131,25 @@ def test_dates_are_looked_for_with_the_patterns_that_can_match():
     for _ in range(4000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         assert metadata.parse_date(text) == every_pattern(text), text
+
+
+def test_texts_ruled_out_for_spam_are_left_alone_by_strip_spam():
+    """The census pairs never rule out a text that strip_spam would change (names in any case,
+    triggers, keys cut in two), and rule out plain report text."""
+    import random
+
+    names, rules = normalize._spam_rules()
+    pieces = [*names, *(n.upper() for n in names), *(t for words, _ in rules for t in words), "注册送88元", "体育课",
+              "北京", "开展", "金沙江", "365天", "县纪委监委", "。", "\n", "a", "𠮷"]
+    rng = random.Random(5)
+    for _ in range(3000):
+        parts = [rng.choice(pieces) for _ in range(rng.randint(1, 6))]
+        if rng.random() < 0.3:  # a key cut in two by something between
+            cut = rng.randint(0, len(parts[0]))
+            parts[0] = parts[0][:cut] + "，" + parts[0][cut:]
+        text = "".join(parts)
+        needs, flags = normalize._census(text)
+        if not normalize._may_hold_spam(text, needs, flags):
+            assert normalize.strip_spam(text) == text, text
+    report = "县纪委监委开展巡察工作，发现问题线索12条，督促整改到位。"
+    assert not normalize._may_hold_spam(report, *normalize._census(report))

@@ -260,13 +260,11 @@ def remove_garbled(text: str, warnings: list[str]) -> str:
 
 
 @lru_cache(maxsize=1)
-def _spam_probe() -> re.Pattern | None:
-    """One prefix-tree pattern, run on the text as it is (not lower-cased), that matches wherever a
-    spam name or a rule trigger could: each name is looked for by its longest run of Han characters
-    and digits, which lower-casing never makes or changes. None when some name has no such run or
-    a trigger is empty (the probe could not be sure, so every text is looked at in full)."""
-    from xuncha.nlp.lexicon import trie_re
-
+def _spam_keys() -> frozenset[str] | None:
+    """Words one of which occurs, as it is (not lower-cased), in every text holding a spam name or a
+    rule trigger: the triggers, and each name's longest run of Han characters and digits, which
+    lower-casing never makes or changes. None when some name has no such run or a trigger is empty
+    (nothing could rule a text out, so every text is looked at in full)."""
     names, rules = _spam_rules()
     keys = {t for words, _ in rules for t in words}
     for name in names:
@@ -274,7 +272,24 @@ def _spam_probe() -> re.Pattern | None:
         if not runs:
             return None
         keys.add(max(runs, key=len))
-    return None if "" in keys else trie_re(keys)
+    return None if "" in keys else frozenset(keys)
+
+
+@lru_cache(maxsize=1)
+def _spam_probe() -> re.Pattern | None:
+    """The spam keys as one prefix-tree pattern, matching wherever a spam name or a rule trigger
+    could (None: no keys, see `_spam_keys`)."""
+    from xuncha.nlp.lexicon import trie_re
+
+    keys = _spam_keys()
+    return None if keys is None else trie_re(keys)
+
+
+@lru_cache(maxsize=1)
+def _spam_pairs_usable() -> bool:
+    """Whether every spam key has two characters that the census tables can flag."""
+    keys = _spam_keys()
+    return keys is not None and all(len(k) >= 2 and k[0] <= "\uffff" and k[1] <= "\uffff" for k in keys)
 
 
 _CASELESS_RUN = re.compile(r"[\u3400-\u9fff0-9]+")
@@ -306,6 +321,9 @@ _NEEDS_PINYIN = 2  # tone-marked letters (strip_pinyin)
 _NEEDS_SIMPLIFIED = 4  # characters tw2s can change (to_simplified)
 _NEEDS_GARBLED = 8  # suspect characters, "?" and ASCII letters (find_garbled's signs)
 _CLAUSE_MARK = 16  # where a tw2s clause can be cut (simplified._CUTS), to find the changing clauses
+_OPENS_SPAM = 32  # the first character of a spam key (`_spam_keys`)
+_SECOND_IN_SPAM = 64  # the second character of a spam key: strip_spam is needed only where these two
+#                       stand together and a key starts there (`_may_hold_spam`)
 
 
 @lru_cache(maxsize=1)
@@ -326,6 +344,9 @@ def _census_table():
         table[changing[:0x10000]] |= _NEEDS_SIMPLIFIED
     table[_char_tables()[0][:0x10000]] |= _NEEDS_GARBLED
     table[[ord(c) for c in _CUTS]] |= _CLAUSE_MARK
+    if _spam_pairs_usable():
+        table[[ord(k[0]) for k in _spam_keys()]] |= _OPENS_SPAM
+        table[[ord(k[1]) for k in _spam_keys()]] |= _SECOND_IN_SPAM
     table[0xD800:0xE000] = 0xFF & ~_CLAUSE_MARK  # (a lone surrogate is a changing character, not a mark)
     return table
 
@@ -350,6 +371,22 @@ def _simplified(text: str, flags) -> str:
     return _convert_spans(text, clause_spans(hits, cuts, len(text)))
 
 
+def _may_hold_spam(text: str, needs: int, flags) -> bool:
+    """False when no spam key starts anywhere in the text, so strip_spam would leave it as it is:
+    keys are tried (anchored) only where a key's first character stands before some key's second
+    character, places read off the census flags (a few per page)."""
+    import numpy as np
+
+    if not _spam_pairs_usable() or len(flags) != len(text):  # (astral characters: units aren't positions)
+        return True
+    if not needs & _OPENS_SPAM:
+        return False
+    # (flags shifted by one put the first-character bit where the second-character bit is)
+    at = ((flags[:-1] << np.uint8(1)) & flags[1:] & np.uint8(_SECOND_IN_SPAM)).nonzero()[0]
+    match = _spam_probe().match
+    return any(match(text, start) for start in at.tolist())
+
+
 def normalize_text(text: str, warnings: list[str]) -> str:
     """Full character-level normalisation of a page's text (lines kept). Steps a text has no
     character for are skipped (`_census`); the flags are taken again after a step that changed it."""
@@ -370,5 +407,7 @@ def normalize_text(text: str, warnings: list[str]) -> str:
         if converted is not text:
             text, (needs, flags) = converted, _census(converted)
     if needs & _NEEDS_GARBLED:
-        text = remove_garbled(text, warnings)
-    return strip_spam(text)
+        cleaned = remove_garbled(text, warnings)
+        if cleaned is not text:
+            text, (needs, flags) = cleaned, _census(cleaned)
+    return strip_spam(text) if _may_hold_spam(text, needs, flags) else text
