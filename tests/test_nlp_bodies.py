@@ -270,3 +270,10 @@ def test_own_names_before_enterprise_school_and_hospital_heads_found_as_by_tryin
             assert found == tried(text, m.start()), (text, m.start())
             named += found is not None
     assert named > 100
+
+
+def test_text_the_segmenter_refuses_still_gets_its_bodies():
+    """Without tokens the text is segmented here; a lone surrogate (which the segmenter cannot
+    encode) leaves the names their pieces' boundaries instead of raising."""
+    assert {b.name for b in extract_bodies("县纪委\ud800郧西县委书记")} == {"县纪委", "郧西县委"}
+    assert extract_bodies("组织\ud800乡镇纪委") == []

@@ -365,11 +365,26 @@ def _token_bounds(text: str, tokens: list[str] | None) -> Bounds | None:
     return marks.tobytes()
 
 
+def _own_bounds(text: str) -> Bounds:
+    """_token_bounds of the text segmented here with `cut`, as doc_tokens segments it (none where
+    the segmenter refuses the text: lone surrogates)."""
+    try:
+        bounds = _token_bounds(text, cut(text))
+    except UnicodeError:
+        bounds = None
+    return bounds or bytes(len(text) + 1)
+
+
 @lru_cache(maxsize=1 << 16)
 def _boundary_at(piece: str, offset: int) -> bool:
-    """True if a word starts (or ends) `offset` characters into `piece` segmented on its own."""
+    """True if a word starts (or ends) `offset` characters into `piece` segmented on its own
+    (False where the segmenter refuses the piece: lone surrogates)."""
     pos = 0
-    for word in cut(piece):
+    try:
+        words = cut(piece)
+    except UnicodeError:
+        return False
+    for word in words:
         if pos >= offset:
             break
         pos += len(word)
@@ -435,7 +450,7 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     if not isinstance(text, str) or not text:
         return []
     v = _vocab()
-    bounds = _token_bounds(text, tokens) or _token_bounds(text, cut(text)) or bytes(len(text) + 1)
+    bounds = _token_bounds(text, tokens) or _own_bounds(text)
     found: list[tuple[int, int, str]] = []
     gates, any_last, n = v.head_gates, v.any_last, len(text)
     for m in v.head_at_re.finditer(text):
