@@ -85,19 +85,29 @@ ACT_NEGATIONS = ("不", "无", "没有", "防止", "严禁", "不得", "杜绝")
 
 
 def _has_cue(text: str, v: _Vocab) -> bool:
-    """True if `text` states a problem by a predicate or a 存在 … cue (not 的不足, 不缺位, 不到位的)."""
-    for m in v.predicate_re.finditer(text):
+    """True if `text` states a problem by a predicate or a 存在 … cue (not 的不足, 不缺位, 不到位的).
+
+    The cues are taken in finditer's order by searching on from each one's end (one call per
+    cue; most clauses are settled by their first)."""
+    search = v.predicate_re.search
+    m = search(text)
+    while m is not None:
         at, end = m.span()
         if at < 2 or text.endswith(("的", "不", "无", "没有"), 0, at):
-            continue  # under two characters before it, or negated/modified (的不足, 不缺位)
-        if (text[at - 1] in TRIM or text[at - 2] in TRIM) and len(text[:at].strip(TRIM)) < 2:
-            continue  # (two plain characters before it are a subject of two characters at least)
-        if text.startswith("的", end) and not text.startswith("的问题", end):
-            continue  # a modifier or conditional: 落实不到位的（单位）
-        return True
-    for m in v.act_re.finditer(text):
+            pass  # under two characters before it, or negated/modified (的不足, 不缺位)
+        elif (text[at - 1] in TRIM or text[at - 2] in TRIM) and len(text[:at].strip(TRIM)) < 2:
+            pass  # (two plain characters before it are a subject of two characters at least)
+        elif text.startswith("的", end) and not text.startswith("的问题", end):
+            pass  # a modifier or conditional: 落实不到位的（单位）
+        else:
+            return True
+        m = search(text, end)
+    search = v.act_re.search
+    m = search(text)
+    while m is not None:
         if not text.endswith(ACT_NEGATIONS, 0, m.start()) and len(text) - m.end() >= 2:
             return True  # 违规发放津贴补贴
+        m = search(text, m.end())
     i = text.find("存在")
     while i >= 0:
         rest = text[i + 2 :]
