@@ -573,18 +573,12 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     if start > hs:  # (the start moved into the head)
         tail = he - v.head_max
         return start, _kind_of(text[start if start > tail else tail : he], placed)
-    return start, _kind_at(text, start, he, head, placed, v)
-
-
-def _kind_at(text: str, start: int, he: int, head: str, placed: bool, v: _Vocab) -> str:
-    """The kind of the name text[start:he] (start at or before its last head, `head`): that of the
-    longest head it ends with, this head or a longer one ending with it; 委 after a place or level
-    (`placed`) is a party committee (县委)."""
+    # the longest head the name ends with: this head or a longer one ending with it
     kind, longer = v.head_kinds[head]
     for word in longer:
         if len(word) <= he - start and text.startswith(word, he - len(word)):
-            return v.head_kinds[word][0]  # (ends with more than 委)
-    return "party" if placed and head == "委" else kind
+            return start, v.head_kinds[word][0]  # (ends with more than 委)
+    return start, "party" if placed and head == "委" else kind
 
 
 def head_ending_at(text: str, pos: int, min_len: int = 2) -> int | None:
