@@ -132,14 +132,21 @@ def _remember(text: str, norm: str) -> str:
 def normalize_many(texts: Sequence[str]) -> list[str]:
     """normalize of each text; those not remembered go to OpenCC in one call, joined by newlines,
     which no conversion rule holds or spans, so each comes back as it would alone (the call costs
-    more than a statement's conversion)."""
-    new = [t for t in dict.fromkeys(texts) if t not in _normal]
-    if len(new) > 1 and not any("\n" in t for t in new):
-        simple = _t2s("\n".join(new)).split("\n")
+    more than a statement's conversion). The forms are returned from this call's own table: the
+    memory may be emptied while the new ones go in, and asking it again would convert them anew."""
+    distinct = dict.fromkeys(texts)
+    found = {t: norm for t in distinct if (norm := _normal.get(t)) is not None}
+    new = [t for t in distinct if t not in found]
+    joined = "\n".join(new)
+    if len(new) > 1 and joined.count("\n") == len(new) - 1:
+        simple = _t2s(joined).split("\n")
         if len(simple) == len(new):
             for text, s in zip(new, simple):
-                _remember(text, _after_t2s(s))
-    return [normalize(t) for t in texts]
+                found[text] = _remember(text, _after_t2s(s))
+    for text in new:
+        if text not in found:
+            found[text] = normalize(text)
+    return list(map(found.__getitem__, texts))
 
 
 @lru_cache(maxsize=4096)

@@ -308,7 +308,7 @@ class LinearScorer:
                 start = len(known)
                 store[start : start + len(todo)] = self._scored(todo)
                 known.update(zip(todo, range(start, start + len(todo))))
-            return store[[known[t] for t in norm]]
+            return store[list(map(known.__getitem__, norm))]
 
     def _scored(self, norm: Sequence[str]) -> np.ndarray:
         """predict_proba of distinct normalised texts, computed."""
