@@ -47,7 +47,7 @@ def load(folders: list[Path]):
 
 
 # module-level memo dicts (or tuples of dicts) the extractors fill per text, besides lru caches
-MEMO_TABLES = ("_decisions",)
+MEMO_TABLES: tuple[str, ...] = ()  # none left: bodies decides every mention afresh
 
 
 def forget() -> None:
