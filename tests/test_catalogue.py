@@ -14,7 +14,7 @@ from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, sch
 from xuncha.catalogue.search import search
 from xuncha.catalogue.stats import catalogue_stats
 from xuncha.catalogue.store import (Catalogue, connect, effective_near_key, file_sha256, load_document, snapshot,
-                                    waiting_rows)
+                                    unindexed_documents)
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
 ARTICLE = ("县委第二巡察组向县水利局党组反馈巡察情况。巡察组指出，该局党组履行全面从严治党主体责任不到位，"
@@ -31,9 +31,9 @@ def make_doc(path: str, text: str = ARTICLE, problems=(), **meta) -> Document:
 
 
 def table_rows(cat: Catalogue, table: str) -> int:
-    """Rows of a table; for an FTS5 table, its index rows whether indexed already or still waiting."""
+    """Rows of a table; for an FTS5 table, its index rows whether indexed already or still held."""
     if table.startswith("fts_"):
-        return cat.count(table) + waiting_rows(cat.conn, table[4:])
+        return cat.count(table) + cat.held_rows(table[4:])
     return cat.count(table)
 
 
@@ -43,8 +43,9 @@ def indexed_only(cat: Catalogue, table: str) -> int:
 
 def test_index_rows_wait_and_move_in_batches(tmp_path, monkeypatch):
     """Documents are indexed in batches (FTS5 pays per commit), each stored whole in its own
-    transaction; a search, a close or the batch size moves the waiting rows, and a row whose
-    finding is deleted before it moved goes with it (its id is given again)."""
+    transaction and listed as unindexed while the writer holds its index rows; the batch size or a
+    close puts them in, and the held rows of a document replaced before that go with it (its
+    findings' ids are given again)."""
     import xuncha.catalogue.store as store
 
     monkeypatch.setattr(store, "FLUSH_DOCS", 3)
@@ -54,26 +55,28 @@ def test_index_rows_wait_and_move_in_batches(tmp_path, monkeypatch):
             cat.store(make_doc(f"/x/{i}.txt", ARTICLE + "整改" * (i + 1),
                                problems=[("存在违规发放津补贴问题", "party_gov", "B2")]), f"h{i}")
         assert indexed_only(cat, "fts_documents") == 0 and table_rows(cat, "fts_documents") == 2
-        # updated while its rows wait: the old rows must not reach the index under reused ids
+        assert unindexed_documents(cat.conn) == 2
+        # updated while its rows are held: the old rows must not reach the index under reused ids
         cat.store(make_doc("/x/1.txt", ARTICLE + "食堂管理混乱。", problems=[("食堂管理混乱", "party_gov", "B4")]), "h9")
-        assert indexed_only(cat, "fts_problems") == 2 and cat.count("fts_pending") == 0  # third store flushed
+        assert unindexed_documents(cat.conn) == 2 and indexed_only(cat, "fts_problems") == 0
+        cat.store(make_doc("/x/2.txt", ARTICLE + "公车私用。", problems=[("公车私用", "party_gov", "B3")]), "h3")
+        assert unindexed_documents(cat.conn) == 0 and indexed_only(cat, "fts_documents") == 3  # a third: all in
         assert [h["path"] for h in search(cat.conn, "津补贴", kind="problems")] == ["/x/0.txt"]
         assert [h["path"] for h in search(cat.conn, "食堂", kind="problems")] == ["/x/1.txt"]
-        cat.store(make_doc("/x/2.txt", ARTICLE + "公车私用。", problems=[("公车私用", "party_gov", "B3")]), "h3")
-        assert cat.count("fts_pending") == 2  # the document and its problem
-        # a search first indexes what waits
         assert [h["path"] for h in search(cat.conn, "公车", kind="problems")] == ["/x/2.txt"]
-        assert cat.count("fts_pending") == 0
         cat.store(make_doc("/x/3.txt", ARTICLE + "超标准接待。"), "h4")
+        assert unindexed_documents(cat.conn) == 1
     with Catalogue(db) as cat:  # closing indexed the last one
-        assert cat.count("fts_pending") == 0 and indexed_only(cat, "fts_documents") == 4
+        assert unindexed_documents(cat.conn) == 0 and indexed_only(cat, "fts_documents") == 4
         for kind in ("documents", "problems", "counts", "bodies", "measures"):  # one index row per row
             fts = [r[0] for r in cat.conn.execute(f"SELECT rowid FROM fts_{kind} ORDER BY rowid")]
             assert fts == [r[0] for r in cat.conn.execute(f"SELECT id FROM {kind} ORDER BY id")], kind
 
 
 def test_an_interrupted_ingest_leaves_documents_findable(tmp_path):
-    """Rows still waiting when the process dies are stored; the next search indexes them."""
+    """A document stored by a writer that dies before indexing it stays listed as unindexed; the
+    next search makes its index rows again from the stored text and findings, the same rows the
+    writer would have put in."""
     db = tmp_path / "c.db"
     code = ("import os, sys\n"
             "sys.path.insert(0, %r)\n"
@@ -84,9 +87,16 @@ def test_an_interrupted_ingest_leaves_documents_findable(tmp_path):
             "os._exit(0)\n") % (str(os.path.dirname(__file__)), str(db))
     subprocess.run([sys.executable, "-c", code], check=True)
     conn = connect(db, create=False)
-    assert conn.execute("SELECT count(*) FROM fts_pending").fetchone()[0] > 0
+    assert unindexed_documents(conn) == 1 and conn.execute("SELECT count(*) FROM fts_documents").fetchone()[0] == 0
     assert [h["path"] for h in search(conn, "津补贴", kind="problems")] == ["/x/a.txt"]
     assert [h["path"] for h in search(conn, "巡察", kind="documents")] == ["/x/a.txt"]
+    assert unindexed_documents(conn) == 0
+    with Catalogue(tmp_path / "whole.db") as cat:  # the same document stored by a writer that lived
+        cat.store(make_doc('/x/a.txt', problems=[('存在违规发放津补贴问题', 'party_gov', 'B2')]), 'h1')
+    whole = connect(tmp_path / "whole.db", create=False)
+    for kind in ("documents", "problems", "counts", "bodies", "measures"):
+        rows = [tuple(r) for r in conn.execute(f"SELECT rowid, body FROM fts_{kind} ORDER BY rowid")]
+        assert rows == [tuple(r) for r in whole.execute(f"SELECT rowid, body FROM fts_{kind} ORDER BY rowid")], kind
     conn.close()
 
 
@@ -191,6 +201,7 @@ def test_snapshot_ignores_rowids(tmp_path):
         with Catalogue(tmp_path / name) as cat:
             for d in order:
                 cat.store(d, d.path)
+            cat.flush_index()
             snaps.append(snapshot(cat.conn))
     assert snaps[0] == snaps[1]
 
@@ -272,6 +283,30 @@ def test_migration_steps_run_in_order_and_keep_data(tmp_path, monkeypatch):
     # the failed step left neither its column nor a new version behind
     assert schema.schema_version(conn) == SCHEMA_VERSION + 1
     assert "other" not in [r[1] for r in conn.execute("PRAGMA table_info(documents)")]
+
+
+def test_version_5_rows_waiting_in_fts_pending_are_indexed_by_the_migration(tmp_path, monkeypatch):
+    """Schema v5 kept waiting index rows in fts_pending (key = row id × 8 + kind); v6 holds them in
+    the writer's memory. A v5 catalogue left with waiting rows has them indexed when migrated."""
+    from xuncha.catalogue import schema
+
+    path = tmp_path / "c.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:5])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 5)
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn)
+    conn.execute("INSERT INTO documents(id, path, file_sha256, text, warnings, ingested_at) "
+                 "VALUES (3, '/a.txt', 'h', '巡察 反馈', '[]', 'now')")
+    conn.execute("INSERT INTO problems(id, doc_id, text, start, \"end\") VALUES (5, 3, '公车 私用', 0, 4)")
+    conn.execute("INSERT INTO fts_pending(key, body) VALUES (24, '巡察 反馈'), (41, '公车 私用')")
+    conn.close()
+    monkeypatch.undo()
+    conn = connect(path, create=False)
+    assert schema.schema_version(conn) == SCHEMA_VERSION
+    assert [tuple(r) for r in conn.execute("SELECT rowid, body FROM fts_documents")] == [(3, "巡察 反馈")]
+    assert [tuple(r) for r in conn.execute("SELECT rowid, body FROM fts_problems")] == [(5, "公车 私用")]
+    assert "fts_pending" not in [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
+    assert [h["path"] for h in search(conn, "公车", kind="problems")] == ["/a.txt"]
 
 
 def test_version_2_catalogue_migrated_without_the_unneeded_problem_indexes(tmp_path):
@@ -480,6 +515,7 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
     snaps = []
     with Catalogue(tmp_path / "records.db") as cat:
         outcomes = [cat.store(record, "sha-" + path) for path, record, *_ in results]
+        cat.flush_index()
         snaps.append(snapshot(cat.conn))
     assert any(o.demoted or o.status == "duplicate" for o in outcomes)  # the samples hold a repost
     with Catalogue(tmp_path / "documents.db") as cat:
@@ -487,5 +523,6 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
             doc = extract_file(path)
             doc.path = path
             assert cat.store(doc, "sha-" + path) == outcomes.pop(0)
+        cat.flush_index()
         snaps.append(snapshot(cat.conn))
     assert snaps[0] == snaps[1]

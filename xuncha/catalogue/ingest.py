@@ -51,6 +51,9 @@ class IngestSummary:
                 f"duplicates {self.duplicates} · failed {self.failed}")
 
 
+_LOCKED_HERE: set[str] = set()  # lock files this process holds (see ingest_running)
+
+
 class CatalogueLock:
     """An exclusive POSIX lock on `<db>.lock`, released by the kernel if the holder dies.
 
@@ -74,6 +77,7 @@ class CatalogueLock:
         while True:
             try:
                 fcntl.lockf(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _LOCKED_HERE.add(os.path.abspath(self.path))
                 return self
             except OSError:
                 if time.monotonic() >= deadline:
@@ -88,9 +92,37 @@ class CatalogueLock:
 
     def __exit__(self, *exc) -> None:
         if self.fd is not None:
+            _LOCKED_HERE.discard(os.path.abspath(self.path))
             fcntl.lockf(self.fd, fcntl.LOCK_UN)
             os.close(self.fd)
             self.fd = None
+
+
+def ingest_running(conn) -> bool:
+    """Whether an ingest holds the lock of the catalogue open on `conn` (this process's or another's).
+
+    Probed without waiting and without creating the lock file. A process's POSIX locks on a file
+    all go when it closes any descriptor of that file, so one this process holds is known from
+    _LOCKED_HERE instead of being probed."""
+    path = next((row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), "")
+    if not path:
+        return False  # an in-memory or temporary catalogue: no ingest can hold it
+    lock = os.path.abspath(path + ".lock")
+    if lock in _LOCKED_HERE:
+        return True
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False  # no lock file: no ingest has run here
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 # ---- worker side ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from xuncha.catalogue.schema import FTS_KINDS
-from xuncha.catalogue.store import flush_index, has_pending
+from xuncha.catalogue.store import index_unindexed, unindexed_documents
 from xuncha.catalogue.tokens import query_words
 from xuncha.errors import XunchaError
 
@@ -187,11 +187,15 @@ _SELECT = {
 
 
 def _index_waiting_rows(conn: sqlite3.Connection) -> None:
-    """Index rows an ingest left waiting (it was interrupted, or is still running), so a search
-    sees every stored document. A catalogue that can't be written to is searched as it is."""
+    """Index the documents an interrupted ingest stored but had not indexed yet, so that a search
+    sees every stored document. While an ingest runs, its documents wait for its own next index
+    flush (at most FLUSH_DOCS of them; it holds their index rows). A catalogue that can't be
+    written to is searched as it is."""
+    from xuncha.catalogue.ingest import ingest_running
+
     try:
-        if has_pending(conn):
-            flush_index(conn)
+        if unindexed_documents(conn) and not ingest_running(conn):
+            index_unindexed(conn)
     except sqlite3.OperationalError:  # read-only file or connection, or locked past the timeout
         pass
 

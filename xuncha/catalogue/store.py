@@ -18,12 +18,13 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
 
 from xuncha.catalogue.record import FINDING_COLUMNS, FINDING_KINDS, Record, to_record
-from xuncha.catalogue.schema import FTS_KINDS, PENDING_KINDS, CatalogueError, migrate, pending_key
+from xuncha.catalogue.schema import FTS_KINDS, CatalogueError, migrate
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -86,43 +87,60 @@ PAIR_CACHE = 1 << 16  # outcomes of comparing two stored originals
 # Pages the write-ahead log grows to before it is copied into the database (SQLite's default is
 # 1,000): each copy syncs the file, and an FTS-heavy catalogue rewrites the same pages often.
 WAL_PAGES = 10_000
-# Index rows wait in fts_pending (written in their document's own transaction) and move into the
-# FTS5 tables once this many documents or characters of index text have gathered: FTS5 writes a
-# segment at every commit and keeps merging them, which on 20 MB of news cost 4.9 s of CPU when
-# each document was indexed in its own commit, against 2.7 s in batches of 256 documents.
+# A document's index rows wait in the writer's memory and go into the FTS5 tables once this many
+# documents or characters of index text have gathered (and when the catalogue is closed). FTS5
+# writes a segment at every commit and keeps merging them: indexing each document in its own commit
+# cost 4.9 s of CPU on 20 MB of news, batches of 256 documents 2.7 s. The documents themselves are
+# stored at once, each in its own transaction, and listed in fts_unindexed until their rows are in.
 FLUSH_DOCS = 256
 FLUSH_CHARS = 8_000_000
 
 
-def waiting_rows(conn: sqlite3.Connection, kind: str) -> int:
-    """How many index rows of `kind` wait to enter its FTS5 table."""
-    return conn.execute(f"SELECT count(*) FROM fts_pending WHERE key % {PENDING_KINDS} = ?",
-                        (FTS_KINDS.index(kind),)).fetchone()[0]
+def unindexed_documents(conn: sqlite3.Connection) -> int:
+    """How many stored documents are not in the FTS5 tables yet."""
+    return conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0]
 
 
-def has_pending(conn: sqlite3.Connection) -> bool:
-    """Whether index rows are waiting to enter the FTS5 tables."""
-    return conn.execute("SELECT EXISTS (SELECT 1 FROM fts_pending)").fetchone()[0] == 1
+def index_unindexed(conn: sqlite3.Connection, held: dict | None = None) -> int:
+    """Put every stored document that is not in the FTS5 tables yet into them, in one transaction;
+    returns how many. Its rows come from `held` (doc id → (kind's place in FTS_KINDS, row id, body)
+    rows a writer kept in memory) or, for a document whose writer stopped before indexing it, are
+    made again from its stored text and findings, by the same `tokens.index_text` the ingest uses.
 
-
-def flush_index(conn: sqlite3.Connection) -> int:
-    """Move every waiting index row into its FTS5 table in one transaction; returns how many.
-
-    A search calls this first, so an ingest that was interrupted between flushes leaves documents
-    that are stored and findable, never half-indexed ones."""
+    A search calls this when no ingest is running, so an interrupted ingest leaves documents that
+    are stored and findable, never half-indexed ones."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        moved = 0
+        ids = [r[0] for r in conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]
+        rows: list[list] = [[] for _ in FTS_KINDS]
+        for doc_id in ids:
+            found = held.get(doc_id) if held else None
+            for code, row_id, body in found if found is not None else _index_rows_again(conn, doc_id):
+                rows[code].append((row_id, body))
         for code, kind in enumerate(FTS_KINDS):
-            moved += conn.execute(f"INSERT INTO fts_{kind}(rowid, body) SELECT key / {PENDING_KINDS}, body "
-                                  f"FROM fts_pending WHERE key % {PENDING_KINDS} = ? ORDER BY key",
-                                  (code,)).rowcount
-        conn.execute("DELETE FROM fts_pending")
+            conn.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)", rows[code])
+        conn.execute("DELETE FROM fts_unindexed")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
-    return moved
+    return len(ids)
+
+
+def _index_rows_again(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, int, str]]:
+    """The index rows of a stored document, made from its text and findings as the ingest made them."""
+    from xuncha.catalogue.tokens import index_text
+
+    row = conn.execute("SELECT path FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    doc = load_document(conn, row[0]) if row else None
+    if doc is None:
+        return []
+    index = index_text(doc)
+    found = [(0, doc_id, index.document)]
+    for code, kind in enumerate(FTS_KINDS[1:], start=1):
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {kind} WHERE doc_id = ? ORDER BY id", (doc_id,))]
+        found.extend((code, row_id, body) for row_id, body in zip(ids, getattr(index, kind)))
+    return found
 
 
 class SimhashIndex:
@@ -199,21 +217,32 @@ class Catalogue:
         self._shingles: OrderedDict[tuple[int, str], object] = OrderedDict()
         self._pairs: OrderedDict[tuple, bool] = OrderedDict()
         self._probe = None
-        self._waiting = [0, 0]  # documents and characters of index text stored since the last flush
+        # index rows of the documents stored since the last flush, by document id (see FLUSH_DOCS)
+        self._held: dict[int, list[tuple[int, int, str]]] = {}
+        self._held_chars = 0
+        self._new_rows: list | None = None  # the rows of the document being stored
+        self._dropped: list[int] = []  # documents whose held rows go once this transaction commits
 
     def close(self) -> None:
-        """Index what is still waiting, then close (if the flush fails, the next search does it)."""
+        """Index what is still waiting, then close (if that fails, the next search or ingest does it)."""
         try:
-            if has_pending(self.conn):
-                flush_index(self.conn)
+            if self._held or unindexed_documents(self.conn):
+                self.flush_index()
         except sqlite3.Error:
             pass
         finally:
             self.conn.close()
 
+    def held_rows(self, kind: str) -> int:
+        """How many index rows of `kind` this writer holds for its next flush."""
+        code = FTS_KINDS.index(kind)
+        return sum(c == code for rows in self._held.values() for c, _, _ in rows)
+
     def flush_index(self) -> None:
-        flush_index(self.conn)
-        self._waiting = [0, 0]
+        """Put the held rows, and any a stopped writer left behind, into the FTS5 tables."""
+        index_unindexed(self.conn, self._held)
+        self._held = {}
+        self._held_chars = 0
 
     def __enter__(self) -> "Catalogue":
         return self
@@ -262,6 +291,7 @@ class Catalogue:
         key = doc.near_key
         c = self.conn
         self._probe = None  # this document's shingles, if finding its original needed them
+        self._new_rows, self._dropped = None, []
         c.execute("BEGIN IMMEDIATE")
         try:
             old = c.execute("SELECT id, file_sha256 FROM documents WHERE path = ?", (path,)).fetchone()
@@ -296,10 +326,17 @@ class Catalogue:
             self._simhashes = None  # it may hold changes that were rolled back: reload when next needed
             self._shingles.clear()  # ids of rolled-back rows will be given again
             self._pairs.clear()
+            self._new_rows, self._dropped = None, []
             raise
+        for gone in self._dropped:  # deleted or demoted: their held rows must not reach the index
+            self._held_chars -= sum(len(body) for _, _, body in self._held.pop(gone, ()))
+        if self._new_rows is not None:  # (after the drops: the new document may reuse a dropped id)
+            self._held[doc_id] = self._new_rows
+            self._held_chars += sum(len(body) for _, _, body in self._new_rows)
+            self._new_rows = None
         if self._probe is not None and original is None:
             self._remember_shingles(doc_id, sha, self._probe)
-        if self._waiting[0] >= FLUSH_DOCS or self._waiting[1] >= FLUSH_CHARS:
+        if len(self._held) >= FLUSH_DOCS or self._held_chars >= FLUSH_CHARS:
             self.flush_index()
         status = "duplicate" if original else ("updated" if old is not None else "new")
         return StoreOutcome(status, original, orphans, demoted)
@@ -425,15 +462,14 @@ class Catalogue:
             raise
 
     def _unindex(self, doc_id: int) -> None:
-        """Remove a document's index rows and its findings', indexed or still waiting (their ids
-        may be given again, so a waiting row must not outlive its finding)."""
+        """Remove a document's index rows and its findings', indexed or still held (their ids may
+        be given again, so a held row must not outlive its finding)."""
         c = self.conn
         for kind in FTS_KINDS[1:]:
             c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
-            c.execute(f"DELETE FROM fts_pending WHERE key IN (SELECT id * {PENDING_KINDS} + ? FROM {kind} "
-                      "WHERE doc_id = ?)", (FTS_KINDS.index(kind), doc_id))
         c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
-        c.execute("DELETE FROM fts_pending WHERE key = ?", (pending_key("documents", doc_id),))
+        c.execute("DELETE FROM fts_unindexed WHERE doc_id = ?", (doc_id,))
+        self._dropped.append(doc_id)
 
     def _delete(self, doc_id: int, path: str, new_key: str | None) -> list[str]:
         """Remove a document, its findings and index rows; unlink reposts whose original changed."""
@@ -469,8 +505,7 @@ class Catalogue:
             return doc_id  # a repost: its content lives with the original
         if self._simhashes is not None and _is_simhash(key):
             self._simhashes.add(doc_id, key)
-        waiting = [(pending_key("documents", doc_id), doc.index[0])]
-        chars = len(doc.index[0])
+        held = [(0, doc_id, doc.index[0])]
         for kind, values, bodies in zip(FINDING_KINDS, doc.rows, doc.index[1:]):
             if not values:
                 continue
@@ -484,15 +519,11 @@ class Catalogue:
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
             if len(bodies) != len(values):  # (an index made for other findings: pad or cut)
                 bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
-            code = FTS_KINDS.index(kind)
-            waiting.extend(zip(range(first * PENDING_KINDS + code, (first + len(values)) * PENDING_KINDS,
-                                     PENDING_KINDS), bodies))
-            chars += sum(map(len, bodies))
+            held.extend(zip(repeat(FTS_KINDS.index(kind)), ids, bodies))
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
                       [(doc_id, *person) for person in doc.persons])
-        c.executemany("INSERT INTO fts_pending(key, body) VALUES (?, ?)", waiting)
-        self._waiting[0] += 1
-        self._waiting[1] += chars
+        c.execute("INSERT INTO fts_unindexed(doc_id) VALUES (?)", (doc_id,))
+        self._new_rows = held  # held in memory once the transaction commits (see FLUSH_DOCS)
         return doc_id
 
 
@@ -521,14 +552,13 @@ def load_document(conn: sqlite3.Connection, path: str) -> Document | None:
 
 
 def snapshot(conn: sqlite3.Connection) -> dict:
-    """The catalogue's content without rowids or times, to compare two catalogues."""
+    """The catalogue's content without rowids or times, to compare two catalogues (closed ones,
+    or flushed: a writer's held index rows are not in the database yet)."""
     docs = {}
     for r in conn.execute("SELECT path FROM documents ORDER BY path"):
         d = load_document(conn, r["path"]).to_dict()
         docs[r["path"]] = d
     errors = sorted((r["path"], r["sha256"], r["reason"]) for r in conn.execute("SELECT * FROM errors"))
-    fts = {kind: sorted(r[0] for r in conn.execute(
-        f"SELECT body FROM fts_{kind} UNION ALL SELECT body FROM fts_pending WHERE key % {PENDING_KINDS} = ?",
-        (FTS_KINDS.index(kind),)))
-        for kind in ("documents", "problems")}  # indexed or waiting to be: the same to a search
+    fts = {kind: sorted(r[0] for r in conn.execute(f"SELECT body FROM fts_{kind}"))
+           for kind in ("documents", "problems")}
     return {"documents": docs, "errors": errors, "fts": fts}
