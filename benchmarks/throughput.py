@@ -43,6 +43,9 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> float:
 
     for stale in db.parent.glob(db.name + "*"):
         stale.unlink()
+    # the deletion above (and the corpus just written) reach the disk now, not inside the timed run:
+    # the file system discards freed blocks, and the ingest's own syncs would wait for that
+    os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus), "--db", str(db),
@@ -160,6 +163,7 @@ def main() -> None:
             if args.rounds > 1:
                 print(f" round {round_} of {args.rounds}")
             texts = [p.read_text(encoding="utf-8") for p in paths]
+            os.sync()
             a = timed("(a) plain jieba.lcut", mb, lambda: [jieba.lcut(t) for t in texts])
             texts.clear()  # free the copy before ingest runs
             b = run_ingest(corpus, tmp / "w1.db", 1)
