@@ -186,7 +186,7 @@ _SELECT = {
 }
 
 
-def _index_waiting_rows(conn: sqlite3.Connection) -> None:
+def _index_unindexed(conn: sqlite3.Connection) -> None:
     """Index the documents an interrupted ingest stored but had not indexed yet, so that a search
     sees every stored document. While an ingest runs, its documents wait for its own next index
     flush (at most FLUSH_DOCS of them; it holds their index rows). A catalogue that can't be
@@ -216,7 +216,7 @@ def search(
     if kind not in FTS_KINDS:
         raise SearchUsageError(f"unknown kind {kind!r}; choose one of: {', '.join(FTS_KINDS)}")
     parsed = parse_query(query)
-    _index_waiting_rows(conn)
+    _index_unindexed(conn)
     fields, rowid = _SELECT[kind]
     join = "" if kind == "documents" else f"JOIN {kind} x ON x.id = f.rowid "
     doc_on = "d.id = f.rowid" if kind == "documents" else "d.id = x.doc_id"
