@@ -196,19 +196,6 @@ def test_the_sentence_around_a_position_is_found_on_its_line_alone(text, data):
     assert measures._sentence_around(text, start, start + 1, {}) == whole
 
 
-def test_subjects_read_from_their_windows_as_from_the_text():
-    from xuncha.nlp import counts
-
-    text = "".join(_sample_sentences())
-    checked = 0
-    for c in counts.extract_counts(text):
-        assert counts._subject_after_window(text[c.end : c.end + counts.AFTER_READ]) == counts._subject_after(text, c.end)
-        lo = max(0, c.start - counts.BEFORE_READ)
-        assert counts._subject_before_window(text[lo : c.start]) == counts._subject_before(text, c.start)
-        checked += 1
-    assert checked > 100
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["存在", "不到位", "薄弱", "等问题", "，", "。", "；", "\n", "：", "监督", "管理", "的", "…"]),
                 max_size=40))

@@ -321,24 +321,6 @@ OPENING_QUOTES = frozenset(("“", "‘", "《", '"', "「"))
 OPEN_QUOTES = {"“": "”", "‘": "’", "《": "》", '"': '"', "「": "」"}
 
 
-AFTER_READ = 14  # characters _subject_after reads: a quoted subject closes within 14
-BEFORE_READ = 16  # characters _subject_before reads back
-
-
-# The subjects read from those windows alone (tests/test_nlp_shortcuts.py holds _subject_after and
-# _subject_before to reading no further; _extract asks them on the text itself, without slicing).
-def _subject_after_window(window: str) -> str | None:
-    """_subject_after at the start of the AFTER_READ characters after a count; a shorter window
-    is the end of the text."""
-    return _subject_after(window, 0)
-
-
-def _subject_before_window(window: str) -> str | None:
-    """_subject_before at the end of the BEFORE_READ characters before a count; a shorter window
-    starts the text."""
-    return _subject_before(window, len(window))
-
-
 def _subject_after(text: str, end: int) -> str | None:
     """The noun the unit classifies: 7名|副市长, 20名|“一把手”, 两任|主要领导."""
     if end < len(text) and text[end] in OPEN_QUOTES:
