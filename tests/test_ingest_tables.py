@@ -95,20 +95,6 @@ def test_name_ends_found_over_code_units_are_the_pattern_matches():
         assert regions._name_end_positions(text) == [m.end() for m in regions._name_ends().finditer(text)]
 
 
-def test_file_suffix_is_the_path_objects_suffix():
-    import itertools
-    from pathlib import PurePath
-
-    from xuncha.ingest.sniff import _suffix
-
-    parts = ["", ".", "..", "a", "a.txt", ".bashrc", "x.", "x.tar.gz", "报告.TXT", "..x", "a..b", "a.b/", "c.d/."]
-    for k in (1, 2, 3):
-        for combo in itertools.product(parts, repeat=k):
-            path = "/".join(combo)
-            for variant in (path, "/" + path, path + "/", "//" + path):
-                assert _suffix(variant) == PurePath(variant).suffix, variant
-
-
 def test_dates_are_looked_for_with_the_patterns_that_can_match():
     """Leaving out the date patterns whose characters a line lacks finds the same date."""
     import random

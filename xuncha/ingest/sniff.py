@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from os import sep
 from pathlib import PurePath
 
 from xuncha.errors import IngestError
@@ -62,17 +61,9 @@ def _zip_kind(data: bytes, path: str, ext: str) -> str:
     raise IngestError(path, "unsupported file type (ZIP archive)")
 
 
-def _suffix(path: str) -> str:
-    """`PurePath(path).suffix` (the last part's extension, '' for none, a dotfile or a trailing
-    dot), without building a path object for every file."""
-    name = next((part for part in reversed(path.split("/")) if part and part != "."), "")
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
-
-
 def sniff_format(data: bytes, path: str) -> str:
     """'pdf', 'docx', 'html' or 'txt' — or IngestError saying why the file cannot be read."""
-    ext = (_suffix(path) if sep == "/" else PurePath(path).suffix).lower()
+    ext = PurePath(path).suffix.lower()
     head = data[:2048]
     if data.find(b"%PDF-", 0, 1024) >= 0:
         return "pdf"
