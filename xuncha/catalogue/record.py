@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
+from xuncha.catalogue.schema import FTS_KINDS
 from xuncha.document import Document
 
 # Columns of each finding table after (id, doc_id), in the order of Record.rows' tuples.
@@ -22,7 +23,8 @@ FINDING_COLUMNS = {
     "counts": 'value, unit, approx, subject, surface, start, "end"',
     "bodies": 'name, kind, resolved, start, "end"',
 }
-FINDING_KINDS = tuple(FINDING_COLUMNS)  # FTS_KINDS without "documents", in the same order
+FINDING_KINDS = FTS_KINDS[1:]  # the finding tables, in the order of their FTS tables
+assert set(FINDING_KINDS) == set(FINDING_COLUMNS)
 
 
 class Record(NamedTuple):
@@ -30,7 +32,8 @@ class Record(NamedTuple):
 
     `meta` holds the documents-table columns the writer passes through unchanged (format, title,
     source, author, region, warnings as JSON); `rows` the finding rows per FINDING_KINDS; `index`
-    the FTS bodies (document, then one list per FINDING_KINDS, as tokens.IndexText); `shingles` the text's sorted shingle hashes when the maker had them at hand."""
+    the FTS bodies (document, then one list per FINDING_KINDS, as tokens.IndexText); `shingles`
+    the text's sorted shingle hashes when the maker had them at hand."""
 
     path: str
     sha256: str | None  # of the normalised text (the file's is given to `store` separately)

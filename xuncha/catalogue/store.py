@@ -506,7 +506,7 @@ class Catalogue:
         if self._simhashes is not None and _is_simhash(key):
             self._simhashes.add(doc_id, key)
         held = [(0, doc_id, doc.index[0])]
-        for kind, values, bodies in zip(FINDING_KINDS, doc.rows, doc.index[1:]):
+        for code, (kind, values, bodies) in enumerate(zip(FINDING_KINDS, doc.rows, doc.index[1:]), start=1):
             if not values:
                 continue
             columns = FINDING_COLUMNS[kind]
@@ -519,7 +519,7 @@ class Catalogue:
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
             if len(bodies) != len(values):  # (an index made for other findings: pad or cut)
                 bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
-            held.extend(zip(repeat(FTS_KINDS.index(kind)), ids, bodies))
+            held.extend(zip(repeat(code), ids, bodies))
         c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
                       [(doc_id, *person) for person in doc.persons])
         c.execute("INSERT INTO fts_unindexed(doc_id) VALUES (?)", (doc_id,))
