@@ -319,22 +319,25 @@ def _opencc_keys(name: str) -> list[str] | None:
 
 
 def test_the_list_of_changing_characters_covers_t2s():
-    """_t2s converts only clauses holding a listed character; that is exact when every character
-    t2s changes on its own is listed, every dictionary key t2s changes holds a listed character,
-    and no key holds a clause mark (so clauses are converted as they would be inside the text)."""
-    may_change = features._may_change()
-    if may_change is None:
+    """_t2s converts only the ingest's tw2s clauses (ingest.simplified.changing_spans); that is exact
+    for t2s when every character t2s changes on its own is listed, every dictionary key t2s changes
+    holds a listed character, and no key holds a clause mark (so clauses are converted as they
+    would be inside the text)."""
+    from xuncha.ingest import simplified
+
+    listed = simplified._changing()
+    if listed is None:
         pytest.skip("the list does not fit the installed OpenCC: every text is converted whole")
     chars = [chr(cp) for cp in range(1, 0x110000) if not 0xD800 <= cp < 0xE000 and cp != 10]
     alone = features._convert("\n".join(chars)).split("\n")  # no key holds \n: each converted alone
     assert len(alone) == len(chars)
-    assert [c for c, s in zip(chars, alone) if s != c and not may_change.search(c)] == []
+    assert [c for c, s in zip(chars, alone) if s != c and not listed[ord(c)]] == []
     keys = [_opencc_keys(name) for name in ("TSPhrases", "TSCharactersExt", "TSCharacters")]
     if None in keys:
         pytest.skip("the OpenCC dictionaries cannot be listed here")
     for key in (k for ks in keys for k in ks):
-        assert not any(mark in key for mark in features._CLAUSE_MARKS + ("\0",)), key
-        assert may_change.search(key) or features._convert(key) == key, key
+        assert not any(mark in key for mark in simplified._CUTS + ("\0",)), key
+        assert any(listed[ord(c)] for c in key) or features._convert(key) == key, key
 
 
 def test_converting_only_changing_clauses_is_converting_the_whole_text():

@@ -16,6 +16,7 @@ from itertools import chain, compress
 import numpy as np
 
 from xuncha.classify.taxonomy import load_taxonomy
+from xuncha.ingest.simplified import changing_spans
 
 # [d][d]* rather than [d]+: a pattern opening with a single class is scanned for it at C speed
 # (re skips to the next digit), one opening with a repeat is tried at every position (3x slower)
@@ -40,54 +41,22 @@ def _convert(text: str) -> str:
     return _converter.convert(text)
 
 
-# OpenCC converts a text as phrases of its dictionaries and single characters, each on its own,
-# and no dictionary key holds a line break or 。，；！？ (tests/test_classify_fast_path.py checks the
-# installed OpenCC): a clause without a character t2s may change converts to itself, anywhere.
-CHANGES_FILE = "opencc_tw2s_changes.txt"  # the ingest's list for tw2s; the test checks it covers t2s
-_CLAUSE_MARKS = ("\n", "。", "，", "；", "！", "？")
-_CLAUSE_END = re.compile("[\n。，；！？]")
-
-
-@lru_cache(maxsize=1)
-def _may_change() -> re.Pattern | None:
-    """Any character t2s may change (lone surrogates and characters beyond the BMP too, which
-    are then left to OpenCC as before); None when the list is missing or was derived from another
-    OpenCC than the one installed (then every text is converted whole)."""
-    from importlib import resources
-
-    import opencc
-
-    path = resources.files("xuncha.corpora") / CHANGES_FILE
-    if not path.is_file():
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or lines[0] != f"# OpenCC {getattr(opencc, '__version__', '?')} tw2s":
-        return None
-    # BMP characters only in the class: one beyond it turns the class into a slow list
-    chars = sorted({c for ln in lines if not ln.startswith("#") for c in ln.strip() if ord(c) < 0x10000})
-    return re.compile("[" + "".join(map(re.escape, chars)) + "\ud800-\udfff\U00010000-\U0010ffff]")
-
-
 def _t2s(text: str) -> str:
-    """OpenCC t2s of `text`, run only over the clauses holding a character it may change: the
+    """OpenCC t2s of `text`, run only over the clauses that hold a character it may change: the
     same result as converting the whole text (statements and page prefixes are nearly all
-    simplified already), at a tenth of the cost."""
-    may_change = _may_change()
-    if may_change is None or "\0" in text:  # OpenCC stops at a NUL: only the whole text converts alike
+    simplified already), at a tenth of the cost. The clauses are the ingest's for tw2s
+    (`ingest.simplified.changing_spans`): tests/test_classify_fast_path.py checks that its list of
+    changing characters covers t2s on the installed OpenCC too."""
+    spans = changing_spans(text)
+    if spans is None:
         return _convert(text)
+    if not spans:
+        return text
     out: list[str] = []
     done = 0  # text[:done] is in `out`
-    for hit in may_change.finditer(text):
-        at = hit.start()
-        if at < done:
-            continue  # in a clause converted already
-        start = max(done, max(text.rfind(mark, done, at) for mark in _CLAUSE_MARKS))
-        end = _CLAUSE_END.search(text, at + 1)
-        end = end.start() if end else len(text)
+    for start, end in spans:
         out += (text[done:start], _convert(text[start:end]))
         done = end
-    if not done:
-        return text
     out.append(text[done:])
     return "".join(out)
 
