@@ -110,3 +110,107 @@ print("|".join(segment.cut("县纪委监委开展专项巡察")))
     done = run_python(code)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split()[0].split("|")[0] == "县纪委监委"
+
+
+# ---- argument conversion without pydantic (xuncha/cli.py) ----------------------------------
+
+typer_coercion = pytest.importorskip("typer._coercion")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from typer.main import get_command  # noqa: E402
+
+from xuncha import cli  # noqa: E402
+
+RAW = [None, "", "catalogue.db", "a b/c.docx", "~/x", "x\0y", "/", "3", "03", "0", "-1", "+2", " 2", "1_0", "1.5",
+       "-0", "1.", ".5", "1e3", "nan", "inf", "１", "北京市纪委", "a\udcffb", "99999999999999999999", 5, 5.0,
+       -1, True, False, __file__]
+
+
+def all_params():
+    """Every parameter of every command, the help options included, with quick conversion on."""
+    group = get_command(cli.app)
+    ctx = group.make_context("xuncha", ["stats"], resilient_parsing=True)
+    params = [group.get_help_option(ctx)]
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        params += list(command.params) + [command.get_help_option(ctx)]
+    return [p for p in params if p is not None]
+
+
+PARAMS = all_params()
+
+
+def outcome(convert, value, param):
+    try:
+        result = convert(value, param=param, ctx=None)
+    except Exception as e:  # typer's BadParameter and its wording are part of the behaviour
+        return ("error", type(e).__name__, str(e))
+    if isinstance(result, list):
+        return ("value", list, [(type(v), v) for v in result])
+    return ("value", type(result), result)
+
+
+def same_as_typer(param, value):
+    typer_way = typer_coercion.build_runtime_param(param.type_descriptor)
+    assert isinstance(param.get_runtime_param, cli._QuickConversion), param.name
+    got, want = outcome(param.get_runtime_param().coerce, value, param), outcome(typer_way.coerce, value, param)
+    assert got == want, (param.name, value)
+
+
+def test_every_parameter_converts_quickly():
+    assert len(PARAMS) >= 28
+    assert all(isinstance(p.get_runtime_param, cli._QuickConversion) for p in PARAMS)
+
+
+@pytest.mark.parametrize("param", PARAMS, ids=lambda p: f"{p.name}")
+def test_conversions_match_typer(param):
+    for value in RAW:
+        same_as_typer(param, value)
+        if value is not None:
+            same_as_typer(param, (value,))
+            same_as_typer(param, [value, "x"])
+    same_as_typer(param, param.default)
+    same_as_typer(param, ())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=8), st.text(alphabet="0123456789-.+e_ ", max_size=6),
+                 st.integers(-5, 10**20).map(str), st.floats(allow_nan=True).map(str)))
+def test_conversions_of_any_text_match_typer(value):
+    for param in PARAMS:
+        if param.type_descriptor.annotation is not bool:
+            same_as_typer(param, value)
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"], ["ingest", "--help"], ["search", "--help"], ["ingest", "--workers", "0", "x"],
+    ["ingest", "--workers", "two", "x"], ["ingest", "--wait", "-1", "x"], ["search", "--limit", "1e2", "q"],
+    ["stats", "--db", "/nonexistent/dir/x.db"], ["checklist"], ["nosuchcommand"], [],
+])
+def test_command_line_behaves_as_plain_typer(args, monkeypatch):
+    """Same output and exit code as with typer converting every value itself."""
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    quick = runner.invoke(cli.app, args)
+    monkeypatch.setattr(cli, "_quicken", lambda param: param)
+    plain = runner.invoke(cli.app, args)
+    assert (quick.exit_code, quick.output) == (plain.exit_code, plain.output)
+
+
+def test_one_file_ingest_imports_no_pydantic(tmp_path):
+    sample = ROOT / "samples" / "documents" / "repost" / "lanxi-xuncha-feedback-repost.txt"
+    code = f"""
+import sys
+sys.argv = ["xuncha", "ingest", {str(sample)!r}, "--db", {str(tmp_path / "c.db")!r}, "--workers", "1"]
+from xuncha.cli import main
+try:
+    main()
+except SystemExit as e:
+    assert e.code == 0, e.code
+print("pydantic" in sys.modules, "rjieba" in sys.modules)
+"""
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["False", "False"]
+    assert "new 1" in done.stderr
