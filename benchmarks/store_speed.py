@@ -95,7 +95,8 @@ def canonical_dump(db: Path, out: str) -> None:
     conn.row_factory = sqlite3.Row
     paths = {r["id"]: r["path"] for r in conn.execute("SELECT id, path FROM documents")}
     tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
-                                         "AND name NOT LIKE 'fts_%' AND name NOT LIKE 'sqlite_%'")]
+                                         "AND name NOT LIKE 'fts_%' AND name NOT LIKE 'sqlite_%' "
+                                         "AND name != 'catalogue_meta'")]
     lines, owner = [], {}
     for table in tables:
         for r in conn.execute(f"SELECT * FROM {table}"):

@@ -13,7 +13,7 @@ import pytest
 from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, schema_version
 from xuncha.catalogue.search import search
 from xuncha.catalogue.stats import catalogue_stats
-from xuncha.catalogue.store import (Catalogue, connect, effective_near_key, file_sha256, load_document, snapshot,
+from xuncha.catalogue.store import (Catalogue, connect, effective_near_key, file_sha256, indexed_words, load_document, snapshot,
                                     unindexed_documents)
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
@@ -95,8 +95,7 @@ def test_an_interrupted_ingest_leaves_documents_findable(tmp_path):
         cat.store(make_doc('/x/a.txt', problems=[('存在违规发放津补贴问题', 'party_gov', 'B2')]), 'h1')
     whole = connect(tmp_path / "whole.db", create=False)
     for kind in ("documents", "problems", "counts", "bodies", "measures"):
-        rows = [tuple(r) for r in conn.execute(f"SELECT rowid, body FROM fts_{kind} ORDER BY rowid")]
-        assert rows == [tuple(r) for r in whole.execute(f"SELECT rowid, body FROM fts_{kind} ORDER BY rowid")], kind
+        assert indexed_words(conn, kind) == indexed_words(whole, kind), kind
     conn.close()
 
 
@@ -303,8 +302,8 @@ def test_version_5_rows_waiting_in_fts_pending_are_indexed_by_the_migration(tmp_
     monkeypatch.undo()
     conn = connect(path, create=False)
     assert schema.schema_version(conn) == SCHEMA_VERSION
-    assert [tuple(r) for r in conn.execute("SELECT rowid, body FROM fts_documents")] == [(3, "巡察 反馈")]
-    assert [tuple(r) for r in conn.execute("SELECT rowid, body FROM fts_problems")] == [(5, "公车 私用")]
+    assert indexed_words(conn, "documents") == {3: "巡察 反馈"}
+    assert indexed_words(conn, "problems") == {(3 << schema.FINDING_ID_BITS) + 1: "公车 私用"}  # (v7 ids)
     assert "fts_pending" not in [r[0] for r in conn.execute("SELECT name FROM sqlite_master")]
     assert [h["path"] for h in search(conn, "公车", kind="problems")] == ["/a.txt"]
 
@@ -526,3 +525,108 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
         cat.flush_index()
         snaps.append(snapshot(cat.conn))
     assert snaps[0] == snaps[1]
+
+
+def _sample_records():
+    from pathlib import Path
+
+    from xuncha.catalogue.ingest import process_files
+    from xuncha.pipeline import iter_files
+
+    root = Path(__file__).resolve().parents[1] / "samples" / "documents"
+    paths = [str(p) for p in iter_files([root]) if "bad" not in Path(p).parts]
+    return [record for _, record, *_ in process_files(paths)]
+
+
+def _all_words(conn) -> dict[str, list[str]]:
+    from xuncha.catalogue.schema import FTS_KINDS
+
+    return {kind: sorted(indexed_words(conn, kind).values()) for kind in FTS_KINDS}
+
+
+def test_replaced_documents_leave_no_index_words_behind(tmp_path):
+    """The FTS5 tables keep no bodies, so a replaced document's rows are deleted with the words the
+    store makes again from its stored text and findings. Had any word differed from those indexed,
+    it would stay in the index: after every sample is replaced, the index must hold exactly what a
+    catalogue of the replacements holds."""
+    records = _sample_records()
+    replacements = [make_doc(r.path, f"第{i}号通知：县委巡察组进驻乡镇开展常规巡察。", problems=()) for i, r in enumerate(records)]
+    with Catalogue(tmp_path / "a.db") as cat:
+        outcomes = [cat.store(r, f"h{i}") for i, r in enumerate(records)]
+        assert any(o.status == "duplicate" or o.demoted for o in outcomes)  # reposts hold no rows of their own
+        cat.flush_index()
+        assert len(indexed_words(cat.conn, "problems")) > 20
+        for i, doc in enumerate(replacements[: len(records) // 2]):  # indexed ones...
+            assert cat.store(doc, f"new{i}").status in ("updated", "duplicate")
+        first = len(records) // 2
+        cat.store(make_doc("/other.txt", ARTICLE), "o")  # ...and held ones, after another flush
+        cat.flush_index()
+        for i, doc in enumerate(replacements[first:], start=first):
+            assert cat.store(doc, f"new{i}").status in ("updated", "duplicate")
+    with Catalogue(tmp_path / "b.db") as cat:
+        for i, doc in enumerate(replacements):
+            cat.store(doc, f"new{i}")
+        cat.store(make_doc("/other.txt", ARTICLE), "o")
+    a, b = connect(tmp_path / "a.db", create=False), connect(tmp_path / "b.db", create=False)
+    assert _all_words(a) == _all_words(b)
+    assert a.execute("SELECT count(*) FROM fts_problems").fetchone()[0] == b.execute(
+        "SELECT count(*) FROM fts_problems").fetchone()[0]
+
+
+def test_a_catalogue_indexed_by_another_segmentation_is_indexed_again(tmp_path):
+    """The catalogue names the segmentation its index words came from; a writer with another one
+    (an upgrade, a new user dictionary) empties the FTS5 tables and indexes every original again."""
+    records = _sample_records()
+    with Catalogue(tmp_path / "c.db") as cat:
+        assert not cat.reindexing
+        for i, r in enumerate(records):
+            cat.store(r, f"h{i}")
+    conn = connect(tmp_path / "c.db", create=False)
+    before = _all_words(conn)
+    assert before["documents"] and before["problems"]
+    conn.execute("UPDATE catalogue_meta SET value = 'another' WHERE key = 'index_form'")
+    conn.close()
+    with Catalogue(tmp_path / "c.db") as cat:
+        assert cat.reindexing
+        originals = cat.conn.execute("SELECT count(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
+        assert unindexed_documents(cat.conn) == originals and not indexed_words(cat.conn, "documents")
+    conn = connect(tmp_path / "c.db", create=False)
+    assert unindexed_documents(conn) == 0 and _all_words(conn) == before
+    assert search(conn, "巡察", kind="documents")
+
+
+def test_version_6_catalogue_gets_findings_numbered_by_document(tmp_path, monkeypatch):
+    """v7 numbers findings by document (no doc_id index per table) and keeps no FTS bodies. A v6
+    catalogue keeps its findings in their order, under new ids, with their index rows."""
+    from xuncha.catalogue import schema
+
+    path = tmp_path / "c.db"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:6])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 6)
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.migrate(conn)
+    for doc_id, path_ in ((2, "/a.txt"), (7, "/b.txt")):
+        conn.execute("INSERT INTO documents(id, path, file_sha256, text, warnings, ingested_at) "
+                     "VALUES (?, ?, 'h', '巡察 反馈', '[]', 'now')", (doc_id, path_))
+        conn.execute("INSERT INTO fts_documents(rowid, body) VALUES (?, '巡察 反馈')", (doc_id,))
+    problems = [(4, 7, "公车 私用"), (5, 2, "超标准 接待"), (9, 7, "违规 发放 津补贴")]
+    for pid, doc_id, text in problems:
+        conn.execute('INSERT INTO problems(id, doc_id, text, start, "end") VALUES (?, ?, ?, 0, 4)', (pid, doc_id, text))
+        conn.execute("INSERT INTO fts_problems(rowid, body) VALUES (?, ?)", (pid, text))
+    conn.execute("INSERT INTO persons(id, doc_id, name) VALUES (3, 7, '王明')")
+    conn.close()
+    monkeypatch.undo()
+    conn = connect(path, create=False)
+    assert schema.schema_version(conn) == SCHEMA_VERSION >= 7
+    first = schema.finding_ids
+    assert [tuple(r) for r in conn.execute("SELECT id, doc_id, text FROM problems ORDER BY id")] == [
+        (first(2)[0], 2, "超标准 接待"), (first(7)[0], 7, "公车 私用"), (first(7)[0] + 1, 7, "违规 发放 津补贴")]
+    assert indexed_words(conn, "problems") == {first(2)[0]: "超标准 接待", first(7)[0]: "公车 私用",
+                                               first(7)[0] + 1: "违规 发放 津补贴"}
+    assert [tuple(r) for r in conn.execute("SELECT id, doc_id, name FROM persons")] == [(first(7)[0], 7, "王明")]
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert not {"counts_doc", "bodies_doc", "persons_doc", "measures_doc"} & indexes
+    assert "problems_doc_class" in indexes
+    assert [h["path"] for h in search(conn, "公车", kind="problems")] == ["/b.txt"]
+    assert [p.text for p in load_document(conn, "/b.txt").problems] == ["公车 私用", "违规 发放 津补贴"]
+    conn.close()

@@ -185,10 +185,79 @@ CREATE TABLE fts_unindexed (
 """)
 
 
+# A finding's id is its document's id shifted left by FINDING_ID_BITS plus its place in the
+# document (1, 2, ...): a document's findings are one id range, found and deleted without a doc_id
+# index per table and without a foreign key scan (see _migrate_6_to_7).
+FINDING_ID_BITS = 20
+MAX_FINDINGS = (1 << FINDING_ID_BITS) - 1  # of one kind in one document
+
+
+def finding_ids(doc_id: int) -> tuple[int, int]:
+    """The first and last finding id a document can have (inclusive), in every finding table."""
+    first = doc_id << FINDING_ID_BITS
+    return first + 1, first + MAX_FINDINGS
+
+
+_V7_FINDINGS = {
+    "counts": 'value REAL, unit TEXT, approx INTEGER NOT NULL DEFAULT 0, subject TEXT, surface TEXT, '
+              'start INTEGER, "end" INTEGER',
+    "bodies": 'name TEXT NOT NULL, kind TEXT, resolved TEXT, start INTEGER, "end" INTEGER',
+    "persons": 'name TEXT NOT NULL, role TEXT, start INTEGER, "end" INTEGER',
+    "measures": 'name TEXT NOT NULL, kind TEXT, sentence TEXT, start INTEGER, "end" INTEGER',
+    "problems": 'text TEXT NOT NULL, start INTEGER, "end" INTEGER, category TEXT, category_name TEXT, '
+                'aspect TEXT, domain TEXT, confidence REAL',
+}
+FTS_TOKENIZER = "unicode61 remove_diacritics 0"
+
+
+def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
+    """Fewer b-trees for the writer, and a catalogue half the size.
+
+    - Findings are numbered by document (finding_ids): the doc_id index of counts, bodies, persons
+      and measures, and the foreign keys whose cascade needed them, are gone; a document's findings
+      are deleted by id range. Each index was one more b-tree page written per stored document.
+    - The FTS5 tables are contentless (content=''): they kept a second copy of every index body
+      that no query reads (search ranks by bm25 and joins on rowid). A contentless row is removed
+      with FTS5's 'delete' command and the body it was indexed with, which the store makes again
+      from the stored text and findings (store._index_rows_again); `index_form` in catalogue_meta
+      names the segmentation that made the index, and a writer whose segmentation differs indexes
+      every document again rather than delete with other words.
+
+    Existing findings get their new ids in their old order, and index rows are copied over."""
+    for kind, columns in _V7_FINDINGS.items():
+        conn.execute(f"CREATE TABLE {kind}_v7 (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, {columns})")
+        names = ", ".join(c.split()[0] for c in columns.split(", "))
+        conn.execute(f"CREATE TEMP TABLE {kind}_ids AS SELECT id AS old, (doc_id << {FINDING_ID_BITS}) + "
+                     f"row_number() OVER (PARTITION BY doc_id ORDER BY id) AS new FROM {kind}")
+        conn.execute(f"INSERT INTO {kind}_v7(id, doc_id, {names}) SELECT m.new, k.doc_id, {names} "
+                     f"FROM {kind} k JOIN temp.{kind}_ids m ON m.old = k.id ORDER BY m.new")
+    for kind in FTS_KINDS:
+        conn.execute(f"CREATE VIRTUAL TABLE fts_{kind}_v7 USING fts5(body, content='', tokenize='{FTS_TOKENIZER}')")
+        if kind == "documents":
+            conn.execute("INSERT INTO fts_documents_v7(rowid, body) SELECT rowid, body FROM fts_documents ORDER BY rowid")
+        else:
+            conn.execute(f"INSERT INTO fts_{kind}_v7(rowid, body) SELECT m.new, f.body FROM fts_{kind} f "
+                         f"JOIN temp.{kind}_ids m ON m.old = f.rowid ORDER BY m.new")
+    for kind in _V7_FINDINGS:
+        conn.execute(f"DROP TABLE temp.{kind}_ids")
+        conn.execute(f"DROP TABLE {kind}")
+        conn.execute(f"ALTER TABLE {kind}_v7 RENAME TO {kind}")
+    for kind in FTS_KINDS:
+        conn.execute(f"DROP TABLE fts_{kind}")
+        conn.execute(f"ALTER TABLE fts_{kind}_v7 RENAME TO fts_{kind}")
+    _run_sql(conn, """
+CREATE INDEX problems_doc_class ON problems(doc_id, category, domain);
+CREATE TABLE catalogue_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+);
+""")
+
+
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3, _migrate_3_to_4,
-    _migrate_4_to_5, _migrate_5_to_6,
+    _migrate_4_to_5, _migrate_5_to_6, _migrate_6_to_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

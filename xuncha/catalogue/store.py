@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from xuncha.catalogue.record import FINDING_COLUMNS, FINDING_KINDS, Record, to_record
-from xuncha.catalogue.schema import FTS_KINDS, CatalogueError, migrate
+from xuncha.catalogue.schema import FTS_KINDS, MAX_FINDINGS, CatalogueError, finding_ids, migrate
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
 
 _NOT_WORDS = re.compile(r"[\W_]+")
@@ -94,6 +94,7 @@ WAL_PAGES = 10_000
 # stored at once, each in its own transaction, and listed in fts_unindexed until their rows are in.
 FLUSH_DOCS = 256
 FLUSH_CHARS = 8_000_000
+INDEX_FORM_KEY = "index_form"  # catalogue_meta: tokens.index_form() of the words in the FTS5 tables
 
 
 def unindexed_documents(conn: sqlite3.Connection) -> int:
@@ -101,46 +102,86 @@ def unindexed_documents(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0]
 
 
-def index_unindexed(conn: sqlite3.Connection, held: dict | None = None) -> int:
-    """Put every stored document that is not in the FTS5 tables yet into them, in one transaction;
-    returns how many. Its rows come from `held` (doc id → (kind's place in FTS_KINDS, row id, body)
-    rows a writer kept in memory) or, for a document whose writer stopped before indexing it, are
-    made again from its stored text and findings, by the same `tokens.index_text` the ingest uses.
+def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: int = FLUSH_DOCS) -> int:
+    """Put every stored document that is not in the FTS5 tables yet into them, `batch` documents
+    per transaction; returns how many. Their rows come from `held` (doc id → (kind's place in
+    FTS_KINDS, row id, body) rows a writer kept in memory) or, for a document whose writer stopped
+    before indexing it (or after the segmentation changed, see `check_index_form`), are made again
+    from its stored text and findings, by the same `tokens.index_text` the ingest uses.
 
     A search calls this when no ingest is running, so an interrupted ingest leaves documents that
     are stored and findable, never half-indexed ones."""
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        ids = [r[0] for r in conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]
-        rows: list[list] = [[] for _ in FTS_KINDS]
-        for doc_id in ids:
-            found = held.get(doc_id) if held else None
-            for code, row_id, body in found if found is not None else _index_rows_again(conn, doc_id):
-                rows[code].append((row_id, body))
-        for code, kind in enumerate(FTS_KINDS):
-            conn.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)", rows[code])
-        conn.execute("DELETE FROM fts_unindexed")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    ids = [r[0] for r in conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]
+    if held and len(held) >= len(ids):
+        batch = max(batch, len(ids))  # a writer's own batch: one transaction
+    for begin in range(0, len(ids), batch):
+        chunk = ids[begin:begin + batch]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            rows: list[list] = [[] for _ in FTS_KINDS]
+            for doc_id in chunk:
+                found = held.get(doc_id) if held else None
+                for code, row_id, body in found if found is not None else _index_rows_again(conn, doc_id):
+                    rows[code].append((row_id, body))
+            for code, kind in enumerate(FTS_KINDS):
+                conn.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)", rows[code])
+            conn.execute(f"DELETE FROM fts_unindexed WHERE doc_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
     return len(ids)
 
 
 def _index_rows_again(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, int, str]]:
-    """The index rows of a stored document, made from its text and findings as the ingest made them."""
+    """The index rows of a stored document, made from its text and findings as the ingest made them
+    (none for a repost: its content is indexed with its original's)."""
     from xuncha.catalogue.tokens import index_text
 
-    row = conn.execute("SELECT path FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    row = conn.execute("SELECT path FROM documents WHERE id = ? AND duplicate_of IS NULL", (doc_id,)).fetchone()
     doc = load_document(conn, row[0]) if row else None
     if doc is None:
         return []
     index = index_text(doc)
     found = [(0, doc_id, index.document)]
     for code, kind in enumerate(FTS_KINDS[1:], start=1):
-        ids = [r[0] for r in conn.execute(f"SELECT id FROM {kind} WHERE doc_id = ? ORDER BY id", (doc_id,))]
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {kind} WHERE id BETWEEN ? AND ? ORDER BY id",
+                                          finding_ids(doc_id))]
         found.extend((code, row_id, body) for row_id, body in zip(ids, getattr(index, kind)))
     return found
+
+
+def check_index_form(conn: sqlite3.Connection) -> bool:
+    """Make sure the FTS5 tables hold the words this xuncha's segmentation makes; True when every
+    document had to be indexed again.
+
+    The FTS5 tables keep no bodies: a row is deleted by giving FTS5 the words it was indexed with,
+    which the store makes again from the stored text (see _unindex). Words made by another
+    segmentation (an upgrade, a changed user dictionary) would leave stale entries behind, and
+    queries would be segmented unlike the text; so when the catalogue's index form is not this
+    one, the FTS5 tables are emptied and every stored original is listed as unindexed, to be
+    indexed again, in batches, by the writer's next flush."""
+    from xuncha.catalogue.tokens import index_form
+
+    form = index_form()
+    row = conn.execute("SELECT value FROM catalogue_meta WHERE key = ?", (INDEX_FORM_KEY,)).fetchone()
+    if row is not None and row[0] == form:
+        return False
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT value FROM catalogue_meta WHERE key = ?", (INDEX_FORM_KEY,)).fetchone()
+        changed = row is None or row[0] != form
+        if changed:
+            for kind in FTS_KINDS:
+                conn.execute(f"INSERT INTO fts_{kind}(fts_{kind}) VALUES ('delete-all')")
+            conn.execute("INSERT OR IGNORE INTO fts_unindexed(doc_id) "
+                         "SELECT id FROM documents WHERE duplicate_of IS NULL")
+            conn.execute("INSERT OR REPLACE INTO catalogue_meta(key, value) VALUES (?, ?)", (INDEX_FORM_KEY, form))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return changed
 
 
 class SimhashIndex:
@@ -211,6 +252,8 @@ class Catalogue:
     def __init__(self, path: str | Path, *, create: bool = True):
         self.path = Path(path)
         self.conn = connect(self.path, create=create)
+        # (a new catalogue records the form; one indexed by another segmentation is indexed again)
+        self.reindexing = check_index_form(self.conn) and unindexed_documents(self.conn) > 0
         self._simhashes: SimhashIndex | None = None  # originals' SimHash keys, loaded on first need
         # (id, file_sha256) of an original → its shingles: confirming a near-duplicate candidate
         # then needs neither its text from the database nor shingling it again
@@ -426,9 +469,7 @@ class Catalogue:
         """Turn a stored original into a repost of `new_path`: its findings and index rows go."""
         c = self.conn
         self._unindex(doc_id)
-        for kind in FTS_KINDS[1:]:
-            c.execute(f"DELETE FROM {kind} WHERE doc_id = ?", (doc_id,))
-        c.execute("DELETE FROM persons WHERE doc_id = ?", (doc_id,))
+        self._delete_findings(doc_id)
         c.execute("UPDATE documents SET text = '', duplicate_of = ? WHERE id = ?", (new_path, doc_id))
         c.execute("UPDATE documents SET duplicate_of = ? WHERE duplicate_of = ?", (new_path, old_path))
 
@@ -463,18 +504,25 @@ class Catalogue:
 
     def _unindex(self, doc_id: int) -> None:
         """Remove a document's index rows and its findings', indexed or still held (their ids may
-        be given again, so a held row must not outlive its finding)."""
+        be given again, so a held row must not outlive its finding). The FTS5 tables keep no
+        bodies: an indexed row is deleted with the words it was indexed with, made again from the
+        stored text and findings (check_index_form made sure they are the same words)."""
         c = self.conn
-        for kind in FTS_KINDS[1:]:
-            c.execute(f"DELETE FROM fts_{kind} WHERE rowid IN (SELECT id FROM {kind} WHERE doc_id = ?)", (doc_id,))
-        c.execute("DELETE FROM fts_documents WHERE rowid = ?", (doc_id,))
-        c.execute("DELETE FROM fts_unindexed WHERE doc_id = ?", (doc_id,))
+        if c.execute("DELETE FROM fts_unindexed WHERE doc_id = ?", (doc_id,)).rowcount == 0:
+            for code, row_id, body in _index_rows_again(c, doc_id):
+                kind = FTS_KINDS[code]
+                c.execute(f"INSERT INTO fts_{kind}(fts_{kind}, rowid, body) VALUES ('delete', ?, ?)", (row_id, body))
         self._dropped.append(doc_id)
+
+    def _delete_findings(self, doc_id: int) -> None:
+        for kind in (*FTS_KINDS[1:], "persons"):
+            self.conn.execute(f"DELETE FROM {kind} WHERE id BETWEEN ? AND ?", finding_ids(doc_id))
 
     def _delete(self, doc_id: int, path: str, new_key: str | None) -> list[str]:
         """Remove a document, its findings and index rows; unlink reposts whose original changed."""
         c = self.conn
         self._unindex(doc_id)
+        self._delete_findings(doc_id)
         c.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
         orphans = [r["path"] for r in c.execute(
             "SELECT path FROM documents WHERE duplicate_of = ? AND (near_key IS NOT ? OR ? IS NULL)",
@@ -506,25 +554,32 @@ class Catalogue:
         if self._simhashes is not None and _is_simhash(key):
             self._simhashes.add(doc_id, key)
         held = [(0, doc_id, doc.index[0])]
+        first = finding_ids(doc_id)[0]
         for code, (kind, values, bodies) in enumerate(zip(FINDING_KINDS, doc.rows, doc.index[1:]), start=1):
             if not values:
                 continue
+            _check_size(kind, values)
             columns = FINDING_COLUMNS[kind]
             marks = ",".join("?" * (columns.count(",") + 1))
-            # ids given here (this process is the only writer) so that rows and their index
-            # entries go in as two batches, not two statements per finding
-            first = c.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {kind}").fetchone()[0]
-            ids = range(first, first + len(values))
+            ids = range(first, first + len(values))  # (see schema.finding_ids)
             c.executemany(f"INSERT INTO {kind}(id, doc_id, {columns}) VALUES (?, ?, {marks})",
                           [(rid, doc_id, *row) for rid, row in zip(ids, values)])
             if len(bodies) != len(values):  # (an index made for other findings: pad or cut)
                 bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
             held.extend(zip(repeat(code), ids, bodies))
-        c.executemany('INSERT INTO persons(doc_id, name, role, start, "end") VALUES (?,?,?,?,?)',
-                      [(doc_id, *person) for person in doc.persons])
+        if doc.persons:
+            _check_size("persons", doc.persons)
+            c.executemany('INSERT INTO persons(id, doc_id, name, role, start, "end") VALUES (?,?,?,?,?,?)',
+                          [(rid, doc_id, *person) for rid, person in zip(range(first, first + len(doc.persons)),
+                                                                         doc.persons)])
         c.execute("INSERT INTO fts_unindexed(doc_id) VALUES (?)", (doc_id,))
         self._new_rows = held  # held in memory once the transaction commits (see FLUSH_DOCS)
         return doc_id
+
+
+def _check_size(kind: str, values: list) -> None:
+    if len(values) > MAX_FINDINGS:
+        raise CatalogueError(f"{len(values)} {kind} in one document: more than the catalogue keeps ({MAX_FINDINGS})")
 
 
 def load_document(conn: sqlite3.Connection, path: str) -> Document | None:
@@ -536,18 +591,18 @@ def load_document(conn: sqlite3.Connection, path: str) -> Document | None:
                    date=row["date"], source=row["source"], author=row["author"], region=row["region"],
                    text=row["text"], warnings=json.loads(row["warnings"]), duplicate_of=row["duplicate_of"],
                    near_key=row["near_key"])
-    q = lambda sql: conn.execute(sql, (row["id"],)).fetchall()  # noqa: E731
+    q = lambda sql: conn.execute(sql, finding_ids(row["id"])).fetchall()  # noqa: E731
     doc.counts = [Count(r["value"], r["unit"], bool(r["approx"]), r["subject"], r["surface"], r["start"], r["end"])
-                  for r in q("SELECT * FROM counts WHERE doc_id = ? ORDER BY id")]
+                  for r in q("SELECT * FROM counts WHERE id BETWEEN ? AND ? ORDER BY id")]
     doc.bodies = [Body(r["name"], r["kind"], r["start"], r["end"], r["resolved"])
-                  for r in q("SELECT * FROM bodies WHERE doc_id = ? ORDER BY id")]
+                  for r in q("SELECT * FROM bodies WHERE id BETWEEN ? AND ? ORDER BY id")]
     doc.persons = [Person(r["name"], r["role"], r["start"], r["end"])
-                   for r in q("SELECT * FROM persons WHERE doc_id = ? ORDER BY id")]
+                   for r in q("SELECT * FROM persons WHERE id BETWEEN ? AND ? ORDER BY id")]
     doc.measures = [Measure(r["name"], r["kind"], r["sentence"], r["start"], r["end"])
-                    for r in q("SELECT * FROM measures WHERE doc_id = ? ORDER BY id")]
+                    for r in q("SELECT * FROM measures WHERE id BETWEEN ? AND ? ORDER BY id")]
     doc.problems = [Problem(r["text"], r["start"], r["end"], r["category"], r["category_name"], r["aspect"],
                             r["domain"], r["confidence"])
-                    for r in q("SELECT * FROM problems WHERE doc_id = ? ORDER BY id")]
+                    for r in q("SELECT * FROM problems WHERE id BETWEEN ? AND ? ORDER BY id")]
     return doc
 
 
@@ -559,6 +614,16 @@ def snapshot(conn: sqlite3.Connection) -> dict:
         d = load_document(conn, r["path"]).to_dict()
         docs[r["path"]] = d
     errors = sorted((r["path"], r["sha256"], r["reason"]) for r in conn.execute("SELECT * FROM errors"))
-    fts = {kind: sorted(r[0] for r in conn.execute(f"SELECT body FROM fts_{kind}"))
-           for kind in ("documents", "problems")}
+    fts = {kind: sorted(indexed_words(conn, kind).values()) for kind in ("documents", "problems")}
     return {"documents": docs, "errors": errors, "fts": fts}
+
+
+def indexed_words(conn: sqlite3.Connection, kind: str) -> dict[int, str]:
+    """rowid → the words an FTS5 table holds for that row, in order and space-joined (the tables
+    keep no bodies; this reads the index itself, through fts5vocab)."""
+    vocab = f"temp.xuncha_vocab_{kind}"
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab} USING fts5vocab(main, fts_{kind}, instance)")
+    words: dict[int, list] = {}
+    for term, rowid, offset in conn.execute(f"SELECT term, doc, offset FROM {vocab}"):
+        words.setdefault(rowid, []).append((offset, term))
+    return {rowid: " ".join(term for _, term in sorted(found)) for rowid, found in sorted(words.items())}

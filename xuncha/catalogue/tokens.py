@@ -138,6 +138,24 @@ class SpanTokens:
         return found
 
 
+@lru_cache(maxsize=1)
+def index_form() -> str:
+    """A short hash of what turns a text into index words: this module, the segmenter's code and
+    engine, and the user dictionary. The catalogue keeps it (store.INDEX_FORM_KEY): its FTS5
+    tables keep no bodies, so a row is deleted with the words `index_text` makes again, which must
+    be the words it was indexed with."""
+    from importlib import resources
+    from pathlib import Path
+
+    from xuncha.classify.corpus import files_digest
+    from xuncha.classify.model import _segmenter_tag
+
+    here = Path(__file__).resolve().parent.parent
+    code = [here / "catalogue" / "tokens.py", here / "nlp" / "segment.py", here / "nlp" / "protect.py"]
+    return files_digest([*code, Path(str(resources.files("xuncha.corpora") / "userdict.txt"))],
+                        salt=_segmenter_tag())
+
+
 def normalise_query(text: str) -> str:
     """A query in the documents' form: half-width digits and letters, simplified script (約談 → 约谈)."""
     from xuncha.ingest.normalize import to_simplified, unify_width
