@@ -112,6 +112,75 @@ print("|".join(segment.cut("县纪委监委开展专项巡察")))
     assert done.stdout.split()[0].split("|")[0] == "县纪委监委"
 
 
+
+# ---- the dictionary is loaded on the first use of words ------------------------------------
+
+def test_engine_name_known_before_the_dictionary_loads():
+    code = """
+from xuncha.nlp import segment
+from xuncha.classify.model import _segmenter_tag
+engine = segment.tokenizer()
+print(engine.name, _segmenter_tag().startswith("rjieba"), engine._built is None)
+words = segment.cut("县纪委监委开展专项巡察")
+print(type(engine._built).__name__, words[0], segment.tokenizer() is engine)
+"""
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["rjieba", "True", "True", "RjiebaEngine", "县纪委监委", "True"]
+
+
+@pytest.mark.parametrize("chosen, fails, want", [("jieba", False, "JiebaEngine"), ("rjieba", True, "JiebaEngine"),
+                                                 ("rjieba", False, "RjiebaEngine")])
+def test_named_engine_is_the_one_built(chosen, fails, want):
+    """XUNCHA_SEGMENTER, and rjieba missing (its class cannot be imported): the name said before
+    the dictionary loads is the name of the engine then built."""
+    code = f"""
+import os
+os.environ["XUNCHA_SEGMENTER"] = {chosen!r}
+from xuncha.nlp import segment
+if {fails!r}:
+    def missing():
+        raise ImportError("rjieba is not installed")
+    segment.rjieba_class = missing
+engine = segment.tokenizer()
+name = engine.name
+engine.cut("巡察", False)
+print(name, engine._built.name, type(engine._built).__name__)
+"""
+    done = run_python(code)
+    assert done.returncode == 0, done.stderr[-2000:]
+    name, built, kind = done.stdout.split()
+    assert name == built and kind == want
+
+
+def test_unknown_engine_still_refused_at_once():
+    done = run_python("import os; os.environ['XUNCHA_SEGMENTER'] = 'nope'\n"
+                      "from xuncha.nlp.segment import tokenizer\ntokenizer()")
+    assert done.returncode == 1 and "unknown segmenter 'nope'" in done.stderr
+
+
+def test_unchanged_ingest_loads_no_dictionary(tmp_path):
+    """A second ingest of the same file finds it unchanged without segmenting anything."""
+    sample = ROOT / "samples" / "documents" / "repost" / "lanxi-xuncha-feedback-repost.txt"
+    code = f"""
+import sys
+from xuncha.nlp import segment
+built = []
+make = segment.make_engine
+segment.make_engine = lambda *a: built.append(1) or make(*a)
+sys.argv = ["xuncha", "ingest", {str(sample)!r}, "--db", {str(tmp_path / "c.db")!r}, "--workers", "1"]
+from xuncha.cli import main
+try:
+    main()
+except SystemExit as e:
+    assert e.code == 0, e.code
+print(len(built))
+"""
+    first, again = run_python(code), run_python(code)
+    assert first.returncode == 0 and again.returncode == 0, (first.stderr + again.stderr)[-2000:]
+    assert "new 1" in first.stderr and first.stdout.split()[-1] == "1"
+    assert "unchanged 1" in again.stderr and again.stdout.split()[-1] == "0"
+
 # ---- argument conversion without pydantic (xuncha/cli.py) ----------------------------------
 
 typer_coercion = pytest.importorskip("typer._coercion")
