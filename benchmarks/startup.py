@@ -16,6 +16,7 @@ figure is measured in pairs, that tree then this one, alternating, and both medi
 with their ratio: on a shared machine only paired runs compare.
 
     python3 benchmarks/startup.py [--runs 5] [--against /tmp/su/base]
+    python3 benchmarks/startup.py --regex    # regex compilation during a one-file ingest, by module
 """
 
 from __future__ import annotations
@@ -89,11 +90,51 @@ def one_round(env: dict[str, str], scratch: Path) -> dict[str, float]:
     return figures
 
 
+REGEX_COST = """
+import collections, re._compiler as compiler, sys, tempfile, time
+real = compiler.compile
+per_module, count, patterns = collections.Counter(), collections.Counter(), []
+
+def timed(pattern, flags=0):
+    t = time.process_time()
+    compiled = real(pattern, flags)
+    took = time.process_time() - t
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.endswith(("re/__init__.py", "re/_compiler.py")):
+        frame = frame.f_back
+    where = f"{frame.f_globals.get('__name__')}:{frame.f_lineno}" if frame is not None else "?"
+    per_module[where.split(":")[0]] += took
+    count[where.split(":")[0]] += 1
+    patterns.append((took, where, str(pattern)[:40]))
+    return compiled
+
+compiler.compile = timed
+db = tempfile.mkdtemp() + "/c.db"
+sys.argv = ["xuncha", "ingest", sys.argv[1], "--db", db, "--workers", "1"]
+from xuncha.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print(f"regex compilation: {sum(per_module.values()) * 1000:.0f} ms CPU in {len(patterns)} patterns")
+for module, took in per_module.most_common(15):
+    print(f"{took * 1000:7.1f} ms {count[module]:4d}  {module}")
+print("slowest patterns:")
+for took, where, text in sorted(patterns, reverse=True)[:15]:
+    print(f"{took * 1000:7.1f} ms  {where:32s} {text!r}")
+"""
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5, help="fresh processes per figure (per tree)")
     ap.add_argument("--against", type=Path, help="another checkout to compare with, in paired runs")
+    ap.add_argument("--regex", action="store_true", help="time regex compilation in a one-file ingest instead")
     args = ap.parse_args()
+    if args.regex:
+        with tempfile.TemporaryDirectory(prefix="xuncha-startup-") as tmp:
+            subprocess.run([sys.executable, "-c", REGEX_COST, str(SAMPLE)], cwd=tmp, stderr=subprocess.DEVNULL)
+        return
     if not SAMPLE.is_file():
         sys.exit(f"{SAMPLE}: missing sample")
     trees = [("this", None)] if args.against is None else [("against", args.against.resolve()), ("this", None)]
