@@ -227,17 +227,19 @@ def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
     for kind, columns in _V7_FINDINGS.items():
         conn.execute(f"CREATE TABLE {kind}_v7 (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, {columns})")
         names = ", ".join(c.split()[0] for c in columns.split(", "))
-        conn.execute(f"CREATE TEMP TABLE {kind}_ids AS SELECT id AS old, (doc_id << {FINDING_ID_BITS}) + "
-                     f"row_number() OVER (PARTITION BY doc_id ORDER BY id) AS new FROM {kind}")
+        conn.execute(f"CREATE TEMP TABLE {kind}_ids (old INTEGER PRIMARY KEY, new INTEGER NOT NULL)")
+        conn.execute(f"INSERT INTO temp.{kind}_ids SELECT id, (doc_id << {FINDING_ID_BITS}) + "
+                     f"row_number() OVER (PARTITION BY doc_id ORDER BY id) FROM {kind}")
+        # (CROSS JOIN keeps this order: each row looked up by its primary key, never a scan per row)
         conn.execute(f"INSERT INTO {kind}_v7(id, doc_id, {names}) SELECT m.new, k.doc_id, {names} "
-                     f"FROM {kind} k JOIN temp.{kind}_ids m ON m.old = k.id ORDER BY m.new")
+                     f"FROM {kind} k CROSS JOIN temp.{kind}_ids m ON m.old = k.id ORDER BY m.new")
     for kind in FTS_KINDS:
         conn.execute(f"CREATE VIRTUAL TABLE fts_{kind}_v7 USING fts5(body, content='', tokenize='{FTS_TOKENIZER}')")
         if kind == "documents":
             conn.execute("INSERT INTO fts_documents_v7(rowid, body) SELECT rowid, body FROM fts_documents ORDER BY rowid")
         else:
             conn.execute(f"INSERT INTO fts_{kind}_v7(rowid, body) SELECT m.new, f.body FROM fts_{kind} f "
-                         f"JOIN temp.{kind}_ids m ON m.old = f.rowid ORDER BY m.new")
+                         f"CROSS JOIN temp.{kind}_ids m ON m.old = f.rowid ORDER BY m.new")
     for kind in _V7_FINDINGS:
         conn.execute(f"DROP TABLE temp.{kind}_ids")
         conn.execute(f"DROP TABLE {kind}")
