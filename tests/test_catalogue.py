@@ -630,3 +630,24 @@ def test_version_6_catalogue_gets_findings_numbered_by_document(tmp_path, monkey
     assert [h["path"] for h in search(conn, "公车", kind="problems")] == ["/b.txt"]
     assert [p.text for p in load_document(conn, "/b.txt").problems] == ["公车 私用", "违规 发放 津补贴"]
     conn.close()
+
+
+def test_an_ingest_indexes_again_a_catalogue_of_another_segmentation(tmp_path):
+    """`xuncha ingest` into a catalogue indexed by another segmentation indexes its documents again
+    before it reads anything (with its own progress bar), and the catalogue stays searchable."""
+    from pathlib import Path
+
+    from xuncha.catalogue.ingest import ingest
+
+    root = Path(__file__).resolve().parents[1] / "samples" / "documents"
+    good = [p for p in root.iterdir() if p.name != "bad"]
+    db = tmp_path / "c.db"
+    ingest(good, db, workers=1, progress=False)
+    conn = connect(db, create=False)
+    before = _all_words(conn)
+    conn.execute("UPDATE catalogue_meta SET value = 'another' WHERE key = 'index_form'")
+    conn.close()
+    summary = ingest(good, db, workers=1, progress=False)
+    assert summary.new == 0 and summary.unchanged == summary.seen
+    conn = connect(db, create=False)
+    assert unindexed_documents(conn) == 0 and _all_words(conn) == before

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xuncha.catalogue.schema import CatalogueError
-from xuncha.catalogue.store import Catalogue, file_sha256, file_stat
+from xuncha.catalogue.store import Catalogue, file_sha256, file_stat, unindexed_documents
 from xuncha.errors import IngestError
 from xuncha.pipeline import BATCH
 
@@ -304,6 +304,9 @@ def ingest(
             on_error(err)
 
     with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat, _fewer_collections():
+        if cat.reindexing:  # indexed by another segmentation (see store.check_index_form)
+            with _progress(progress, unindexed_documents(cat.conn), "index again") as advance:
+                cat.flush_index(advance)
         known = cat.known_files()
         known_stats = cat.known_stats()
         # stored files that are gone from their path, by content: a moved file is re-pointed, not re-read
@@ -395,26 +398,27 @@ class _progress:
 
     REDRAWS_PER_SECOND = 8
 
-    def __init__(self, enabled: bool, total: int):
+    def __init__(self, enabled: bool, total: int, label: str = "ingest"):
         self.enabled = enabled and total > 0
         self.total = total
+        self.label = label
 
     def __enter__(self):
         if not self.enabled:
-            return lambda: None
+            return lambda steps=1: None
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                             console=Console(stderr=True), transient=True, auto_refresh=False)
         self.bar.start()
         task = self.bar.add_task("ingest", total=self.total)
         gap = 1.0 / self.REDRAWS_PER_SECOND
         next_redraw = 0.0
 
-        def advance() -> None:
+        def advance(steps: int = 1) -> None:
             nonlocal next_redraw
-            self.bar.advance(task)
+            self.bar.advance(task, steps)
             if (now := time.monotonic()) >= next_redraw:
                 next_redraw = now + gap
                 self.bar.refresh()

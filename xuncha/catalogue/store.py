@@ -16,6 +16,7 @@ import re
 import sqlite3
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import repeat
@@ -102,7 +103,8 @@ def unindexed_documents(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0]
 
 
-def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: int = FLUSH_DOCS) -> int:
+def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: int = FLUSH_DOCS,
+                    advance: Callable[[int], None] | None = None) -> int:
     """Put every stored document that is not in the FTS5 tables yet into them, `batch` documents
     per transaction; returns how many. Their rows come from `held` (doc id → (kind's place in
     FTS_KINDS, row id, body) rows a writer kept in memory) or, for a document whose writer stopped
@@ -110,7 +112,7 @@ def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: i
     from its stored text and findings, by the same `tokens.index_text` the ingest uses.
 
     A search calls this when no ingest is running, so an interrupted ingest leaves documents that
-    are stored and findable, never half-indexed ones."""
+    are stored and findable, never half-indexed ones. `advance(n)` is told of each batch done."""
     ids = [r[0] for r in conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]
     if held and len(held) >= len(ids):
         batch = max(batch, len(ids))  # a writer's own batch: one transaction
@@ -125,11 +127,13 @@ def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: i
                     rows[code].append((row_id, body))
             for code, kind in enumerate(FTS_KINDS):
                 conn.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)", rows[code])
-            conn.execute(f"DELETE FROM fts_unindexed WHERE doc_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
+            conn.execute("DELETE FROM fts_unindexed WHERE doc_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+        if advance:
+            advance(len(chunk))
     return len(ids)
 
 
@@ -281,9 +285,9 @@ class Catalogue:
         code = FTS_KINDS.index(kind)
         return sum(c == code for rows in self._held.values() for c, _, _ in rows)
 
-    def flush_index(self) -> None:
+    def flush_index(self, advance: Callable[[int], None] | None = None) -> None:
         """Put the held rows, and any a stopped writer left behind, into the FTS5 tables."""
-        index_unindexed(self.conn, self._held)
+        index_unindexed(self.conn, self._held, advance=advance)
         self._held = {}
         self._held_chars = 0
 
