@@ -7,150 +7,16 @@ Exit codes: 0 all fine, 1 some inputs failed (the rest were processed), 2 usage 
 from __future__ import annotations
 
 import json
-import os
-import re
 import sys
 from pathlib import Path
-from typing import List, Optional, get_args, get_origin
+from typing import List, Optional
 
 import typer
 from rich.console import Console
-from typer.core import TyperGroup
 
 EXIT_CODES = "Exit codes: 0 all fine, 1 some inputs failed (the rest were processed), 2 usage error."
 
-_TYPER = object()  # "not a value converted here: typer decides"
-_INT = re.compile(r"0|[1-9][0-9]{0,17}")
-_FLOAT = re.compile(r"-?(?:0|[1-9][0-9]{0,14})(?:\.[0-9]{1,15})?")
-
-
-def _as_str(value):
-    return value if type(value) is str else _TYPER
-
-
-def _as_path(value):
-    """Path(value), as typer's pydantic path type gives for a plain, non-empty string without NUL;
-    typer's readable check on an existing path is left to typer (it words the error)."""
-    if type(value) is str and value and "\0" not in value:
-        value = Path(value)
-    elif not isinstance(value, Path):  # typer keeps a Path default as it is
-        return _TYPER
-    try:
-        os.stat(value)
-    except OSError:  # typer's answer for a path that does not exist (yet)
-        return value
-    return value if os.access(value, os.R_OK) else _TYPER
-
-
-def _number(kind: type, pattern: re.Pattern, low, high):
-    """int or float from plain decimal digits (or a default of that exact type), within typer's bounds."""
-
-    def convert(value):
-        if type(value) is str and pattern.fullmatch(value):
-            value = kind(value)
-        elif type(value) is not kind:
-            return _TYPER
-        if (low is not None and value < low) or (high is not None and value > high):
-            return _TYPER
-        return value
-
-    return convert
-
-
-def _undecided(value):
-    return _TYPER
-
-
-def _converter(annotation, info):
-    """The converter for a parameter kind xuncha declares; for any other, every value goes to typer."""
-    plain_path = not (info.exists or info.writable or info.resolve_path or info.allow_dash or info.path_type
-                      or not info.file_okay or not info.dir_okay)
-    if info.parser is not None or info.clamp or getattr(info, "click_type", None) is not None:
-        return _undecided
-    if get_origin(annotation) is list:
-        each = _converter(get_args(annotation)[0], info)
-
-        def convert_all(values):
-            if each is _undecided or not isinstance(values, (list, tuple)):
-                return _TYPER
-            out = [each(v) for v in values]
-            return _TYPER if any(v is _TYPER for v in out) else out
-
-        return convert_all
-    if annotation is str:
-        return _as_str
-    if annotation is Path and plain_path:
-        return _as_path
-    if annotation in (int, float):
-        return _number(annotation, _INT if annotation is int else _FLOAT, info.min, info.max)
-    return _undecided  # bool flags arrive as bools, which typer passes through without converting
-
-
-class _QuickConversion:
-    """Stands in for typer's per-parameter converter (param.get_runtime_param()): an absent value
-    and plain values (a path, a word, a whole number) are converted here, as typer does; anything
-    else goes to typer's own converter, built on first need."""
-
-    def __init__(self, convert, typer_way):
-        self.convert = convert
-        self.typer_way = typer_way
-
-    def __call__(self):
-        return self
-
-    def coerce(self, value, param, ctx):
-        many = param.multiple or param.nargs == -1
-        if value is None:  # typer's own answer for a missing value, whatever the type
-            return () if many else None
-        if not (many and isinstance(value, str)):
-            converted = self.convert(value)
-            if converted is not _TYPER:
-                return converted
-        return self.typer_way().coerce(value, param=param, ctx=ctx)
-
-
-def _quicken(param):
-    """Give one typer parameter the quick converter (a typer without per-parameter converters,
-    or a parameter of another kind, is left alone)."""
-    typer_way = getattr(param, "get_runtime_param", None)
-    descriptor = getattr(param, "type_descriptor", None)
-    if typer_way is not None and descriptor is not None and not isinstance(typer_way, _QuickConversion):
-        param.get_runtime_param = _QuickConversion(_converter(descriptor.annotation, descriptor.parameter_info),
-                                                   typer_way)
-    return param
-
-
-class _QuicklyParsedGroup(TyperGroup):
-    """typer's group, converting argument values without pydantic where the result is certain.
-
-    typer 0.2x converts every value, even an absent --help, through a pydantic TypeAdapter, and
-    importing pydantic takes ~0.1 s, a tenth of a one-file ingest. Values typer would convert to
-    a known result are converted here (tests/test_startup.py compares them with typer's); typer
-    converts any other value and words its error.
-    """
-
-    def get_help_option(self, ctx):
-        option = super().get_help_option(ctx)
-        return option if option is None else _quicken(option)
-
-    def get_command(self, ctx, cmd_name):
-        command = super().get_command(ctx, cmd_name)
-        if command is not None and not getattr(command, "_quickened", False):
-            command._quickened = True
-            for param in command.params:
-                _quicken(param)
-            typer_help = command.get_help_option  # built on the command's first parse
-
-            def get_help_option(ctx):
-                option = typer_help(ctx)
-                return option if option is None else _quicken(option)
-
-            command.get_help_option = get_help_option
-        return command
-
-
 app = typer.Typer(
-    cls=_QuicklyParsedGroup,
     name="xuncha",
     help="巡察 xuncha: turn folders of discipline-inspection reports into a searchable catalogue "
     "of problems, measures, counts and bodies, and into 一把手 reminder checklists.\n\n" + EXIT_CODES,
