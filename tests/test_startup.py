@@ -118,9 +118,9 @@ print("|".join(segment.cut("县纪委监委开展专项巡察")))
 def test_engine_name_known_before_the_dictionary_loads():
     code = """
 from xuncha.nlp import segment
-from xuncha.classify.model import _segmenter_tag
+from xuncha.nlp.segment import engine_tag
 engine = segment.tokenizer()
-print(engine.name, _segmenter_tag().startswith("rjieba"), engine._built is None)
+print(engine.name, engine_tag().startswith("rjieba"), engine._built is None)
 words = segment.cut("县纪委监委开展专项巡察")
 print(type(engine._built).__name__, words[0], segment.tokenizer() is engine)
 """

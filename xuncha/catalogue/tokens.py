@@ -148,12 +148,12 @@ def index_form() -> str:
     from pathlib import Path
 
     from xuncha.classify.corpus import files_digest
-    from xuncha.classify.model import _segmenter_tag
+    from xuncha.nlp.segment import engine_tag
 
     here = Path(__file__).resolve().parent.parent
     code = [here / "catalogue" / "tokens.py", here / "nlp" / "segment.py", here / "nlp" / "protect.py"]
     return files_digest([*code, Path(str(resources.files("xuncha.corpora") / "userdict.txt"))],
-                        salt=_segmenter_tag())
+                        salt=engine_tag())
 
 
 def normalise_query(text: str) -> str:

@@ -25,6 +25,7 @@ import numpy as np
 
 from xuncha.classify import corpus, features
 from xuncha.classify.scorer import LinearScorer
+from xuncha.nlp.segment import engine_tag
 
 # Bump when features or model settings change in a way the file hashes below would not notice.
 MODEL_VERSION = "2"
@@ -99,26 +100,13 @@ def _data_files() -> list[Path]:
     return [Path(str(folder / "taxonomy.json")), Path(str(folder / "userdict.txt"))]
 
 
-def _segmenter_tag() -> str:
-    """The segmentation engine and its version: word features (and so the model) depend on them."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from xuncha.nlp.segment import tokenizer
-
-    name = tokenizer().name
-    try:
-        return f"{name}{version(name)}"
-    except PackageNotFoundError:
-        return name
-
-
 def base_key() -> str:
     """Hash of everything the built-in model depends on: corpus, taxonomy, dictionary, code, sklearn,
     and the segmentation engine."""
     from importlib.metadata import version
 
     paths = [*corpus.statement_files(), *_data_files(), *_code_files()]
-    salt = f"v{MODEL_VERSION}/sklearn{version('scikit-learn')}/{_segmenter_tag()}"
+    salt = f"v{MODEL_VERSION}/sklearn{version('scikit-learn')}/{engine_tag()}"
     return corpus.files_digest(paths, salt=salt)
 
 

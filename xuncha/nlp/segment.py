@@ -230,6 +230,17 @@ class _EngineOnFirstUse:
         return value
 
 
+def engine_tag() -> str:
+    """The segmentation engine and its version (the words, and what is made of them, depend on them)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    name = tokenizer().name
+    try:
+        return f"{name}{version(name)}"
+    except PackageNotFoundError:
+        return name
+
+
 def tokenizer():
     """The process-wide segmentation engine, its user dictionary loaded on first use of its words."""
     global _engine
