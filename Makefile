@@ -10,6 +10,8 @@ $(BIN)/xuncha: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# bytecode now, as a wheel install would: a process may not write it (PYTHONDONTWRITEBYTECODE)
+	$(BIN)/python -m compileall -q xuncha
 	touch $@
 
 install: $(BIN)/xuncha
