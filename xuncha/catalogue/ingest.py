@@ -220,8 +220,10 @@ def stored_name(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _ordered_results(paths: list[str], workers: int):
-    """Yield process_files results in the order of `paths`, a bounded window ahead.
+def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | None = None):
+    """Yield process_files results in the order of `paths`, a bounded window ahead. Once every
+    task is handed out, `idle` is called whenever the next result is not ready yet: the writer
+    indexes what it holds while the workers finish, instead of after them, alone.
 
     A worker that dies (a crash inside a native library) breaks the whole pool, and every task
     in flight fails with it, so no task can be blamed from that alone: those files are read
@@ -248,6 +250,8 @@ def _ordered_results(paths: list[str], workers: int):
                     chunk = todo.popleft()
                     window.append((chunk, pool.submit(process_files, chunk)))
                 chunk, fut = window.popleft()
+                if idle is not None and not todo and not fut.done():
+                    idle()
                 try:
                     yield from fut.result()
                 except BrokenProcessPool:
@@ -349,7 +353,8 @@ def ingest(
         with _progress(progress, len(jobs)) as advance:
             while jobs:
                 orphans: list[str] = []
-                for path, record, reason, sha in _ordered_results(jobs, min(workers, len(jobs))):
+                results = _ordered_results(jobs, min(workers, len(jobs)), idle=cat.flush_index)
+                for path, record, reason, sha in results:
                     sha = shas.get(path) or sha
                     if record is None:
                         failed(IngestError(stored_name(path), reason), cat, sha)
