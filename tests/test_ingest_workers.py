@@ -59,3 +59,29 @@ def test_ingest_collects_garbage_less_often_and_restores_the_setting(tmp_path):
         assert gc.get_threshold()[0] == 900
     finally:
         gc.set_threshold(*before)
+
+
+def test_files_handed_out_ahead_are_bounded_by_their_bytes(tmp_path, monkeypatch):
+    """Workers get files ahead of the writer, but no more than AHEAD_BYTES_PER_WORKER of them each
+    (big files' results are big), and always at least a task each, so that nothing stalls."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    sources = sorted(SAMPLES.glob("*.txt"))
+    for i in range(9):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        (docs / f"f{i}.txt").write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
+    paths = sorted(str(p) for p in docs.iterdir())
+    submitted = []
+    real_size = ingest_module._size
+    monkeypatch.setattr(ingest_module, "_size", lambda chunk: submitted.append(chunk) or real_size(chunk))
+    monkeypatch.setattr(ingest_module, "BATCH", 1)
+    for limit, most in ((1, 2), (1 << 30, 9)):  # tiny: a task per worker; large: the file count decides
+        monkeypatch.setattr(ingest_module, "AHEAD_BYTES_PER_WORKER", limit)
+        submitted.clear()
+        ahead = []
+        got = []
+        for path, record, reason, sha in ingest_module._ordered_results(paths, 2):
+            got.append(path)
+            ahead.append(len(submitted) - len(got) + 1)  # tasks out when this result was taken
+        assert got == paths
+        assert max(ahead) == most

@@ -30,10 +30,13 @@ from xuncha.pipeline import BATCH
 
 FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
 # Files handed out ahead of the one being stored, per worker: enough that workers keep going while
-# the writer meets a slow commit (2 workers, 20 MB: x3 left them idle ~20% of the run; x8 took
-# 16.8–19.1 s, x32 14.8–16.5 s, x64 14.5 s), few enough that waiting results stay small (x32:
-# 64 analysed documents of ~100 KB each, when they are of the usual size).
-AHEAD_PER_WORKER = 32
+# the writer meets a slow commit or indexes its batch (2 workers, 20 MB: x3 left them idle ~20% of
+# the run; x8 took 16.8–19.1 s, x32 14.8–16.5 s; since the writer holds 256 documents' index rows,
+# x96 took 9.6–10.1 s against x32's 10.2–11.8 s on reports, 7.6–7.7 s against 8.3–8.4 s on news,
+# and x64 or x192 no less), few enough that waiting results stay small: also at most
+# AHEAD_BYTES_PER_WORKER of files (their results take a few times that), so big files wait less.
+AHEAD_PER_WORKER = 96
+AHEAD_BYTES_PER_WORKER = 16 << 20
 
 
 @dataclass
@@ -245,19 +248,36 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
         suspects: list[str] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
             window: deque = deque()
+            ahead = 0  # bytes of the files in the window
             while todo or window:
-                while todo and len(window) * BATCH < workers * AHEAD_PER_WORKER:
+                while todo and (len(window) < workers or (
+                        len(window) * BATCH < workers * AHEAD_PER_WORKER
+                        and ahead < workers * AHEAD_BYTES_PER_WORKER)):
                     chunk = todo.popleft()
-                    window.append((chunk, pool.submit(process_files, chunk)))
-                chunk, fut = window.popleft()
+                    size = _size(chunk)
+                    ahead += size
+                    window.append((chunk, pool.submit(process_files, chunk), size))
+                chunk, fut, size = window.popleft()
+                ahead -= size
                 if idle is not None and not todo and not fut.done():
                     idle()
                 try:
                     yield from fut.result()
                 except BrokenProcessPool:
-                    suspects = chunk + [p for c, _ in window for p in c]
+                    suspects = chunk + [p for c, *_ in window for p in c]
                     break
         yield from _one_at_a_time(suspects)
+
+
+def _size(paths: list[str]) -> int:
+    """Bytes of the files (a file that cannot be read counts nothing: its reader reports it)."""
+    total = 0
+    for path in paths:
+        try:
+            total += os.path.getsize(path)
+        except OSError:
+            pass
+    return total
 
 
 def _one_at_a_time(paths: list[str]):
