@@ -240,7 +240,8 @@ def _children(pid: int) -> list[int]:
 
 def test_sigkill_then_rerun_gives_same_catalogue(tmp_path):
     docs = tmp_path / "docs"
-    make_corpus(docs, 40)  # enough that an ingest lasts long enough to be killed part-way
+    n = 120
+    make_corpus(docs, n)  # enough that an ingest lasts long enough to be killed part-way (40 took ~1 s)
     ref = tmp_path / "ref.db"
     assert xuncha("ingest", docs, "--db", ref, "--workers", 2).returncode == 0
     db = tmp_path / "killed.db"
@@ -249,7 +250,7 @@ def test_sigkill_then_rerun_gives_same_catalogue(tmp_path):
     for attempt in range(3):
         # kill after a random number of stored documents (or at a random early moment)
         target = max(_count_docs(db), 0) + rng.randint(1, 6) if attempt else None
-        delay = rng.uniform(0.2, 1.2)
+        delay = rng.uniform(0.2, 1.0)
         proc = subprocess.Popen([sys.executable, "-m", "xuncha.cli", "ingest", str(docs), "--db", str(db),
                                  "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         start = time.monotonic()
@@ -276,7 +277,7 @@ def test_sigkill_then_rerun_gives_same_catalogue(tmp_path):
     assert b.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert snapshot(b) == snapshot(a), kills
     paths = [p for (p,) in b.execute("SELECT path FROM documents")]
-    assert len(paths) == len(set(paths)) == 41
+    assert len(paths) == len(set(paths)) == n + 1
 
 
 def test_bad_files_recorded_good_files_stored(tmp_path):
