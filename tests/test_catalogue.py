@@ -502,7 +502,7 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
     Documents: storing either must give the same catalogue, reposts included."""
     from pathlib import Path
 
-    from xuncha.catalogue.ingest import process_files
+    from xuncha.catalogue.ingest import process_files, process_files_in_worker
     from xuncha.pipeline import extract_file, iter_files
 
     root = Path(__file__).resolve().parents[1] / "samples" / "documents"
@@ -517,6 +517,13 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
         cat.flush_index()
         snaps.append(snapshot(cat.conn))
     assert any(o.demoted or o.status == "duplicate" for o in outcomes)  # the samples hold a repost
+    # as workers send them: without the shingle hashes, which the writer makes again when needed
+    with Catalogue(tmp_path / "lean.db") as cat:
+        lean = process_files_in_worker(paths)
+        assert all(record.shingles is None for _, record, *_ in lean)
+        assert [cat.store(record, "sha-" + path) for path, record, *_ in lean] == outcomes
+        cat.flush_index()
+        snaps.append(snapshot(cat.conn))
     with Catalogue(tmp_path / "documents.db") as cat:
         for path in paths:
             doc = extract_file(path)
@@ -524,7 +531,7 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
             assert cat.store(doc, "sha-" + path) == outcomes.pop(0)
         cat.flush_index()
         snaps.append(snapshot(cat.conn))
-    assert snaps[0] == snaps[1]
+    assert snaps[0] == snaps[1] == snaps[2]
 
 
 def _sample_records():
