@@ -4,8 +4,9 @@ Ingest workers hand their results to the one writer process through pickles. A `
 findings pickles as thousands of dataclass instances, and unpickling them (a dict and a `__setstate__`
 per finding) took the writer 1.4 s per 20 MB of reports — in the process every other process waits
 for. The same content as rows of plain values unpickles in 0.3 s, and the writer then inserts
-them as they are. The worker also sends the text's shingle hashes, which it computed for the
-near-duplicate key and which the writer needs again to confirm a near-duplicate candidate.
+them as they are. In one process a Record also carries the text's shingle hashes, made for the
+near-duplicate key, which the writer needs again to confirm a near-duplicate candidate; a worker
+leaves them out (ingest.process_files_in_worker): they would double the pickle.
 """
 
 from __future__ import annotations
