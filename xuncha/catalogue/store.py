@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from itertools import repeat
+from itertools import count, repeat
 from pathlib import Path
 
 import numpy as np
@@ -114,8 +114,6 @@ def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: i
     A search calls this when no ingest is running, so an interrupted ingest leaves documents that
     are stored and findable, never half-indexed ones. `advance(n)` is told of each batch done."""
     ids = [r[0] for r in conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]
-    if held and len(held) >= len(ids):
-        batch = max(batch, len(ids))  # a writer's own batch: one transaction
     for begin in range(0, len(ids), batch):
         chunk = ids[begin:begin + batch]
         conn.execute("BEGIN IMMEDIATE")
@@ -148,10 +146,9 @@ def _index_rows_again(conn: sqlite3.Connection, doc_id: int) -> list[tuple[int, 
         return []
     index = index_text(doc)
     found = [(0, doc_id, index.document)]
+    first = finding_ids(doc_id)[0]  # a document's findings are numbered from here, in order (_insert)
     for code, kind in enumerate(FTS_KINDS[1:], start=1):
-        ids = [r[0] for r in conn.execute(f"SELECT id FROM {kind} WHERE id BETWEEN ? AND ? ORDER BY id",
-                                          finding_ids(doc_id))]
-        found.extend((code, row_id, body) for row_id, body in zip(ids, getattr(index, kind)))
+        found.extend(zip(repeat(code), count(first), getattr(index, kind)))
     return found
 
 
