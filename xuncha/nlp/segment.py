@@ -180,41 +180,39 @@ def user_dictionary() -> list[tuple[str, int | None, str | None]]:
     return entries
 
 
-def make_engine(name: str | None = None):
-    """A segmentation engine with the user dictionary loaded: rjieba unless XUNCHA_SEGMENTER=jieba
-    (or rjieba is not installed)."""
+def engine_name(name: str | None = None) -> str:
+    """The engine that will make the words: rjieba unless XUNCHA_SEGMENTER=jieba (or rjieba is not
+    installed), without building it."""
     name = name or os.environ.get("XUNCHA_SEGMENTER", "rjieba")
     if name not in ENGINES:
         raise ValueError(f"unknown segmenter {name!r} (choose from {', '.join(ENGINES)})")
     if name == "rjieba":
         try:
-            return RjiebaEngine(user_dictionary())
+            rjieba_class()
         except ImportError:
-            pass
-    return JiebaEngine(user_dictionary())
+            return "jieba"
+    return name
+
+
+def make_engine(name: str | None = None):
+    """A segmentation engine (see engine_name) with the user dictionary loaded."""
+    engine = RjiebaEngine if engine_name(name) == "rjieba" else JiebaEngine
+    return engine(user_dictionary())
 
 
 class _EngineOnFirstUse:
     """The process-wide engine: its name at once, its dictionary (~0.13 s) on the first use of words.
 
     Some runs only ask which engine makes the words (an ingest whose files are all unchanged checks
-    the catalogue's index form and the classifier's key) and never load the dictionary. The chosen
-    engine's class is resolved here, so `name` is the name of the engine later built. The engine's
+    the catalogue's index form and the classifier's key) and never load the dictionary. The
+    engine is chosen here (engine_name), so `name` is the name of the engine later built. Its
     methods, once looked up, are kept on this object: later calls go straight to the engine.
     """
 
     _METHODS = ("cut", "tag", "has_word")
 
     def __init__(self):
-        name = os.environ.get("XUNCHA_SEGMENTER", "rjieba")
-        if name not in ENGINES:
-            raise ValueError(f"unknown segmenter {name!r} (choose from {', '.join(ENGINES)})")
-        if name == "rjieba":
-            try:
-                rjieba_class()
-            except ImportError:
-                name = "jieba"
-        self.name = name
+        self.name = engine_name()
         self._built = None
 
     def __getattr__(self, attr: str):  # only for what this object does not have itself
