@@ -658,3 +658,28 @@ def test_an_ingest_indexes_again_a_catalogue_of_another_segmentation(tmp_path):
     assert summary.new == 0 and summary.unchanged == summary.seen
     conn = connect(db, create=False)
     assert unindexed_documents(conn) == 0 and _all_words(conn) == before
+
+
+def test_a_document_with_more_findings_than_its_id_range_fails_alone(tmp_path, monkeypatch):
+    """Findings are numbered inside their document's id range; a document with more of one kind
+    is refused as that file's error (its transaction rolled back) and the ingest goes on."""
+    from pathlib import Path
+
+    import xuncha.catalogue.store as store
+    from xuncha.catalogue.ingest import ingest
+
+    root = Path(__file__).resolve().parents[1] / "samples" / "documents"
+    good = [p for p in root.iterdir() if p.name != "bad"]
+    small = tmp_path / "small.txt"  # few findings: stored
+    small.write_text("县委巡察组进驻县林业局开展常规巡察，为期一个月。\n", encoding="utf-8")
+    monkeypatch.setattr(store, "MAX_FINDINGS", 3)  # (a real range holds 1,048,575)
+    summary = ingest([*good, small], tmp_path / "c.db", workers=1, progress=False)
+    refused = [e for e in summary.errors if "more than the catalogue keeps (3)" in e.reason]
+    assert refused and summary.failed == len(refused) and summary.new + summary.duplicates > 0
+    conn = connect(tmp_path / "c.db", create=False)
+    stored = {p for (p,) in conn.execute("SELECT path FROM documents")}
+    assert str(small) in stored and not stored & {e.path for e in refused}
+    assert {p for (p,) in conn.execute("SELECT path FROM errors")} == {e.path for e in refused}
+    for kind in ("problems", "counts", "bodies", "measures", "persons"):  # nothing of a refused one is left
+        assert conn.execute(f"SELECT count(*) FROM {kind}").fetchone()[0] <= 3 * len(stored), kind
+    assert unindexed_documents(conn) == 0

@@ -388,7 +388,12 @@ def ingest(
                     if record is None:
                         failed(IngestError(stored_name(path), reason), cat, sha)
                     else:
-                        outcome = cat.store(record._replace(path=stored_name(path)), sha, None, stats.get(path))
+                        try:
+                            outcome = cat.store(record._replace(path=stored_name(path)), sha, None, stats.get(path))
+                        except IngestError as err:  # refused by the catalogue (rolled back)
+                            failed(err, cat, sha)
+                            advance()
+                            continue
                         if outcome.status == "unchanged":
                             summary.unchanged += 1
                         elif outcome.status == "duplicate":

@@ -27,6 +27,7 @@ import numpy as np
 from xuncha.catalogue.record import FINDING_COLUMNS, FINDING_KINDS, Record, to_record
 from xuncha.catalogue.schema import FTS_KINDS, MAX_FINDINGS, CatalogueError, finding_ids, migrate
 from xuncha.document import Body, Count, Document, Measure, Person, Problem
+from xuncha.errors import IngestError
 
 _NOT_WORDS = re.compile(r"[\W_]+")
 
@@ -559,7 +560,7 @@ class Catalogue:
         for code, (kind, values, bodies) in enumerate(zip(FINDING_KINDS, doc.rows, doc.index[1:]), start=1):
             if not values:
                 continue
-            _check_size(kind, values)
+            _check_size(doc.path, kind, values)
             columns = FINDING_COLUMNS[kind]
             marks = ",".join("?" * (columns.count(",") + 1))
             ids = range(first, first + len(values))  # (see schema.finding_ids)
@@ -569,7 +570,7 @@ class Catalogue:
                 bodies = [*bodies[: len(values)], *[""] * (len(values) - len(bodies))]
             held.extend(zip(repeat(code), ids, bodies))
         if doc.persons:
-            _check_size("persons", doc.persons)
+            _check_size(doc.path, "persons", doc.persons)
             c.executemany('INSERT INTO persons(id, doc_id, name, role, start, "end") VALUES (?,?,?,?,?,?)',
                           [(rid, doc_id, *person) for rid, person in zip(range(first, first + len(doc.persons)),
                                                                          doc.persons)])
@@ -578,9 +579,11 @@ class Catalogue:
         return doc_id
 
 
-def _check_size(kind: str, values: list) -> None:
+def _check_size(path: str, kind: str, values: list) -> None:
+    """A document with more findings of a kind than its id range holds is refused as bad input
+    (its transaction rolled back), so an ingest reports that file and goes on."""
     if len(values) > MAX_FINDINGS:
-        raise CatalogueError(f"{len(values)} {kind} in one document: more than the catalogue keeps ({MAX_FINDINGS})")
+        raise IngestError(path, f"{len(values)} {kind} in one document: more than the catalogue keeps ({MAX_FINDINGS})")
 
 
 def load_document(conn: sqlite3.Connection, path: str) -> Document | None:
