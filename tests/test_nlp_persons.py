@@ -130,6 +130,23 @@ def test_titles_found_by_the_prefix_tree_as_by_the_word_list(parts):
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["书记", "副书记", "常委", "委员", "常务副县长", "县长", "主任", "党员", "干部",
+                                 "记者", "者", "副", "常", "党", "张", "王伟", "，", "\n", "员会"]), max_size=30))
+def test_titles_scanned_from_their_second_character_as_title_re_finds_them(parts):
+    from xuncha.nlp.persons import _title_scan, _vocab
+
+    text = "".join(parts)  # overlapping titles (常委员会, 副书记) included
+    spans, last = [], 0
+    for m in _title_scan(_vocab().titles).finditer(text):
+        if m.start(1) >= last:
+            spans.append(m.span(1))
+            last = m.end(1)
+    assert spans == [m.span() for m in _vocab().title_re.finditer(text)]
+    single = _title_scan(("长", "县长"))  # a title of one character: the plain tree
+    assert [m.span(1) for m in single.finditer("县长长")] == [(0, 2), (2, 3)]
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["\n", " ", "\t", "记者", "张三", "通讯员", "责编：", "李四", "，", "x" * 30]), max_size=30))
 def test_byline_lines_found_from_line_breaks_as_line_by_line(parts):
     from xuncha.nlp.persons import LINE_RE, _text_bylines, _vocab

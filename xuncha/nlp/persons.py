@@ -35,6 +35,7 @@ NAME_WINDOW = 8  # characters after a title that decide the name written there (
 class _Vocab:
     titles: tuple[str, ...]
     title_re: re.Pattern
+    title_scan_re: re.Pattern  # title_re's matches, found from their second character (_title_scan)
     titles_by_last: dict[str, tuple[tuple[int, ...], frozenset[str]]]  # last character → (lengths, titles)
     surnames: frozenset[str]
     compound: tuple[str, ...]
@@ -54,6 +55,7 @@ def _vocab() -> _Vocab:
     return _Vocab(
         titles=titles,
         title_re=lexicon.trie_re(titles),
+        title_scan_re=_title_scan(titles),
         titles_by_last=_by_last_character(titles),
         surnames=frozenset(s for s in surnames if len(s) == 1),
         compound=tuple(s for s in surnames if len(s) == 2),
@@ -64,6 +66,23 @@ def _vocab() -> _Vocab:
         byline_line_re=re.compile(_opening_with(bylines), re.M),
         byline_next_line_re=re.compile(r"\n" + _opening_with(bylines)[1:], re.M),
     )
+
+
+def _title_scan(titles) -> re.Pattern:
+    """A pattern whose matches, those opening at or after the previous one's group 1 end, are
+    title_re.finditer's, with the title as group 1.
+
+    The titles' first characters (书, 党, 主, 县 …) are among the commonest of these texts, and at each
+    the engine tries the title tree's every branch. This pattern opens with a title's second
+    character instead and checks the one before it against the first characters: only the few
+    places that pass go back one character and try the tree there (in a look-behind that holds a
+    look-ahead, so that group 1 spans the title). A title of one character cannot be found so."""
+    words = [w for w in titles if w]
+    if not words or min(map(len, words)) < 2:
+        return re.compile(f"({lexicon.trie_alternation(words) or lexicon.NEVER})")
+    firsts = re.escape("".join(sorted({w[0] for w in words})))
+    seconds = re.escape("".join(sorted({w[1] for w in words})))
+    return re.compile(f"[{seconds}](?<=[{firsts}].)(?<=(?=({lexicon.trie_alternation(words)}))..)")
 
 
 def _by_last_character(words) -> dict[str, tuple[tuple[int, ...], frozenset[str]]]:
@@ -279,8 +298,12 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
         bodies = extract_bodies(text) if text else []
     body_ends = _body_ends(text, bodies)
     surnames, compound, compound_first = v.surnames, v.compound, v.compound_first
-    for m in v.title_re.finditer(text):
-        end = m.end()
+    last = 0  # the end of the last title taken: the titles found inside it are not title_re's
+    for m in v.title_scan_re.finditer(text):
+        begin, end = m.span(1)
+        if begin < last:
+            continue
+        last = end
         at = end + 1 if text[end : end + 1] in (" ", "\u3000") else end  # 记者 张三
         first = text[at : at + 1]
         if first in surnames or (first in compound_first and text.startswith(compound, at)):  # as _surname_at
@@ -290,12 +313,12 @@ def extract_persons(text: str, author: str | None = None, bodies=None) -> list[P
         if name is not None:
             role_start = _role_before(text, end, v, body_ends)
             found.append(Person(name=name, role=text[role_start:end], start=at, end=at + len(name)))
-        elif (title := m.group()) in TITLES_AFTER_NAME:
-            before = _name_before(text, m.start(), v)
+        elif (title := text[begin:end]) in TITLES_AFTER_NAME:
+            before = _name_before(text, begin, v)
             if before is not None:
                 start, name = before
                 role = None if title == "同志" else title  # 同志 names a person, not a role
-                found.append(Person(name=name, role=role, start=start, end=m.start()))
+                found.append(Person(name=name, role=role, start=start, end=begin))
     found.extend(_text_bylines(text, v))
     if author:
         found.extend(_author_byline(author, text, v))
