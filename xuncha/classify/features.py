@@ -132,12 +132,45 @@ def word_tokens(text: str) -> tuple[str, ...]:
 
 def word_rows(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     """word_tokens of many normalised texts, flat, and the index of the text each word is of
-    (a text's words together and in order).
+    (a text's words together and in order)."""
+    words, rows, _ = word_rows_by(texts, _WORD_CODES)
+    return words, rows
+
+
+BREAK, PUNCTUATION, WORD = -3, -2, -1  # word codes: a line break, a punctuation word, any other word
+
+
+class WordCodes(dict):
+    """word → its code: BREAK for the line break, PUNCTUATION for punctuation only (_PUNCT), else
+    `vocabulary`'s column for it (WORD without a vocabulary or for a word it lacks). Remembered:
+    a few thousand words make up most text, and one look-up gives both what word_tokens drops
+    and what the word's feature column is."""
+
+    def __init__(self, vocabulary: dict[str, int] | None = None):
+        super().__init__()
+        self._vocabulary = vocabulary or {}
+
+    def __missing__(self, word: str) -> int:
+        if len(self) > 1 << 17:
+            self.clear()
+        code = self[word] = BREAK if word == "\n" else PUNCTUATION if _PUNCT.match(word) \
+            else self._vocabulary.get(word, WORD)
+        return code
+
+
+_WORD_CODES = WordCodes()
+
+
+def word_rows_by(texts: Sequence[str], codes: WordCodes,
+                 words: bool = True) -> tuple[list[str] | None, np.ndarray, np.ndarray]:
+    """word_rows (the words None unless `words`), and each word's code in `codes` (its
+    vocabulary column, or WORD).
 
     The texts are segmented in one call, joined by line breaks: the engine joins nothing to a
     line break and returns each as a word of its own, and `cut` pairs no quote or bracket across
     one, so every text's words come out as it alone gives them (checked by counting the breaks),
-    without a call and a filter per text. A batch where some text holds white space goes one text
+    without a call and a filter per text; one pass over the words' codes finds the breaks, the
+    punctuation dropped and the columns. A batch where some text holds white space goes one text
     at a time.
     """
     from xuncha.nlp.segment import cut
@@ -145,14 +178,16 @@ def word_rows(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
     some = [i for i, t in enumerate(texts) if t]  # an empty text has no words
     joined = "\n".join([texts[i] for i in some])
     flat = cut(joined) if len(some) > 1 and len(joined.split()) == len(some) else []
-    breaks = np.fromiter(map("\n".__eq__, flat), dtype=bool, count=len(flat))
+    code = np.fromiter(map(codes.__getitem__, flat), dtype=np.int64, count=len(flat))
+    breaks = code == BREAK
     if len(flat) and np.count_nonzero(breaks) == len(some) - 1:
-        keep = list(map(_IS_WORD.__getitem__, flat))  # a line break is no word
-        rows = np.array(some, dtype=np.int64)[np.cumsum(breaks)[np.array(keep, dtype=bool)]]
-        return list(compress(flat, keep)), rows
+        keep = code >= WORD  # a line break is no word
+        rows = np.array(some, dtype=np.int64)[np.cumsum(breaks)[keep]]
+        return list(compress(flat, keep.tolist())) if words else None, rows, code[keep]
     alone = [word_tokens(t) for t in texts]
     rows = np.repeat(np.arange(len(texts)), np.fromiter(map(len, alone), np.int64, len(alone)))
-    return list(chain.from_iterable(alone)), rows
+    flat = list(chain.from_iterable(alone))
+    return flat if words else None, rows, np.fromiter(map(codes.__getitem__, flat), np.int64, len(flat))
 
 
 class _WordTest(dict):

@@ -218,14 +218,19 @@ class LinearScorer:
         if bigrams is None or any(" " in t for t in norm):  # a word with a space would blur "a b"
             return self._word_columns_by_string(norm)
         bigram_keys, bigram_cols = bigrams
-        flat, rows = features.word_rows(norm)
-        cols = np.fromiter(map(self.word_vocab.get, flat, repeat(-1, len(flat))), np.int64, len(flat))
+        _, rows, cols = features.word_rows_by(norm, self._word_codes(), words=False)
         first, second = cols[:-1], cols[1:]
         pairs = (rows[1:] == rows[:-1]) & (first >= 0) & (second >= 0)
         keys = first[pairs] * len(self.word_vocab) + second[pairs]
         at = np.minimum(np.searchsorted(bigram_keys, keys), len(bigram_keys) - 1)
         found = np.where(bigram_keys[at] == keys, bigram_cols[at], -1) if len(bigram_keys) else np.full(len(keys), -1)
         return np.concatenate([rows, rows[1:][pairs]]), np.concatenate([cols, found])
+
+    def _word_codes(self) -> features.WordCodes:
+        """word → its column (or features.WORD / PUNCTUATION / BREAK), remembered per process."""
+        if "_codes" not in self.__dict__:
+            self._codes = features.WordCodes(self.word_vocab)
+        return self._codes
 
     def _bigram_lookup(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The vocabulary's bigrams "a b" as sorted keys column(a) · n + column(b), and their
@@ -327,7 +332,7 @@ class LinearScorer:
 
     def __getstate__(self) -> dict:
         # the remembered rows are the process's own
-        return {k: v for k, v in self.__dict__.items() if k != "_rows"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_rows", "_codes")}
 
     def top_words(self, text: str, category: str, k: int = 4) -> list[str]:
         """The words of `text` that speak most for `category` (for explanations): its word
