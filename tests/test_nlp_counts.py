@@ -184,9 +184,9 @@ def test_masks_cover_what_the_whole_text_masks(parts):
 
     text = "".join(parts)
     masks, spans = counts._Masks(text), _plain_masked(text)
-    for m in counts._pattern().finditer(text):
-        start, end = m.start("num"), m.end("unit")
-        assert masks.cover(start, end) == any(s <= start and end <= e for s, e in spans), (text, m.group())
+    for _, end, m in counts.count_spans(text):
+        start = m.start("num")
+        assert masks.cover(start, end) == any(s <= start and end <= e for s, e in spans), (text, m.group("num"))
 
 
 def test_masks_on_a_line_longer_than_the_shared_pairs_threshold():
@@ -194,10 +194,9 @@ def test_masks_on_a_line_longer_than_the_shared_pairs_threshold():
 
     text = "谈心谈话15人次，" * 300 + "发放“两卡一书”，开展“六个一”活动，“3个”问题" + "谈话2次。" * 10
     masks, spans = counts._Masks(text), _plain_masked(text)
-    covered = [m.group() for m in counts._pattern().finditer(text)
-               if masks.cover(m.start("num"), m.end("unit"))]
-    assert covered == [m.group() for m in counts._pattern().finditer(text)
-                       if any(s <= m.start("num") and m.end("unit") <= e for s, e in spans)]
+    covered = [text[start:end] for start, end, m in counts.count_spans(text) if masks.cover(m.start("num"), end)]
+    assert covered == [text[start:end] for start, end, m in counts.count_spans(text)
+                       if any(s <= m.start("num") and end <= e for s, e in spans)]
     assert "3个" in covered
 
 
@@ -274,3 +273,18 @@ def test_duration_words_looked_for_only_after_units_that_open_them(parts):
         assert extract_counts(text) == found
     finally:
         counts._units_opening_noncount = original
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["三十人", "将近", "近", "15人次", "2次33人", "3-5名", "一二", "1,200余册", "约",
+                                 "超过", "第", "年", "，", "a", "十", " ", "两"]), max_size=30))
+def test_counts_found_from_their_first_character_as_the_plain_pattern_finds_them(parts):
+    import re
+
+    from xuncha.nlp import counts
+
+    text = "".join(parts)  # counts inside counts (三十人 holds 十人) included
+    source = counts._pattern().pattern
+    plain = re.compile(source[source.index("(?=") + 3 : source.rindex(")[")])  # the count, without the scan
+    assert [(s, e, m.groups()) for s, e, m in counts.count_spans(text)] == \
+        [(m.start(), m.end(), m.groups()) for m in plain.finditer(text)]
