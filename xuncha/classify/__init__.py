@@ -144,11 +144,16 @@ def classify_documents(docs: Sequence[Document]) -> None:
     dicts, with runners-up and cues, are for people reading one result)."""
     problems = []
     contexts: list[DomainGuess | None] = []
+    # the document's domain where it decides every finding's (a unit or bodies found); None
+    # where each finding's own words come first (see _domain)
+    decided: list[str | None] = []
     for doc in docs:
         if doc.problems:
             context = document_domain(doc)
             problems.extend(doc.problems)
             contexts.extend([context] * len(doc.problems))
+            own_words_first = context is None or context.source == "text"
+            decided.extend([None if own_words_first else context.domain] * len(doc.problems))
     texts = [p.text.strip() if p.text else "" for p in problems]
     todo = [i for i, t in enumerate(texts) if t]
     for i, t in enumerate(texts):
@@ -168,7 +173,7 @@ def classify_documents(docs: Sequence[Document]) -> None:
         problem = problems[i]
         problem.category, problem.category_name, problem.aspect = label
         problem.confidence = round(top, 4)
-        problem.domain = _domain(texts[i], None, contexts[i]).domain
+        problem.domain = decided[i] or _domain(texts[i], None, contexts[i]).domain
 
 
 def _labels(classes: Sequence[str]) -> list[tuple[str, str | None, str | None]]:

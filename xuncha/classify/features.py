@@ -47,6 +47,8 @@ def _t2s(text: str) -> str:
     simplified already), at a tenth of the cost. The clauses are the ingest's for tw2s
     (`ingest.simplified.changing_spans`): tests/test_classify_fast_path.py checks that its list of
     changing characters covers t2s on the installed OpenCC too."""
+    if len(text) <= SHORT_TEXT and _unchanging(text):
+        return text
     spans = changing_spans(text)
     if spans is None:
         return _convert(text)
@@ -59,6 +61,23 @@ def _t2s(text: str) -> str:
         done = end
     out.append(text[done:])
     return "".join(out)
+
+
+SHORT_TEXT = 32  # up to this length a set test beats changing_spans' array work (unit names, titles)
+_changing_chars: frozenset[str] | None = None
+
+
+def _unchanging(text: str) -> bool:
+    """True when `text` holds none of the characters changing_spans looks for, nor a NUL (which
+    changing_spans sends to a whole-text conversion): t2s leaves it as it is. False when the list
+    of changing characters does not fit the installed OpenCC (then changing_spans decides)."""
+    global _changing_chars
+    if _changing_chars is None:
+        from xuncha.ingest.simplified import _changing
+
+        table = _changing()
+        _changing_chars = frozenset() if table is None else frozenset(map(chr, table.nonzero()[0].tolist())) | {"\0"}
+    return bool(_changing_chars) and _changing_chars.isdisjoint(text)
 
 
 def normal_form(text: str, lead: bool = True) -> str:
