@@ -219,14 +219,14 @@ def find_garbled(text: str) -> list[tuple[int, int]]:
     signs: list[tuple[int, int, int]] = []  # (start, end, weight)
     suspects, rare = _char_tables()
     points = _code_points(text)
-    suspect = bool(suspects[points].any())
+    suspect = bool(suspects.take(points).any())  # (take: a fraction of indexing's cost)
     for m in _STRONG.finditer(text) if suspect else ():
         signs.append((m.start(), m.end(), 2))
     for m in ORPHAN_PINYIN.finditer(text) if "?" in text else ():
         signs.append((m.start(), m.end(), 2))
     for m in _LONE_LETTER.finditer(text):
         signs.append((m.start(), m.end(), 1))
-    for at in rare[points].nonzero()[0].tolist() if suspect else ():
+    for at in rare.take(points).nonzero()[0].tolist() if suspect else ():
         signs.append((at, at + 1, 1))
     signs.sort()
     runs: list[tuple[int, int]] = []
@@ -366,8 +366,10 @@ def _simplified(text: str, flags) -> str:
 
     if len(flags) != len(text) or _changing() is None or "\x00" in text:
         return to_simplified(text)
-    hits = (flags & np.uint8(_NEEDS_SIMPLIFIED)).nonzero()[0]  # (numpy scalars: a Python int operand
-    cuts = (flags & np.uint8(_CLAUSE_MARK)).nonzero()[0]  # costs more than the operation)
+    # (numpy scalars: a Python int operand costs more than the operation; nonzero over booleans
+    # takes a fifth of its time over bytes)
+    hits = (flags & np.uint8(_NEEDS_SIMPLIFIED)).astype(bool).nonzero()[0]
+    cuts = (flags & np.uint8(_CLAUSE_MARK)).astype(bool).nonzero()[0]
     return _convert_spans(text, clause_spans(hits, cuts, len(text)))
 
 
@@ -382,7 +384,7 @@ def _may_hold_spam(text: str, needs: int, flags) -> bool:
     if not needs & _OPENS_SPAM:
         return False
     # (flags shifted by one put the first-character bit where the second-character bit is)
-    at = ((flags[:-1] << np.uint8(1)) & flags[1:] & np.uint8(_SECOND_IN_SPAM)).nonzero()[0]
+    at = ((flags[:-1] << np.uint8(1)) & flags[1:] & np.uint8(_SECOND_IN_SPAM)).astype(bool).nonzero()[0]
     match = _spam_probe().match
     return any(match(text, start) for start in at.tolist())
 

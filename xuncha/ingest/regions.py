@@ -210,7 +210,8 @@ def _name_end_positions(text: str) -> list[int]:
         return [m.end() for m in _name_ends().finditer(text)]
     table, one = _name_end_table()
     flags = table.take(units)
-    return (((flags[1:] & one) & (flags[:-1] >> one)).nonzero()[0] + 2).tolist()
+    # (the flags and-ed are 0 or 1: read as booleans, whose nonzero takes a fifth of the time)
+    return (((flags[1:] & one) & (flags[:-1] >> one)).view(bool).nonzero()[0] + 2).tolist()
 
 
 @lru_cache(maxsize=1)
