@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from xuncha.nlp.measures import extract_measures
 
 
@@ -69,3 +72,21 @@ def test_carriers_named_by_what_follows():
 def test_numbered_lists_without_brackets():
     found = measures("建立问题、举措、时限、责任四张清单，梳理五张责任清单，发放提醒卡300张。")
     assert found == {"四张清单": "list", "五张责任清单": "list"}
+
+
+SENTENCE_MARKS = "。！？!?…“”‘’「」《》（）()\"\n 纪委巡察，"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=SENTENCE_MARKS, max_size=80), st.data())
+def test_sentences_of_a_piece_found_in_place_and_in_order_with_one_memory(text, data):
+    from xuncha.nlp.measures import _sentence_around
+    from xuncha.nlp.sentences import iter_sentence_spans, sentence_spans
+
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    assert list(iter_sentence_spans(text, lo, hi)) == [(s + lo, e + lo) for s, e in sentence_spans(text[lo:hi])]
+    starts = sorted(data.draw(st.lists(st.integers(0, max(0, len(text) - 1)), max_size=8))) if text else []
+    lines: dict = {}  # shared, as extract_measures shares it over a text's measures (asked in order)
+    for start in starts:
+        assert _sentence_around(text, start, start + 1, lines) == _sentence_around(text, start, start + 1, {})

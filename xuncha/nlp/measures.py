@@ -18,7 +18,7 @@ from functools import lru_cache
 from xuncha.document import Measure
 from xuncha.nlp import lexicon
 from xuncha.nlp.protect import Bracket, bracket_spans
-from xuncha.nlp.sentences import sentence_spans
+from xuncha.nlp.sentences import iter_sentence_spans
 
 NUMERAL_RUN = re.compile(r"[一二两三四五六七八九十百千双\d]+")
 NATIONAL = ("中共中央", "党中央", "中央", "国务院", "全国人大", "中华人民共和国", "中国共产党")
@@ -146,7 +146,7 @@ def extract_measures(text: str) -> list[Measure]:
     found.extend(_numbered_lists(text, v))
     out: list[Measure] = []
     seen: set[str] = set()
-    lines: dict[int, list[tuple[int, int]]] = {}  # sentences of each line split so far, by its start
+    lines: dict = {}  # each line's sentences split so far, by its start (_sentence_around)
     for name, kind, start, end in sorted(found, key=lambda f: f[2]):
         if name in seen:
             continue
@@ -156,20 +156,30 @@ def extract_measures(text: str) -> list[Measure]:
     return out
 
 
-def _sentence_around(text: str, start: int, end: int, lines: dict[int, list[tuple[int, int]]]) -> tuple[int, int]:
+def _sentence_around(text: str, start: int, end: int, lines: dict) -> tuple[int, int]:
     """The sentence holding text[start] (sentences.sentence_spans), else (start, end).
 
     Sentences never cross a line break and each line is split on its own, so only the lines
-    holding measures are split (once each, kept in `lines`), not the whole text.
+    holding measures are split, each once and only as far as the measures asked about (asked in
+    order of their starts): `lines` keeps, by line start, its sentences so far and the rest to come.
     """
     lo = text.rfind("\n", 0, start) + 1
-    if lo not in lines:
+    line = lines.get(lo)
+    if line is None:
         hi = text.find("\n", start)
-        lines[lo] = sentence_spans(text[lo : len(text) if hi < 0 else hi])
-    for s, e in lines[lo]:
-        if s + lo <= start < e + lo:
-            return s + lo, e + lo
-    return start, end
+        line = lines[lo] = ([], iter_sentence_spans(text, lo, len(text) if hi < 0 else hi))
+    spans, rest = line
+    if not spans or spans[-1][1] <= start:
+        for span in rest:
+            spans.append(span)
+            if span[1] > start:
+                break
+    first_after = None  # the first sentence ending after start (the last one made, when asked in order)
+    for span in reversed(spans):
+        if span[1] <= start:
+            break
+        first_after = span
+    return first_after if first_after is not None and first_after[0] <= start else (start, end)
 
 
 # A numeral not after another (the look-behind spans it and the character before, so that the

@@ -19,41 +19,62 @@ CLAUSE_PUNCT_RE = re.compile(f"[{CLAUSE_PUNCT}]")
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence, whitespace trimmed; text[start:end] is the sentence."""
-    spans: list[tuple[int, int]] = []
+    return list(iter_sentence_spans(text))
+
+
+def iter_sentence_spans(text: str, lo: int = 0, hi: int | None = None):
+    """sentence_spans of text[lo:hi], as offsets into `text`, made as far as they are asked for
+    (a caller that wants the sentence at one place stops there) and without copying the piece."""
+    n = len(text) if hi is None else hi
+    search, space = MARKS_RE.search, str.isspace
     depth = 0
-    start = 0
-    n = len(text)
-    i = 0
+    start = i = lo
     while i < n:
-        m = MARKS_RE.search(text, i)  # other characters change nothing: jump to the next mark
+        m = search(text, i, n)  # other characters change nothing: jump to the next mark
         if m is None:
             break
         i = m.start()
         ch = text[i]
-        if ch == "\n":
-            _add(text, start, i, spans)
-            start, depth = i + 1, 0
-        elif ch in OPENERS:
+        if ch in OPENERS:
             depth += 1
-        elif ch in CLOSERS:
+            i += 1
+            continue
+        if ch in CLOSERS:
             depth = max(0, depth - 1)
-        elif ch in ENDERS:
+            i += 1
+            continue
+        if ch == "\n":
+            begin, end = start, i
+            start, depth = i + 1, 0
+            i += 1
+        else:  # an ender, with the enders and closing marks right after it
             j = i + 1
             while j < n and (text[j] in ENDERS or text[j] in CLOSERS):
                 if text[j] in CLOSERS:
                     depth = max(0, depth - 1)
                 j += 1
-            if depth == 0:
-                _add(text, start, j, spans)
-                start = j
             i = j
-            continue
-        i += 1
-    _add(text, start, n, spans)
-    return spans
+            if depth:
+                continue
+            begin, end = start, j
+            start = j
+        while begin < end and space(text[begin]):  # (_add, inline)
+            begin += 1
+        while end > begin and space(text[end - 1]):
+            end -= 1
+        if end > begin:
+            yield begin, end
+    begin, end = start, n
+    while begin < end and space(text[begin]):
+        begin += 1
+    while end > begin and space(text[end - 1]):
+        end -= 1
+    if end > begin:
+        yield begin, end
 
 
 def _add(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """Append text[start:end] without its surrounding whitespace, unless nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
