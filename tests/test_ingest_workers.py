@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import xuncha.catalogue.ingest as ingest_module
+import xuncha.pipeline as pipeline
 from xuncha.catalogue.store import connect
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "documents" / "web"
@@ -74,7 +75,7 @@ def test_files_handed_out_ahead_are_bounded_by_their_bytes(tmp_path, monkeypatch
     submitted = []
     real_size = ingest_module._size
     monkeypatch.setattr(ingest_module, "_size", lambda chunk: submitted.append(chunk) or real_size(chunk))
-    monkeypatch.setattr(ingest_module, "BATCH", 1)
+    monkeypatch.setattr(pipeline, "BATCH", 1)
     for limit, most in ((1, 2), (1 << 30, 9)):  # tiny: a task per worker; large: the file count decides
         monkeypatch.setattr(ingest_module, "AHEAD_BYTES_PER_WORKER", limit)
         submitted.clear()

@@ -86,3 +86,24 @@ def test_a_document_that_breaks_batch_classification_fails_alone(monkeypatch):
     got = [doc.to_dict() for doc, _ in (results[0], results[2])]
     assert got == [expected[0], expected[2]]
     assert any(p["category"] for d in got for p in d["problems"])
+
+
+def test_batches_keep_the_order_and_stop_at_their_file_count_or_bytes(tmp_path, monkeypatch):
+    """file_batches cuts a folder into batches of at most BATCH files and BATCH_BYTES bytes; a file
+    larger than that goes alone, and a file that vanished (its reader will say so) weighs nothing."""
+    import xuncha.pipeline as pipeline
+
+    sizes = [300, 300, 500, 2000, 100, 100, 100, 100, 100]
+    paths = []
+    for i, size in enumerate(sizes):
+        path = tmp_path / f"f{i}.txt"
+        path.write_text("字" * (size // 3), encoding="utf-8")
+        paths.append(path)
+    paths.insert(5, tmp_path / "gone.txt")
+    monkeypatch.setattr(pipeline, "BATCH", 3)
+    monkeypatch.setattr(pipeline, "BATCH_BYTES", 1000)
+    batches = list(pipeline.file_batches(paths))
+    assert [p for b in batches for p in b] == paths
+    names = [[p.name for p in b] for b in batches]
+    assert names == [["f0.txt", "f1.txt"], ["f2.txt"], ["f3.txt"], ["f4.txt", "gone.txt", "f5.txt"],
+                     ["f6.txt", "f7.txt", "f8.txt"]]

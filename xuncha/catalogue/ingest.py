@@ -25,7 +25,7 @@ from pathlib import Path
 from xuncha.catalogue.schema import CatalogueError
 from xuncha.catalogue.store import Catalogue, file_sha256, file_stat, unindexed_documents
 from xuncha.errors import IngestError
-from xuncha.pipeline import BATCH
+from xuncha.pipeline import file_batches
 
 
 FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
@@ -243,12 +243,12 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
     reported as failed; the pool then starts again for the rest.
     """
     if workers <= 1:
-        for i in range(0, len(paths), BATCH):
-            yield from process_files(paths[i : i + BATCH])
+        for chunk in file_batches(paths):
+            yield from process_files(chunk)
         return
-    # worker tasks hold BATCH files, as in one process: 2 workers on 20 MB took 15.0–16.6 s with
+    # worker tasks are the batches of one process: 2 workers on 20 MB took 15.0–16.6 s with
     # tasks of 4 files, 13.0–14.4 s with 16 (less pickling and hand-out, warmer caches per stage)
-    todo = deque(paths[i : i + BATCH] for i in range(0, len(paths), BATCH))
+    todo = deque(file_batches(paths))
     if todo and multiprocessing.get_start_method() == "fork":
         # forked workers inherit what the parent loaded instead of each loading it again: on 20 MB
         # with 2 workers, 0.4-2.3 s less CPU in the workers (news and reports)
@@ -257,16 +257,17 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
         suspects: list[str] = []
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
             window: deque = deque()
-            ahead = 0  # bytes of the files in the window
+            files = ahead = 0  # files and bytes in the window
             while todo or window:
                 while todo and (len(window) < workers or (
-                        len(window) * BATCH < workers * AHEAD_PER_WORKER
-                        and ahead < workers * AHEAD_BYTES_PER_WORKER)):
+                        files < workers * AHEAD_PER_WORKER and ahead < workers * AHEAD_BYTES_PER_WORKER)):
                     chunk = todo.popleft()
                     size = _size(chunk)
+                    files += len(chunk)
                     ahead += size
                     window.append((chunk, pool.submit(process_files_in_worker, chunk), size))
                 chunk, fut, size = window.popleft()
+                files -= len(chunk)
                 ahead -= size
                 if idle is not None and not todo and not fut.done():
                     idle()
