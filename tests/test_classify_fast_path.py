@@ -238,6 +238,18 @@ def test_statements_converted_together_are_converted_as_alone():
     assert together[0] == "党组织软弱涣散" and together[3] == "0年0万元"
 
 
+def test_statements_normalised_together_are_normalised_as_alone():
+    """normalize_many strips white space, leading enumerators and digits over the batch's texts
+    joined by line breaks: each must come out as normal_form gives it alone, a text that is all
+    enumerator (kept whole), white space of every kind and a lead at the first and last text included."""
+    texts = ["一、", "（二）巡察發現，3個村 資金\t管理不規範", "巡察发现：", "  ", "\u3000一是\r\x0b整改　不到位",
+             "1.2.3项问题", "其二，12．5万元", "，。；", "a  b\x0c c", "发现问题"] + [
+        r["text"] for r in load_statements()[::40]] + ["三是"]
+    assert not any("\n" in t for t in texts)
+    features._normal.clear()
+    assert features.normalize_many(texts) == [features.normal_form(t) for t in texts]
+
+
 def test_long_texts_and_batches_span_several_gather_chunks():
     """The weight rows are gathered in chunks ending where a text ends: a text longer than a chunk
     and a batch of many chunks must still give the pipeline's probabilities."""

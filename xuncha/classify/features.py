@@ -146,7 +146,7 @@ def word_tokens(text: str) -> tuple[str, ...]:
     from xuncha.nlp.segment import cut
 
     words = cut(text)
-    return tuple(compress(words, map(_IS_WORD.__getitem__, words)))
+    return tuple(compress(words, [code >= WORD for code in map(_WORD_CODES.__getitem__, words)]))
 
 
 def word_rows(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
@@ -207,19 +207,6 @@ def word_rows_by(texts: Sequence[str], codes: WordCodes,
     rows = np.repeat(np.arange(len(texts)), np.fromiter(map(len, alone), np.int64, len(alone)))
     flat = list(chain.from_iterable(alone))
     return flat if words else None, rows, np.fromiter(map(codes.__getitem__, flat), np.int64, len(flat))
-
-
-class _WordTest(dict):
-    """word → not punctuation only (_PUNCT), remembered: a few thousand words make up most text."""
-
-    def __missing__(self, word: str) -> bool:
-        if len(self) > 1 << 16:
-            self.clear()
-        keep = self[word] = not _PUNCT.match(word)
-        return keep
-
-
-_IS_WORD = _WordTest()
 
 
 @lru_cache(maxsize=1)
