@@ -277,3 +277,28 @@ def test_text_the_segmenter_refuses_still_gets_its_bodies():
     encode) leaves the names their pieces' boundaries instead of raising."""
     assert {b.name for b in extract_bodies("县纪委\ud800郧西县委书记")} == {"县纪委", "郧西县委"}
     assert extract_bodies("组织\ud800乡镇纪委") == []
+
+
+def test_stopping_early_inside_a_name_found_further_right_changes_nothing(monkeypatch):
+    """extract_bodies decides mentions right to left and stops one as soon as its name must lie
+    inside a name found further right (the `floor`); deciding every mention in full must give the
+    same bodies, on every sample document and seed page."""
+    from pathlib import Path
+
+    from xuncha.ingest import read_document
+
+    root = Path(__file__).resolve().parent.parent
+    paths = sorted((root / "samples" / "documents").rglob("*.txt"))
+    seeds = root.parent / "shared" / "seeds"
+    paths += sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
+    texts = [(d.text, d.region) for d in map(read_document, paths)]
+    texts += [(t, None) for t in (  # names written back to back, where mentions overlap
+        "会上，平安县县妇联市委巡察办将联合市纪委监委、市委组织部开展督查。",
+        "近日，城关镇党委县委第二巡察组进驻县人民医院党委市交通运输局党组。",
+        "长宁区团区委区纪委监委区卫生健康委党委联合开展谈话。")]
+    early = [extract_bodies(text, region, cut(text)) for text, region in texts]
+    decide = bodies._decide_at
+    monkeypatch.setattr(bodies, "_decide_at", lambda *args: decide(*args[:6]))  # no floor
+    full = [extract_bodies(text, region, cut(text)) for text, region in texts]
+    assert early == full
+    assert sum(map(len, early)) > 50

@@ -453,7 +453,11 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     bounds = _token_bounds(text, tokens) or _own_bounds(text)
     found: list[tuple[int, int, str]] = []
     gates, any_last, n = v.head_gates, v.any_last, len(text)
-    for m in v.head_at_re.finditer(text):
+    # Right to left: a mention whose name would start at or after the start of a name found
+    # further right lies inside that name (which ends later), and _drop_contained would drop it,
+    # so its decision stops as soon as that is sure (`floor`).
+    floor = n
+    for m in reversed(list(v.head_at_re.finditer(text))):
         hs, he = m.span()
         head = m.group()
         not_before, needs_part = gates[head]
@@ -461,9 +465,11 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
             continue
         if needs_part and (hs == 0 or (text[hs - 1] not in any_last and not text[hs - 1].isdigit())):
             continue  # a head that needs a name part before it, and no part (not any_last) ends here
-        decided = _decide_at(text, hs, he, head, v, bounds)
+        decided = _decide_at(text, hs, he, head, v, bounds, floor)
         if decided is not None:
             found.append((decided[0], he, decided[1]))
+            if decided[0] < floor:
+                floor = decided[0]
     found = _drop_contained(found)
     out: list[Body] = []
     seen: set[str] = set()
@@ -484,7 +490,8 @@ def extract_bodies(text: str, region: str | None = None, tokens: list[str] | Non
     return out
 
 
-def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds) -> tuple[int, str] | None:
+def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds,
+               floor: int | None = None) -> tuple[int, str] | None:
     """(start, kind) of the body whose last head is text[hs:he], or None if the mention names none.
 
     `head` is the longest head at hs (as extract_bodies finds them), `bounds` where the document's
@@ -497,7 +504,8 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
     word it half covers (组织|乡镇纪委, 乡|镇纪委); a level character glued to 该/本/驻 is fine.
     Generic mentions are dropped (_generic). The kind is that of the longest head the name ends
     with, and a place or level right before 委 makes it a party committee (县委).
-    Written out in one function: it runs for every mention.
+    Given `floor`, None as soon as the start is sure to be at or after it: the steps after the
+    growth only move the start to the right. Written out in one function: it runs for every mention.
     """
     pos = hs
     prev = "head"
@@ -545,6 +553,8 @@ def _decide_at(text: str, hs: int, he: int, head: str, v: _Vocab, bounds: Bounds
                 held += 1
                 continue
         break
+    if floor is not None and pos >= floor:
+        return None  # inside a name found further right (see extract_bodies)
     # the part before the last head decides 县委 (party) against 纪委
     placed = held > 1 and types[1] in PLACING_PARTS
     start = pos
