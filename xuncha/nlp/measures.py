@@ -18,6 +18,7 @@ from functools import lru_cache
 from xuncha.document import Measure
 from xuncha.nlp import lexicon
 from xuncha.nlp.protect import Bracket, bracket_spans
+from xuncha.nlp.segment import tag
 from xuncha.nlp.sentences import iter_sentence_spans
 
 NUMERAL_RUN = re.compile(r"[一二两三四五六七八九十百千双\d]+")
@@ -215,8 +216,6 @@ def _listed_beside(text: str, b: Bracket, v: _Vocab) -> list[tuple[str, str, int
 
 
 def _items(text: str, lo: int, hi: int, v: _Vocab) -> list[tuple[str, str, int, int]]:
-    from xuncha.nlp.segment import tag
-
     out = []
     pos = lo
     for part in text[lo:hi].split("、"):
