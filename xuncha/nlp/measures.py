@@ -43,7 +43,7 @@ class _Vocab:
     stop: frozenset[str]
     verbs: tuple[str, ...]
     end_by_cue: dict[str, str]  # the `end` cues, the first row of each
-    end_lengths: tuple[int, ...]  # their lengths, longest first
+    end_lengths: dict[str, tuple[int, ...]]  # their lengths by their last character, longest first
     any_after_re: re.Pattern  # any `after` cue: most windows hold none, and then no cue is looked up
     before_words: tuple[str, ...]  # the `before` cues, for one endswith that rules them all out
 
@@ -63,15 +63,27 @@ def _vocab() -> _Vocab:
     after, before = where("after"), where("before")
     return _Vocab(end, after, before,
                   frozenset(lexicon.words("measure_stoplist.txt")), lexicon.words("measure_verbs.txt"),
-                  by_cue, tuple(sorted({len(c) for c in by_cue if c}, reverse=True)),
+                  by_cue, _lengths_by_last(by_cue),
                   # (an empty cue is found in every window)
                   re.compile("") if any(not c for c, _ in after) else lexicon.trie_re(c for c, _ in after),
                   tuple(c for c, _ in before))
 
 
+def _lengths_by_last(words) -> dict[str, tuple[int, ...]]:
+    """The distinct lengths of the words ending in each character, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for word in words:
+        if word:
+            lengths.setdefault(word[-1], set()).add(len(word))
+    return {last: tuple(sorted(found, reverse=True)) for last, found in lengths.items()}
+
+
 def _end_kind(name: str, v: _Vocab) -> str | None:
-    """The kind the name's longest ending cue gives (a cue of one or two characters needs more before it)."""
-    for length in v.end_lengths:
+    """The kind the name's longest ending cue gives (a cue of one or two characters needs more before it).
+    Only the lengths of the cues ending in the name's last character are tried."""
+    if not name:
+        return None
+    for length in v.end_lengths.get(name[-1], ()):
         if length <= len(name) and (len(name) > length or length >= 3):
             kind = v.end_by_cue.get(name[-length:])
             if kind is not None:
