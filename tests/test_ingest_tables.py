@@ -139,3 +139,25 @@ def test_texts_ruled_out_for_spam_are_left_alone_by_strip_spam():
             assert normalize.strip_spam(text) == text, text
     report = "县纪委监委开展巡察工作，发现问题线索12条，督促整改到位。"
     assert not normalize._may_hold_spam(report, *normalize._census(report))
+
+
+def test_headline_comparison_drops_the_whitespace_the_regex_drops():
+    """_norm_title splits on str whitespace: the same characters as the regex \\s removes."""
+    import re
+
+    from xuncha.ingest import page
+
+    blanks = re.compile(r"\s+")
+    for cp in range(0x110000):
+        text = f"县委{chr(cp)}巡察 组\u3000通报"
+        assert page._norm_title(text) == blanks.sub("", text)
+
+
+def test_file_suffix_is_the_one_pathlib_reads():
+    from pathlib import PurePath
+
+    from xuncha.ingest import sniff
+
+    for path in ["a.txt", "/x/y.TXT", ".txt", "a.", "a..b", "x/..", "x/.", "", ".", "/", "a/b/", "a.tar.gz",
+                 "dir.d/file", "..txt", "a/.hidden", "a\\b.txt", "//x.pdf", "a. b", "报告.docx", "报告"]:
+        assert sniff._suffix(path) == PurePath(path).suffix, path

@@ -73,8 +73,8 @@ def read_document(path: str | os.PathLike) -> Document:
         raise IngestError(name, f"file too large ({size / 1048576:.1f} MB > {limit / 1048576:.0f} MB limit; "
                                 "set XUNCHA_MAX_FILE_MB to raise it)")
     try:
-        with open(path, "rb") as fh:
-            data = fh.read()
+        with open(path, "rb", buffering=0) as fh:  # (read whole at once: no buffer object needed)
+            data = fh.readall()
     except OSError as err:
         raise IngestError(name, f"cannot read file ({err.strerror or err})") from None
     if not data or data.isspace():  # (the same ASCII blanks as bytes.strip, without copying the file)

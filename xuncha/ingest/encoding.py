@@ -153,7 +153,7 @@ def _damaged_utf8(data: bytes, path: str, warnings: list[str] | None) -> str | N
 
 def _checked(text: str, encoding: str, path: str) -> tuple[str, str]:
     """Refuse decodings that produced mostly control/replacement characters (binary or wrong codec)."""
-    if not text.strip():
+    if not text or text.isspace():  # (the same test as `not text.strip()`, without copying the text)
         raise IngestError(path, "empty file (only whitespace)")
     sample = text[:20000]
     bad = len(_BAD_CHAR.findall(sample))

@@ -14,7 +14,8 @@ from xuncha.ingest import furniture, metadata
 from xuncha.ingest.normalize import normalize_text
 from xuncha.ingest.regions import find_region
 
-_PROSE = re.compile(r"[，,。；;！!？?]")
+# Two sentence marks, the second anywhere after the first (one search instead of one per mark).
+_TWO_MARKS = re.compile(r"[，,。；;！!？?].*?[，,。；;！!？?]", re.S)
 _TITLE_END_BAD = re.compile(r"[。；;，,]$")
 _WS = re.compile(r"[ \t]+")
 _SITE_NAME = re.compile(r".{1,14}(?:网|网站|频道|门户|在线|客户端|官网|新闻网|中心)")
@@ -36,12 +37,9 @@ class Page:
 
 
 def _is_prose(line: str) -> bool:
-    """An article paragraph: long and punctuated like sentences (two marks are enough: the second
-    search stops there instead of listing every mark of a long paragraph)."""
-    if len(line) < 40:
-        return False
-    first = _PROSE.search(line)
-    return first is not None and _PROSE.search(line, first.end()) is not None
+    """An article paragraph: long and punctuated like sentences (two marks are enough: the search
+    stops there instead of listing every mark of a long paragraph)."""
+    return len(line) >= 40 and _TWO_MARKS.search(line) is not None
 
 
 def _title_like(line: str, is_meta: bool) -> bool:
@@ -50,11 +48,10 @@ def _title_like(line: str, is_meta: bool) -> bool:
         and not furniture.is_furniture_line(line)
 
 
-_BLANKS = re.compile(r"\s+")
-
-
 def _norm_title(s: str) -> str:
-    return _BLANKS.sub("", s)
+    """`s` without its whitespace (str.split's whitespace is the regex \\s: a paragraph tested
+    against the headline is scanned at C speed instead of by the regex engine)."""
+    return "".join(s.split())
 
 
 def _find_hinted_title(lines: list[str], zone: range, hint: str) -> int | None:
