@@ -152,12 +152,3 @@ def test_headline_comparison_drops_the_whitespace_the_regex_drops():
         text = f"县委{chr(cp)}巡察 组\u3000通报"
         assert page._norm_title(text) == blanks.sub("", text)
 
-
-def test_file_suffix_is_the_one_pathlib_reads():
-    from pathlib import PurePath
-
-    from xuncha.ingest import sniff
-
-    for path in ["a.txt", "/x/y.TXT", ".txt", "a.", "a..b", "x/..", "x/.", "", ".", "/", "a/b/", "a.tar.gz",
-                 "dir.d/file", "..txt", "a/.hidden", "a\\b.txt", "//x.pdf", "a. b", "报告.docx", "报告"]:
-        assert sniff._suffix(path) == PurePath(path).suffix, path

@@ -61,18 +61,9 @@ def _zip_kind(data: bytes, path: str, ext: str) -> str:
     raise IngestError(path, "unsupported file type (ZIP archive)")
 
 
-def _suffix(path: str) -> str:
-    """PurePath(path).suffix, read off the last name of a file path without building the path."""
-    name = path.rpartition("/")[2]
-    if name in ("", ".", ".."):  # (a name PurePath would look for further up)
-        return PurePath(path).suffix
-    dot = name.rfind(".")
-    return name[dot:] if 0 < dot < len(name) - 1 else ""
-
-
 def sniff_format(data: bytes, path: str) -> str:
     """'pdf', 'docx', 'html' or 'txt' — or IngestError saying why the file cannot be read."""
-    ext = _suffix(path).lower()
+    ext = PurePath(path).suffix.lower()
     head = data[:2048]
     if data.find(b"%PDF-", 0, 1024) >= 0:
         return "pdf"
