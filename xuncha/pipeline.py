@@ -32,9 +32,9 @@ def _analysis_stages() -> tuple[tuple[Callable[[Document], object], Callable[[li
     """The analysis of a read Document, in order: extraction first, then problem classification.
     Each stage as (one document, several documents at once or None)."""
     from xuncha.classify import classify_document, classify_documents
-    from xuncha.nlp import annotate
+    from xuncha.nlp import annotate, annotate_many
 
-    return (annotate, None), (classify_document, classify_documents)
+    return (annotate, annotate_many), (classify_document, classify_documents)
 
 
 def analyse(doc: Document) -> Document:

@@ -38,6 +38,32 @@ def annotate(doc: Document) -> Document:
     return doc
 
 
+def annotate_many(docs: list[Document]) -> None:
+    """annotate for several documents, one extractor at a time over all of them: each extractor's
+    tables stay warm in the CPU caches while it runs (same findings as one by one)."""
+    from xuncha.nlp.bodies import extract_bodies
+    from xuncha.nlp.counts import extract_counts
+    from xuncha.nlp.measures import extract_measures
+    from xuncha.nlp.persons import extract_persons
+    from xuncha.nlp.problems import extract_problems
+
+    from xuncha.nlp.segment import doc_tokens
+
+    texts = [doc.text or "" for doc in docs]
+    tokens = [doc_tokens(doc) if len(text) <= SHARED_SEGMENTATION_MAX else doc.tokens
+              for doc, text in zip(docs, texts)]
+    for doc, text, words in zip(docs, texts, tokens):
+        doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region, words)
+    for doc, text, words in zip(docs, texts, tokens):
+        doc.counts = _safe(doc, "counts", extract_counts, text, words)
+    for doc, text in zip(docs, texts):
+        doc.persons = _safe(doc, "persons", extract_persons, text, _byline(doc), doc.bodies)
+    for doc, text in zip(docs, texts):
+        doc.measures = _safe(doc, "measures", extract_measures, text)
+    for doc, text in zip(docs, texts):
+        doc.problems = _safe(doc, "problems", extract_problems, text)
+
+
 def _byline(doc: Document) -> str | None:
     """The byline plus the page's credit lines (责编：…) that ingestion kept outside the text."""
     credits = [c.strip(" ()（）[]【】") for c in doc.credits]

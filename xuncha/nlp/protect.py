@@ -50,23 +50,30 @@ def _is_name(text: str, start: int, end: int, open_mark: str) -> bool:
     return SENTENCE_PUNCT.isdisjoint(text[start + 1 : end - 1])
 
 
-SHARED_MIN = 2000  # the pairs of the last text at least this long are kept for the next caller
-_last: tuple[str, tuple[Bracket, ...]] | None = None
+SHARED_MIN = 2000  # the pairs of the last texts at least this long are kept for the next callers
+SHARED_TEXTS = 32  # as many as a batch of documents (pipeline.BATCH), each extractor over all in turn
+_shared: dict[int, tuple[str, tuple[Bracket, ...]]] = {}  # id(text) → (text, its pairs)
 
 
 def bracket_spans(text: str) -> list[Bracket]:
     """All matched bracket pairs in `text` (nested ones included), in order of their opening mark.
 
     Pairs never span a line break; an unmatched mark is ignored. Linear in len(text). Several
-    extractors ask for the pairs of the same document text in turn, so the last long one is kept.
+    extractors ask for the pairs of the same document text in turn (segmentation, counts,
+    measures; nlp.annotate_many runs each over a batch), so those of the last long texts are
+    kept, by identity: the kept text itself stays referenced, so its id is not reused.
     """
-    global _last
-    last = _last
-    if last is not None and last[0] is text:
-        return list(last[1])
+    kept = _shared.get(id(text))
+    if kept is not None and kept[0] is text:
+        return list(kept[1])
     found = _pairs(text)
     if len(text) >= SHARED_MIN:
-        _last = (text, tuple(found))
+        if len(_shared) >= SHARED_TEXTS:
+            try:
+                _shared.pop(next(iter(_shared)), None)  # the oldest
+            except RuntimeError:  # another thread changed it meanwhile: that thread made room
+                pass
+        _shared[id(text)] = (text, tuple(found))
     return found
 
 
