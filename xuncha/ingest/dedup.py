@@ -159,31 +159,33 @@ def shingles(text: str) -> Shingles:
     return Shingles(_shingle_hashes(text))
 
 
-# Hashes whose bits are counted together: a byte lane per bit cannot overflow (64 < 256).
-_BLOCK = 64
+@lru_cache(maxsize=1)
+def _byte_bits():
+    """[v, i] = bit i of the byte value v: counting each byte's values once and multiplying by this
+    table gives how many hashes have each bit set, without unpacking every hash into bits."""
+    import numpy as np
+
+    return ((np.arange(256)[:, None] >> np.arange(8)) & 1).astype(np.int64)
+
+
+@lru_cache(maxsize=1)
+def _octet_offsets():
+    """256 * j for octet j of a hash: one bincount then counts the values of all eight octets."""
+    import numpy as np
+
+    return np.arange(8, dtype=np.intp) * 256
 
 
 def _simhash_of(hashes) -> int:
-    """Bit i is set when most shingle hashes have bit i set.
-
-    Each hash's bits are unpacked to one byte apiece (so a uint64 holds eight bits' counters) and
-    the hashes are added up by halving blocks of _BLOCK: a few whole-array additions count all
-    64 bits at once, without a count per hash or per bit."""
+    """Bit i is set when most shingle hashes have bit i set."""
     import numpy as np
 
-    n = len(hashes)
-    if not n:
+    if not len(hashes):
         return 0
-    blocks = -(-n // _BLOCK)
-    padded = np.zeros(blocks * _BLOCK, dtype="<u8")  # (zero hashes add no bits)
-    padded[:n] = hashes
-    counts = np.unpackbits(padded.view(np.uint8), bitorder="little").view("<u8").reshape(blocks, _BLOCK, 8)
-    rows = _BLOCK
-    while rows > 1:
-        rows //= 2
-        counts = counts[:, :rows] + counts[:, rows:]
-    ones = counts.view(np.uint8).reshape(blocks, 64).sum(axis=0)  # ones[i] = hashes with bit i set
-    majority = np.packbits(2 * ones > n, bitorder="little")
+    octets = np.ascontiguousarray(hashes, dtype="<u8").view(np.uint8).reshape(-1, 8)  # octet j = bits 8j..8j+7
+    values = np.bincount((octets + _octet_offsets()).ravel(), minlength=2048).reshape(8, 256)
+    ones = (values @ _byte_bits()).ravel()  # ones[8j + i] = hashes with bit 8j + i set
+    majority = np.packbits(2 * ones > len(hashes), bitorder="little")
     return int.from_bytes(majority.tobytes(), "little")
 
 
