@@ -288,12 +288,28 @@ def _ranked_hits(found: set[str] | frozenset[str]) -> list[tuple[int, int, float
     return sorted((rank, col, weight, c) for c in _outermost(found) for rank, col, weight in index[c])
 
 
-@lru_cache(maxsize=4096)
 def _cue_row(found: frozenset[str]) -> np.ndarray:
-    """cue_scores of a text in which `found` are the cues present (texts share their few cues)."""
+    """cue_scores of a text in which `found` are the cues present."""
     row = np.zeros(len(category_cues()))
     for _, col, weight, _ in _ranked_hits(found):
         row[col] += weight  # summed in taxonomy order, from 0
+    return row
+
+
+CUE_ROWS = 4096  # rows of cue scores remembered, by the cues found (texts share their few cues)
+_cue_rows: dict[str, np.ndarray] = {}
+
+
+def _cue_row_of(cues: list[str]) -> np.ndarray:
+    """_cue_row of the cues found in a text (in the order found), remembered under the cues
+    joined in one string: a string key and an array are no objects the garbage collector tracks,
+    where an lru_cache entry of a frozenset is three, kept for the whole process."""
+    key = "\0".join(cues)
+    row = _cue_rows.get(key)
+    if row is None:
+        if len(_cue_rows) >= CUE_ROWS:
+            _cue_rows.clear()
+        row = _cue_rows[key] = _cue_row(frozenset(cues))
     return row
 
 
@@ -322,7 +338,7 @@ def cue_rows(texts: Sequence[str]) -> np.ndarray:
     for row, c in zip(np.searchsorted(starts, positions, side="right").tolist(), cues):
         found.setdefault(row - 1, []).append(c)
     if found:
-        out[list(found)] = [_cue_row(frozenset(present)) for present in found.values()]
+        out[list(found)] = [_cue_row_of(present) for present in found.values()]
     return out
 
 
