@@ -232,7 +232,7 @@ def test_findings_indexed_from_document_tokens_as_if_segmented_alone():
     from xuncha.catalogue.tokens import SpanTokens, fts_text, index_text
     from xuncha.nlp.segment import cut, doc_tokens
 
-    derived = 0
+    derived = marked = 0
     for doc in _analysed_samples():
         tokens = doc_tokens(doc)
         spans = SpanTokens(doc.text, tokens)
@@ -245,7 +245,15 @@ def test_findings_indexed_from_document_tokens_as_if_segmented_alone():
                 assert tokens[found[0]:found[1]] == cut(problem.text)
             assert indexed == fts_text(None, cut(problem.text))
         assert index.counts == [fts_text(" ".join(filter(None, (c.surface, c.subject, c.unit)))) for c in doc.counts]
-    assert derived > 0  # the samples do exercise the shortcut
+        # a measure's sentence is looked up in the document too (it holds the measure's marks)
+        assert index.measures == [fts_text(f"{m.name} {m.sentence or ''}") for m in doc.measures]
+        for m in doc.measures:
+            at = doc.text.find(m.sentence, max(0, m.start + 1 - len(m.sentence)))
+            found = spans.find(m.sentence, at, at + len(m.sentence))
+            if found:
+                marked += "“" in m.sentence or "《" in m.sentence
+                assert tokens[found[0]:found[1]] == cut(m.sentence)
+    assert derived > 0 and marked > 0  # the samples do exercise the shortcut, also around marks
 
 
 def test_span_lookup_refuses_what_it_cannot_vouch_for():
@@ -258,9 +266,16 @@ def test_span_lookup_refuses_what_it_cannot_vouch_for():
     clause = "存在违规发放津补贴问题"
     start = text.index(clause)
     assert spans.find(clause, start, start + len(clause)) is not None
-    quoted = "该局落实“两个责任”不到位"
+    quoted = "该局落实“两个责任”不到位"  # the same name kept whole alone as in the text
     start = text.index(quoted)
-    assert spans.find(quoted, start, start + len(quoted)) is None  # quotes pair up by context
+    assert spans.find(quoted, start, start + len(quoted)) is not None
+    text2 = "巡察组指出“该局落实不到位”，要求整改。"
+    tokens2 = cut(text2)
+    half = "该局落实不到位”"  # a name in the text, but alone its closing mark pairs with nothing
+    start = text2.index(half)
+    assert tokens2[tokens2.index("该局落实不到位") + 1] == "”"  # (on word boundaries)
+    assert cut(half) != ["该局落实不到位", "”"]
+    assert SpanTokens(text2, tokens2).find(half, start, start + len(half)) is None
     assert spans.find("违规发放", start, start + 4) is None  # not the text at that span
     inside = text.index("津补贴") + 1
     assert spans.find(text[inside:inside + 3], inside, inside + 3) is None  # cuts through a word

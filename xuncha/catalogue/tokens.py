@@ -9,10 +9,12 @@ finds the longer compounds that contain it. No trigrams: they can't match two-ch
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from xuncha.document import Document
+from xuncha.nlp.protect import MARKS_RE
 from xuncha.nlp.segment import cut, doc_tokens, is_word
 
 # A token is indexable when it holds a letter, digit or CJK character (punctuation is not).
@@ -91,8 +93,10 @@ class SpanTokens:
     Segmenting a span that starts and ends on word boundaries of the whole text gives the same
     words as the whole text gives there (jieba's best path through both boundaries is also the
     best path between them), unless quotes or brackets are involved: `cut` keeps a quoted short
-    name whole, and which marks pair up depends on the text around. Such spans, and spans that
-    cut through a word, are segmented on their own (tests/test_search.py checks the equality).
+    name whole, and which marks pair up depends on the text around. A span holding marks is
+    looked up only when the names `cut` keeps whole in it alone are those it keeps there in the
+    whole text (a sentence around “两卡一书”); other such spans, and spans that cut through a word,
+    are segmented on their own (tests/test_search.py checks the equality).
     """
 
     def __init__(self, text: str, tokens: list[str]):
@@ -108,6 +112,7 @@ class SpanTokens:
         # not this text's tokens, or the marks unknown: no span is looked up
         self.offsets = offsets if offsets[-1] == len(text) and MARKS_RE is not None else offsets[:1]
         self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)] if MARKS_RE else [], dtype=np.int64)
+        self.names: list[tuple[int, int]] | None = None  # inner spans of the names `cut` keeps whole
 
     def find(self, quoted: str, start: int, end: int) -> tuple[int, int] | None:
         """Token range [i, j) that makes up `quoted`, if it is text[start:end] on word boundaries
@@ -128,14 +133,55 @@ class SpanTokens:
         ok = (starts >= 0) & (starts < ends) & (ends <= offsets[-1])
         ok &= offsets[np.minimum(first, len(offsets) - 1)] == starts
         ok &= offsets[np.minimum(last, len(offsets) - 1)] == ends
-        ok &= np.searchsorted(self.marks, ends) == np.searchsorted(self.marks, starts)  # no mark inside
+        marked = np.searchsorted(self.marks, ends) != np.searchsorted(self.marks, starts)
         found: list[tuple[int, int] | None] = [None] * n
         text, first, last = self.text, first.tolist(), last.tolist()
         for k in np.flatnonzero(ok).tolist():
             quoted, start, end = spans[k]
-            if text[start:end] == quoted:
+            if text[start:end] == quoted and (not marked[k] or self._same_names(quoted, start, end)):
                 found[k] = first[k], last[k]
         return found
+
+    def _same_names(self, quoted: str, start: int, end: int) -> bool:
+        """True if `cut` keeps the same bracketed names whole in text[start:end] alone as in the
+        whole text (then the engine's words between them are the same too)."""
+        from xuncha.nlp.protect import name_spans
+        from xuncha.nlp.segment import PLACEHOLDER, PROTECT_MAX
+
+        if PLACEHOLDER in self.text:  # `cut` takes another way around names then
+            return False
+        if self.names is None:
+            self.names = name_spans(self.text, max_len=PROTECT_MAX)
+        lo = bisect_left(self.names, (start, start))
+        inside = []
+        for a, b in self.names[lo:]:
+            if a >= end:
+                break
+            if b > end:
+                return False
+            inside.append((a - start, b - start))
+        return inside == name_spans(quoted, max_len=PROTECT_MAX)
+
+
+def _sentence_span(text: str, measure) -> tuple[str, int, int] | None:
+    """(sentence, start, end) of the sentence a measure was found in, where `text` holds it around
+    the measure's start (as extract_measures takes it); None when it does not."""
+    sentence = measure.sentence
+    if not sentence or not measure.name or measure.start is None or measure.start < 0:
+        return None
+    lo = max(0, measure.start + 1 - len(sentence))
+    at = text.find(sentence, lo, measure.start + len(sentence))
+    return (sentence, at, at + len(sentence)) if at >= 0 else None
+
+
+def _measure_text(measure, sentence_words: str | None) -> str:
+    """A measure's index form: its name's words, then its sentence's (those given, when the
+    sentence was looked up in the document's words). The same as segmenting "name sentence" in
+    one piece when neither part holds a mark that could pair with one in the other (the engine
+    never joins words across a space)."""
+    if sentence_words is None or MARKS_RE.search(measure.name):
+        return fts_text(f"{measure.name} {measure.sentence or ''}")
+    return " ".join(filter(None, (fts_text(measure.name), sentence_words)))
 
 
 @lru_cache(maxsize=1)
@@ -204,11 +250,16 @@ def index_text(doc: Document) -> IndexText:
             return body[begin:end - 1] if end > begin else ""
         return _joined(indexed[i:j])
 
-    spans = SpanTokens(doc.text, tokens).find_all([(p.text, p.start, p.end) for p in doc.problems])
+    quotes = [(p.text, p.start, p.end) for p in doc.problems]
+    sentences = [_sentence_span(doc.text, m) for m in doc.measures]
+    spans = SpanTokens(doc.text, tokens).find_all(quotes + [span for span in sentences if span])
+    problems = [quoted(p.text, found) for p, found in zip(doc.problems, spans)]
+    in_text = iter(spans[len(quotes):])
     return IndexText(
         document=f"{title} {body}".strip(),
-        problems=[quoted(p.text, found) for p, found in zip(doc.problems, spans)],
-        measures=[fts_text(f"{m.name} {m.sentence or ''}") for m in doc.measures],
+        problems=problems,
+        measures=[_measure_text(m, sentence and quoted(sentence[0], next(in_text)))
+                  for m, sentence in zip(doc.measures, sentences)],
         counts=[fts_text(" ".join(filter(None, (c.surface, c.subject, c.unit)))) for c in doc.counts],
         bodies=[fts_text(" ".join(filter(None, (b.name, b.resolved)))) for b in doc.bodies],
     )
