@@ -50,7 +50,7 @@ def _is_name(text: str, start: int, end: int, open_mark: str) -> bool:
     return SENTENCE_PUNCT.isdisjoint(text[start + 1 : end - 1])
 
 
-SHARED_MIN = 2000  # the pairs of the last texts at least this long are kept for the next callers
+SHARED_MIN = 256  # the pairs of the last texts at least this long (documents, not statements) are kept
 SHARED_TEXTS = 32  # as many as a batch of documents (pipeline.BATCH), each extractor over all in turn
 _shared: dict[int, tuple[str, tuple[Bracket, ...]]] = {}  # id(text) → (text, its pairs)
 
