@@ -411,6 +411,8 @@ class Catalogue:
 
         # confirming a candidate means comparing shingles: only the nearest few are worth it
         nearest = self._simhash_index().nearest(key, 2 * NEAR_BITS, MAX_CONFIRM)
+        if not nearest:  # (most documents: no key near enough)
+            return None
         candidates = c.execute(
             "SELECT id, path, date, near_key, file_sha256 FROM documents WHERE duplicate_of IS NULL AND path != ? "
             f"AND id IN ({','.join('?' * len(nearest))}) ORDER BY id", (doc.path, *nearest)).fetchall()
