@@ -47,3 +47,22 @@ def test_cache_dir_ignores_an_empty_override(monkeypatch, tmp_path):
     assert cache_dir() == tmp_path / "xdg" / "xuncha"
     monkeypatch.setenv("XUNCHA_CACHE_DIR", str(tmp_path / "mine"))
     assert cache_dir() == tmp_path / "mine" and cache_dir().is_dir()
+
+
+def test_token_ends_are_kept_for_the_same_list_only():
+    """Bodies and the search index share a document's token ends (segment.token_ends): the ends
+    of the very same list are kept, another list (even an equal one) gets its own."""
+    from xuncha.nlp.segment import cut, token_ends
+
+    text = "郧西县纪委监委开展“两卡一书”专项检查，发现问题15个。"
+    tokens = cut(text)
+    ends = token_ends(tokens)
+    assert ends.tolist() == [sum(map(len, tokens[: i + 1])) for i in range(len(tokens))]
+    assert ends[-1] == len(text)
+    assert token_ends(tokens) is ends
+    assert token_ends(list(tokens)) is not ends
+    assert not ends.flags.writeable  # shared: nobody may change it
+    import pytest
+
+    with pytest.raises(TypeError):
+        token_ends(["县纪委", None])

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from xuncha.document import Document
 from xuncha.nlp.protect import MARKS_RE
-from xuncha.nlp.segment import cut, doc_tokens, is_word
+from xuncha.nlp.segment import cut, doc_tokens, is_word, token_ends
 
 # A token is indexable when it holds a letter, digit or CJK character (punctuation is not).
 _WORDY = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
@@ -108,7 +108,7 @@ class SpanTokens:
             MARKS_RE = None
         self.text = text
         offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)), out=offsets[1:])
+        offsets[1:] = token_ends(tokens)  # (as bodies had them: kept by segment)
         # not this text's tokens, or the marks unknown: no span is looked up
         self.offsets = offsets if offsets[-1] == len(text) and MARKS_RE is not None else offsets[:1]
         self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)] if MARKS_RE else [], dtype=np.int64)

@@ -24,7 +24,7 @@ import numpy as np
 
 from xuncha.document import Body
 from xuncha.nlp import lexicon
-from xuncha.nlp.segment import cut, tag
+from xuncha.nlp.segment import cut, tag, token_ends
 
 LEVEL_CHARS = "省市县区州旗盟"
 LEVEL_RE = re.compile(f"[{LEVEL_CHARS}]")
@@ -354,7 +354,7 @@ def _token_bounds(text: str, tokens: list[str] | None) -> Bounds | None:
     if not tokens or not isinstance(tokens, list):
         return None
     try:
-        ends = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens)).cumsum()
+        ends = token_ends(tokens)
     except TypeError:  # not a list of strings
         return None
     if ends[-1] != len(text):
