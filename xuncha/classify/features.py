@@ -73,10 +73,10 @@ def _unchanging(text: str) -> bool:
     of changing characters does not fit the installed OpenCC (then changing_spans decides)."""
     global _changing_chars
     if _changing_chars is None:
-        from xuncha.ingest.simplified import _changing
+        from xuncha.ingest.simplified import changing_characters
 
-        table = _changing()
-        _changing_chars = frozenset() if table is None else frozenset(map(chr, table.nonzero()[0].tolist())) | {"\0"}
+        chars = changing_characters()
+        _changing_chars = frozenset() if chars is None else chars | {"\0"}
     return bool(_changing_chars) and _changing_chars.isdisjoint(text)
 
 

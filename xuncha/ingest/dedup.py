@@ -66,7 +66,7 @@ def _hash_constants():
 
 # Texts whose shingle hashes are kept: reading computes them for the near-duplicate key, and the
 # catalogue needs them again to confirm a near-duplicate candidate once the document has been
-# analysed, after the rest of its batch (pipeline.BATCH = 16 files) has been read too.
+# analysed, after the rest of its batch (pipeline.BATCH = 32 files) has been read too.
 RECENT_TEXTS = 40
 
 

@@ -49,6 +49,15 @@ def _changing():
     return table
 
 
+@lru_cache(maxsize=1)
+def changing_characters() -> frozenset[str] | None:
+    """The characters changing_spans looks for (those t2s may change, and lone surrogates), as a
+    set: for texts too short to repay its array work. None if the list does not fit the installed
+    OpenCC (then only changing_spans can tell)."""
+    table = _changing()
+    return None if table is None else frozenset(map(chr, table.nonzero()[0].tolist()))
+
+
 # A page with more changing characters than this is traditional: one span from the first to the
 # last is as good as clause-by-clause windows there, and costs no loop over its characters.
 _FEW = 48
