@@ -107,3 +107,23 @@ def test_batches_keep_the_order_and_stop_at_their_file_count_or_bytes(tmp_path, 
     names = [[p.name for p in b] for b in batches]
     assert names == [["f0.txt", "f1.txt"], ["f2.txt"], ["f3.txt"], ["f4.txt", "gone.txt", "f5.txt"],
                      ["f6.txt", "f7.txt", "f8.txt"]]
+
+
+def test_reading_a_batch_step_by_step_gives_each_file_as_read_alone(tmp_path):
+    """read_documents (decode all, clean all, key all) gives what read_document gives per file, and
+    a bad file's error in its place: the samples in every format, an empty file and a vanished one."""
+    from xuncha.ingest import read_document, read_documents
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    paths = [*iter_files([SAMPLES]), tmp_path / "empty.txt", tmp_path / "gone.txt"]
+
+    def alone(path):
+        try:
+            return read_document(path).to_dict()
+        except IngestError as err:
+            return str(err)
+
+    got = [str(d) if isinstance(d, IngestError) else d.to_dict() for d in read_documents(paths)]
+    assert got == [alone(p) for p in paths]
+    assert sum(isinstance(g, str) for g in got) == 3  # the truncated PDF, the empty and the gone file
+    assert all(isinstance(g, str) or g["near_key"] for g in got)

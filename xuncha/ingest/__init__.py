@@ -22,7 +22,7 @@ from xuncha.ingest.page import clean_page
 from xuncha.ingest.readers import RawPage
 from xuncha.ingest.sniff import sniff_format
 
-__all__ = ["read_document", "document_from_text", "max_bytes", "IngestError"]
+__all__ = ["read_document", "read_documents", "document_from_text", "max_bytes", "IngestError"]
 
 
 def max_bytes() -> int:
@@ -33,15 +33,20 @@ def max_bytes() -> int:
 
 
 def _build(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
+    doc = _cleaned(raw, path=path, sha256=sha256, fmt=fmt)
+    doc.near_key = near_key(doc.text)
+    return doc
+
+
+def _cleaned(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
+    """The Document of a raw page, without its near-duplicate key yet."""
     page = clean_page(raw.text, title_hint=raw.title_hint, date_hint=raw.date_hint,
                       source_hint=raw.source_hint, author_hint=raw.author_hint)
     if not page.text or page.text.isspace():  # (blank, without copying the text)
         raise IngestError(path, "no article text found (only page furniture)")
-    doc = Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
-                   source=page.source, author=page.author, region=page.region, credits=page.credits, text=page.text,
-                   warnings=raw.warnings + page.warnings)
-    doc.near_key = near_key(doc.text)
-    return doc
+    return Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
+                    source=page.source, author=page.author, region=page.region, credits=page.credits, text=page.text,
+                    warnings=raw.warnings + page.warnings)
 
 
 def document_from_text(text: str, path: str = "<text>") -> Document:
@@ -58,6 +63,38 @@ def document_from_text(text: str, path: str = "<text>") -> Document:
 
 def read_document(path: str | os.PathLike) -> Document:
     """Read one file of any supported format. Raises IngestError with a one-line reason."""
+    raw, name, sha, fmt = _raw_page(path)
+    return _build(raw, path=name, sha256=sha, fmt=fmt)
+
+
+def read_documents(paths) -> list[Document | BaseException]:
+    """read_document for several files, one step at a time over all of them (decoding, cleaning,
+    near-duplicate keys): each step's tables stay warm in the CPU caches while it runs. Same
+    Documents; a file that fails gives its exception (IngestError, or a reader's bug) in its place."""
+    out: list = []
+    for path in paths:
+        try:
+            out.append(_raw_page(path))
+        except Exception as err:
+            out.append(err)
+    for i, item in enumerate(out):
+        if isinstance(item, tuple):
+            raw, name, sha, fmt = item
+            try:
+                out[i] = _cleaned(raw, path=name, sha256=sha, fmt=fmt)
+            except Exception as err:
+                out[i] = err
+    for i, doc in enumerate(out):
+        if isinstance(doc, Document):
+            try:
+                doc.near_key = near_key(doc.text)
+            except Exception as err:  # (never seen: the key is numpy work over the text)
+                out[i] = err
+    return out
+
+
+def _raw_page(path: str | os.PathLike) -> tuple[RawPage, str, str, str]:
+    """(the reader's raw page, the path as a string, sha256 of the file's bytes, format)."""
     name = str(path)
     try:
         info = os.stat(path)
@@ -88,5 +125,4 @@ def read_document(path: str | os.PathLike) -> Document:
         from xuncha.ingest.readers.html import read_html as reader
     else:
         from xuncha.ingest.readers.txt import read_txt as reader
-    raw = reader(data, name)
-    return _build(raw, path=name, sha256=hashlib.sha256(data).hexdigest(), fmt=fmt)
+    return reader(data, name), name, hashlib.sha256(data).hexdigest(), fmt
