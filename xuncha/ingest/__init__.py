@@ -18,7 +18,7 @@ import stat
 from xuncha.document import Document
 from xuncha.errors import IngestError
 from xuncha.ingest.dedup import near_key
-from xuncha.ingest.page import clean_page
+from xuncha.ingest.page import clean_page, clean_pages
 from xuncha.ingest.readers import RawPage
 from xuncha.ingest.sniff import sniff_format
 
@@ -38,10 +38,16 @@ def _build(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
     return doc
 
 
-def _cleaned(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
-    """The Document of a raw page, without its near-duplicate key yet."""
-    page = clean_page(raw.text, title_hint=raw.title_hint, date_hint=raw.date_hint,
-                      source_hint=raw.source_hint, author_hint=raw.author_hint)
+def _hints(raw: RawPage) -> dict:
+    return {"title_hint": raw.title_hint, "date_hint": raw.date_hint, "source_hint": raw.source_hint,
+            "author_hint": raw.author_hint}
+
+
+def _cleaned(raw: RawPage, *, path: str, sha256: str, fmt: str, page=None) -> Document:
+    """The Document of a raw page (cleaned here unless its `page` is given), without its
+    near-duplicate key yet."""
+    if page is None:
+        page = clean_page(raw.text, **_hints(raw))
     if not page.text or page.text.isspace():  # (blank, without copying the text)
         raise IngestError(path, "no article text found (only page furniture)")
     return Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
@@ -68,8 +74,8 @@ def read_document(path: str | os.PathLike) -> Document:
 
 
 def read_documents(paths) -> list[Document | BaseException]:
-    """read_document for several files, one step at a time over all of them (decoding, cleaning,
-    near-duplicate keys): each step's tables stay warm in the CPU caches while it runs. Same
+    """read_document for several files, one step at a time over all of them (decoding, cleaning:
+    page.clean_pages, near-duplicate keys): each step's tables stay warm in the CPU caches. Same
     Documents; a file that fails gives its exception (IngestError, or a reader's bug) in its place."""
     out: list = []
     for path in paths:
@@ -77,13 +83,16 @@ def read_documents(paths) -> list[Document | BaseException]:
             out.append(_raw_page(path))
         except Exception as err:
             out.append(err)
-    for i, item in enumerate(out):
-        if isinstance(item, tuple):
-            raw, name, sha, fmt = item
-            try:
-                out[i] = _cleaned(raw, path=name, sha256=sha, fmt=fmt)
-            except Exception as err:
-                out[i] = err
+    todo = [i for i, item in enumerate(out) if isinstance(item, tuple)]
+    pages = clean_pages([(out[i][0].text, _hints(out[i][0])) for i in todo])
+    for i, page in zip(todo, pages):
+        raw, name, sha, fmt = out[i]
+        try:
+            if isinstance(page, Exception):
+                raise page
+            out[i] = _cleaned(raw, path=name, sha256=sha, fmt=fmt, page=page)
+        except Exception as err:
+            out[i] = err
     for i, doc in enumerate(out):
         if isinstance(doc, Document):
             try:

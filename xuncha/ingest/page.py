@@ -89,6 +89,46 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     a title hint is trusted only when the page shows it (DOCX/PDF properties are often stale)."""
     page = Page()
     text = normalize_text(raw, page.warnings)
+    return _with_region(*_parsed(page, text, title_hint, date_hint, source_hint, author_hint))
+
+
+def clean_pages(raws: list[tuple[str, dict]]) -> list[Page | Exception]:
+    """clean_page for several pages given as (raw text, hints), one step at a time over all of
+    them (normalising, parsing, finding the region): each step's tables stay warm in the CPU
+    caches while it runs. Same Pages; a page whose cleaning raised gives the exception instead."""
+    out: list = []
+    for raw, hints in raws:
+        page = Page()
+        try:
+            out.append((page, normalize_text(raw, page.warnings), hints))
+        except Exception as err:
+            out.append(err)
+    for i, item in enumerate(out):
+        if isinstance(item, tuple):
+            page, text, hints = item
+            try:
+                out[i] = _parsed(page, text, hints.get("title_hint"), hints.get("date_hint"),
+                                 hints.get("source_hint"), hints.get("author_hint"))
+            except Exception as err:
+                out[i] = err
+    for i, item in enumerate(out):
+        if isinstance(item, tuple):
+            try:
+                out[i] = _with_region(*item)
+            except Exception as err:
+                out[i] = err
+    return out
+
+
+def _with_region(page: Page, dateline_head: str | None, byline: str | None) -> Page:
+    page.region = find_region(page.title, dateline_head, page.source, byline, body=page.text)
+    return page
+
+
+def _parsed(page: Page, text: str, title_hint: str | None, date_hint: str | None, source_hint: str | None,
+            author_hint: str | None) -> tuple[Page, str | None, str | None]:
+    """The page's title, metadata and article text from its normalised text; with the dateline's
+    head and the byline, which the region finder reads."""
     if "\t" in text or "  " in text:  # (most pages have no run of blanks to fold)
         text = _WS.sub(" ", text)
     lines = [ln for ln in map(str.strip, text.split("\n")) if ln]
@@ -124,8 +164,7 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
     page.author = page.author or byline or (normalize_text(author_hint, []).strip() if author_hint else None)
     if page.author in metadata.NO_AUTHOR:
         page.author = None
-    page.region = find_region(page.title, dateline_head, page.source, byline, body=page.text)
-    return page
+    return page, dateline_head, byline
 
 
 def _body(body: list[str], page: Page) -> tuple[list[str], str | None, str | None]:
