@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, migrate, schema_version
+from xuncha.catalogue.schema import SCHEMA_VERSION, CatalogueError, finding_ids, migrate, schema_version
 from xuncha.catalogue.search import search
 from xuncha.catalogue.stats import catalogue_stats
 from xuncha.catalogue.store import (Catalogue, connect, effective_near_key, file_sha256, indexed_words, load_document, snapshot,
@@ -335,13 +335,19 @@ def test_version_2_catalogue_migrated_without_the_unneeded_problem_indexes(tmp_p
     with Catalogue(path) as cat:
         assert schema_version(cat.conn) == SCHEMA_VERSION >= 3
         indexes = {r[0] for r in cat.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-        assert not {"problems_doc", "problems_class"} & indexes and "problems_doc_class" in indexes
+        assert not {"problems_doc", "problems_class", "problems_doc_class"} & indexes  # (the last gone in v8)
         assert cat.known_stats() == {"/v2/a.txt": None}  # stored before sizes and times were kept
         assert [h["path"] for h in search(cat.conn, "津补贴", kind="problems", domain="party_gov")] == ["/v2/a.txt"]
         assert catalogue_stats(cat.conn)["problems"] == 1
+        # documents filtered by their problems' domain or category read each one's id range
+        assert [h["path"] for h in search(cat.conn, "津补贴", domain="party_gov")] == ["/v2/a.txt"]
+        assert [h["path"] for h in search(cat.conn, "津补贴", category="B2")] == ["/v2/a.txt"]
+        assert search(cat.conn, "津补贴", domain="hospital") == []
+        lo, hi = finding_ids(1)
         plan = " ".join(str(tuple(r)) for r in cat.conn.execute(
-            "EXPLAIN QUERY PLAN SELECT * FROM problems WHERE doc_id = 1 ORDER BY id"))
-        assert "problems_doc_class" in plan
+            "EXPLAIN QUERY PLAN SELECT 1 FROM problems p WHERE p.id BETWEEN ? AND ? AND p.domain = ?",
+            (lo, hi, "party_gov")))
+        assert "INTEGER PRIMARY KEY" in plan and "SCAN" not in plan
         cat.store(make_doc("/v2/b.txt", text=ARTICLE + "另查明，食堂管理混乱。",
                            problems=[("食堂管理混乱", "party_gov", "B4")]), "h2")
         assert load_document(cat.conn, "/v2/a.txt").problems[0].text == "存在违规发放津补贴问题"
@@ -633,7 +639,7 @@ def test_version_6_catalogue_gets_findings_numbered_by_document(tmp_path, monkey
     assert [tuple(r) for r in conn.execute("SELECT id, doc_id, name FROM persons")] == [(first(7)[0], 7, "王明")]
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert not {"counts_doc", "bodies_doc", "persons_doc", "measures_doc"} & indexes
-    assert "problems_doc_class" in indexes
+    assert "problems_doc_class" not in indexes  # (gone in v8: search reads a document's id range)
     assert [h["path"] for h in search(conn, "公车", kind="problems")] == ["/b.txt"]
     assert [p.text for p in load_document(conn, "/b.txt").problems] == ["公车 私用", "违规 发放 津补贴"]
     conn.close()

@@ -259,10 +259,18 @@ CREATE TABLE catalogue_meta (
 """)
 
 
+def _migrate_7_to_8(conn: sqlite3.Connection) -> None:
+    """problems_doc_class (doc_id, category, domain) answered search's "a document with a problem
+    of this category" by document; a document's problems are an id range since v7, so the filter
+    reads that range instead. Every stored problem paid for an entry: the writer's CPU on 20 MB of
+    reports went down by 0.35-0.4 s (about 10% of storing), its log writes from 402 to 359 MB."""
+    conn.execute("DROP INDEX IF EXISTS problems_doc_class")
+
+
 # MIGRATIONS[i] upgrades a catalogue at user_version i to i+1 (it must not commit). Append, never edit.
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migrate_0_to_1, _migrate_1_to_2, _migrate_2_to_3, _migrate_3_to_4,
-    _migrate_4_to_5, _migrate_5_to_6, _migrate_6_to_7,
+    _migrate_4_to_5, _migrate_5_to_6, _migrate_6_to_7, _migrate_7_to_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,7 +11,7 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from xuncha.catalogue.schema import FTS_KINDS
+from xuncha.catalogue.schema import FINDING_ID_BITS, FTS_KINDS, MAX_FINDINGS
 from xuncha.catalogue.store import index_unindexed, unindexed_documents
 from xuncha.catalogue.tokens import query_words
 from xuncha.errors import XunchaError
@@ -227,7 +227,9 @@ def search(
             if own:
                 where.append(f"x.{col} = ?")
             else:
-                where.append(f"EXISTS (SELECT 1 FROM problems p WHERE p.doc_id = d.id AND p.{col} = ?)")
+                # (the document's problems are an id range: schema.finding_ids)
+                where.append(f"EXISTS (SELECT 1 FROM problems p WHERE p.id BETWEEN (d.id << {FINDING_ID_BITS}) + 1 "
+                             f"AND (d.id << {FINDING_ID_BITS}) + {MAX_FINDINGS} AND p.{col} = ?)")
             args.append(value)
     if region:
         where.append("(d.region LIKE ? OR d.source LIKE ?)")
