@@ -18,29 +18,13 @@ def annotate(doc: Document) -> Document:
     Problems get text and span only; the classifier fills their category and domain. An extractor
     bug never loses the document: it is recorded in doc.warnings and the other fields are still filled.
     """
-    from xuncha.nlp.bodies import extract_bodies
-    from xuncha.nlp.counts import extract_counts
-    from xuncha.nlp.measures import extract_measures
-    from xuncha.nlp.persons import extract_persons
-    from xuncha.nlp.problems import extract_problems
-
-    from xuncha.nlp.segment import doc_tokens
-
-    text = doc.text or ""
-    # One segmentation per document, cached on it for the classifier and the search index too;
-    # giant texts are left to the extractors' local look-ups (segmenting them would dominate).
-    tokens = doc_tokens(doc) if len(text) <= SHARED_SEGMENTATION_MAX else doc.tokens
-    doc.bodies = _safe(doc, "bodies", extract_bodies, text, doc.region, tokens)
-    doc.counts = _safe(doc, "counts", extract_counts, text, tokens)
-    doc.persons = _safe(doc, "persons", extract_persons, text, _byline(doc), doc.bodies)
-    doc.measures = _safe(doc, "measures", extract_measures, text)
-    doc.problems = _safe(doc, "problems", extract_problems, text)
+    annotate_many([doc])
     return doc
 
 
 def annotate_many(docs: list[Document]) -> None:
     """annotate for several documents, one extractor at a time over all of them: each extractor's
-    tables stay warm in the CPU caches while it runs (same findings as one by one)."""
+    tables stay warm in the CPU caches while it runs (the same findings as one by one)."""
     from xuncha.nlp.bodies import extract_bodies
     from xuncha.nlp.counts import extract_counts
     from xuncha.nlp.measures import extract_measures
@@ -50,6 +34,8 @@ def annotate_many(docs: list[Document]) -> None:
     from xuncha.nlp.segment import doc_tokens
 
     texts = [doc.text or "" for doc in docs]
+    # One segmentation per document, cached on it for the classifier and the search index too;
+    # giant texts are left to the extractors' local look-ups (segmenting them would dominate).
     tokens = [doc_tokens(doc) if len(text) <= SHARED_SEGMENTATION_MAX else doc.tokens
               for doc, text in zip(docs, texts)]
     for doc, text, words in zip(docs, texts, tokens):

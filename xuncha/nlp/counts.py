@@ -65,7 +65,7 @@ def _pattern() -> re.Pattern:
 
 def count_spans(text: str):
     """(start, end, match) of each count the pattern finds, in order, as a plain finditer of the
-    count itself would give them (no count inside another): _extract does the same inline."""
+    count itself would give them (no count inside another)."""
     last_end = 0
     for m in _pattern().finditer(text):
         if m.start() >= last_end:
@@ -279,13 +279,8 @@ def _extract(text: str, tokens: list[str] | None) -> list[Count]:
     starts = _WordStarts(text, tokens)
     out: list[Count] = []
     chains: list[list[Count]] = []  # counts written back to back share a subject: 集体约谈2次33人
-    last_end = 0  # the end of the last count taken (the pattern finds the counts inside it too)
-    for m in _pattern().finditer(text):
-        start = m.start()  # the count opens with pre (or num) and closes with the unit
-        if start < last_end:
-            continue
+    for start, end, m in count_spans(text):  # opening with pre (or num), closing with the unit
         pre, num, _, num2, post, unit = m.groups()
-        end = last_end = m.end(6)
         num_start = start + len(pre) if pre else start
         # masks.cover's own first tests, asked here: most counts are in no name and no bracket.
         # (A closing mark within 13 characters of the numeral: the next one after the match,

@@ -159,7 +159,7 @@ def extract_measures(text: str) -> list[Measure]:
     found.extend(_numbered_lists(text, v))
     out: list[Measure] = []
     seen: set[str] = set()
-    lines: dict = {}  # each line's sentences split so far, by its start (_sentence_around)
+    lines: dict[int, list[tuple[int, int]]] = {}  # sentences of each line split so far, by its start
     for name, kind, start, end in sorted(found, key=lambda f: f[2]):
         if name in seen:
             continue
@@ -169,30 +169,21 @@ def extract_measures(text: str) -> list[Measure]:
     return out
 
 
-def _sentence_around(text: str, start: int, end: int, lines: dict) -> tuple[int, int]:
+def _sentence_around(text: str, start: int, end: int, lines: dict[int, list[tuple[int, int]]]) -> tuple[int, int]:
     """The sentence holding text[start] (sentences.sentence_spans), else (start, end).
 
     Sentences never cross a line break and each line is split on its own, so only the lines
-    holding measures are split, each once and only as far as the measures asked about (asked in
-    order of their starts): `lines` keeps, by line start, its sentences so far and the rest to come.
+    holding measures are split (once each, kept in `lines` by their start), not the whole text.
     """
     lo = text.rfind("\n", 0, start) + 1
-    line = lines.get(lo)
-    if line is None:
+    spans = lines.get(lo)
+    if spans is None:
         hi = text.find("\n", start)
-        line = lines[lo] = ([], iter_sentence_spans(text, lo, len(text) if hi < 0 else hi))
-    spans, rest = line
-    if not spans or spans[-1][1] <= start:
-        for span in rest:
-            spans.append(span)
-            if span[1] > start:
-                break
-    first_after = None  # the first sentence ending after start (the last one made, when asked in order)
-    for span in reversed(spans):
-        if span[1] <= start:
-            break
-        first_after = span
-    return first_after if first_after is not None and first_after[0] <= start else (start, end)
+        spans = lines[lo] = list(iter_sentence_spans(text, lo, len(text) if hi < 0 else hi))
+    for s, e in spans:
+        if s <= start < e:
+            return s, e
+    return start, end
 
 
 # A numeral not after another (the look-behind spans it and the character before, so that the

@@ -23,8 +23,8 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def iter_sentence_spans(text: str, lo: int = 0, hi: int | None = None):
-    """sentence_spans of text[lo:hi], as offsets into `text`, made as far as they are asked for
-    (a caller that wants the sentence at one place stops there) and without copying the piece."""
+    """sentence_spans of text[lo:hi], as offsets into `text`, without copying the piece (measures
+    split only the lines that hold one)."""
     n = len(text) if hi is None else hi
     search, space = MARKS_RE.search, str.isspace
     depth = 0
