@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from xuncha.document import Document
-from xuncha.nlp.protect import MARKS_RE
-from xuncha.nlp.segment import cut, doc_tokens, is_word, token_ends
+from xuncha.nlp.protect import MARKS_RE, name_spans
+from xuncha.nlp.segment import PLACEHOLDER, PROTECT_MAX, cut, doc_tokens, is_word, token_ends
 
 # A token is indexable when it holds a letter, digit or CJK character (punctuation is not).
 _WORDY = re.compile(r"[\w\u3400-\u9fff\uf900-\ufaff]")
@@ -102,16 +102,12 @@ class SpanTokens:
     def __init__(self, text: str, tokens: list[str]):
         import numpy as np
 
-        try:  # the marks `cut` pairs up around names
-            from xuncha.nlp.protect import MARKS_RE
-        except ImportError:  # unknown: vouch for no span, segment each alone
-            MARKS_RE = None
         self.text = text
         offsets = np.zeros(len(tokens) + 1, dtype=np.int64)
         offsets[1:] = token_ends(tokens)  # (as bodies had them: kept by segment)
-        # not this text's tokens, or the marks unknown: no span is looked up
-        self.offsets = offsets if offsets[-1] == len(text) and MARKS_RE is not None else offsets[:1]
-        self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)] if MARKS_RE else [], dtype=np.int64)
+        self.offsets = offsets if offsets[-1] == len(text) else offsets[:1]  # (not this text's: no span)
+        # the marks `cut` pairs up around names
+        self.marks = np.array([m.start() for m in MARKS_RE.finditer(text)], dtype=np.int64)
         self.names: list[tuple[int, int]] | None = None  # inner spans of the names `cut` keeps whole
 
     def find(self, quoted: str, start: int, end: int) -> tuple[int, int] | None:
@@ -145,9 +141,6 @@ class SpanTokens:
     def _same_names(self, quoted: str, start: int, end: int) -> bool:
         """True if `cut` keeps the same bracketed names whole in text[start:end] alone as in the
         whole text (then the engine's words between them are the same too)."""
-        from xuncha.nlp.protect import name_spans
-        from xuncha.nlp.segment import PLACEHOLDER, PROTECT_MAX
-
         if PLACEHOLDER in self.text:  # `cut` takes another way around names then
             return False
         if self.names is None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from xuncha.nlp.recent import ByIdentity
+
 # opening mark → closing mark; ASCII " and ' toggle (paired within one line).
 PAIRS = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "〈": "〉", "【": "】", "〔": "〕"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
@@ -51,8 +53,7 @@ def _is_name(text: str, start: int, end: int, open_mark: str) -> bool:
 
 
 SHARED_MIN = 256  # the pairs of the last texts at least this long (documents, not statements) are kept
-SHARED_TEXTS = 32  # as many as a batch of documents (pipeline.BATCH), each extractor over all in turn
-_shared: dict[int, tuple[str, tuple[Bracket, ...]]] = {}  # id(text) → (text, its pairs)
+_shared = ByIdentity()
 
 
 def bracket_spans(text: str) -> list[Bracket]:
@@ -60,20 +61,14 @@ def bracket_spans(text: str) -> list[Bracket]:
 
     Pairs never span a line break; an unmatched mark is ignored. Linear in len(text). Several
     extractors ask for the pairs of the same document text in turn (segmentation, counts,
-    measures; nlp.annotate_many runs each over a batch), so those of the last long texts are
-    kept, by identity: the kept text itself stays referenced, so its id is not reused.
+    measures; nlp.annotate_many runs each over a batch), so those of the last long texts are kept.
     """
-    kept = _shared.get(id(text))
-    if kept is not None and kept[0] is text:
-        return list(kept[1])
+    kept = _shared.get(text)
+    if kept is not None:
+        return list(kept)
     found = _pairs(text)
     if len(text) >= SHARED_MIN:
-        if len(_shared) >= SHARED_TEXTS:
-            try:
-                _shared.pop(next(iter(_shared)), None)  # the oldest
-            except RuntimeError:  # another thread changed it meanwhile: that thread made room
-                pass
-        _shared[id(text)] = (text, tuple(found))
+        _shared.put(text, tuple(found))
     return found
 
 

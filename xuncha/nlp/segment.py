@@ -19,6 +19,7 @@ from xuncha.document import Document
 from xuncha.nlp.name_hmm import posseg_hmm
 from xuncha.nlp.protect import MARKS_RE as _BRACKET_MARK
 from xuncha.nlp.protect import name_spans
+from xuncha.nlp.recent import ByIdentity
 
 _lock = threading.RLock()
 _engine = None
@@ -366,28 +367,20 @@ def boundaries(tokens: list[str]) -> set[int]:
     return set(accumulate(map(len, tokens), initial=0))
 
 
-SHARED_TOKENS = 32  # token lists whose ends are kept (a batch of documents: pipeline.BATCH)
-_ends: dict[int, tuple[list, object]] = {}  # id(tokens) → (tokens, their ends)
+_ends = ByIdentity()  # token list → its ends
 
 
 def token_ends(tokens: list[str]):
     """Where each token ends in the text it was cut from (a read-only numpy array of int64).
 
     Bodies and the search index both ask for a document's, a batch apart, and summing a few
-    thousand lengths costs more than the look-up: the ends of the last lists are kept, by
-    identity (the list stays referenced, so its id is not reused). Raises TypeError for a token
-    that is not a string."""
+    thousand lengths costs more than the look-up: the ends of the last lists are kept (by
+    identity). Raises TypeError for a token that is not a string."""
     import numpy as np
 
-    kept = _ends.get(id(tokens))
-    if kept is not None and kept[0] is tokens and len(kept[1]) == len(tokens):
-        return kept[1]
+    ends = _ends.get(tokens)
+    if ends is not None and len(ends) == len(tokens):
+        return ends
     ends = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)).cumsum()
     ends.flags.writeable = False
-    if len(_ends) >= SHARED_TOKENS:
-        try:
-            _ends.pop(next(iter(_ends)), None)  # the oldest
-        except RuntimeError:  # another thread changed it meanwhile: that thread made room
-            pass
-    _ends[id(tokens)] = (tokens, ends)
-    return ends
+    return _ends.put(tokens, ends)
