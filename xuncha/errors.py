@@ -18,3 +18,12 @@ class IngestError(XunchaError):
     def __reduce__(self):
         """Picklable, so worker processes can send it back to the parent as it is."""
         return (type(self), (self.path, self.reason))
+
+
+def attempt(func, *args, **kwargs):
+    """func(*args, **kwargs), or the Exception it raised: for a step run over a batch of
+    documents, where one document's failure (its IngestError, or a bug) must not stop the others."""
+    try:
+        return func(*args, **kwargs)
+    except Exception as err:
+        return err

@@ -16,7 +16,7 @@ from itertools import chain, compress
 import numpy as np
 
 from xuncha.classify.taxonomy import load_taxonomy
-from xuncha.ingest.simplified import changing_spans
+from xuncha.ingest.simplified import changing_characters, changing_spans
 
 # [d][d]* rather than [d]+: a pattern opening with a single class is scanned for it at C speed
 # (re skips to the next digit), one opening with a repeat is tried at every position (3x slower)
@@ -64,20 +64,14 @@ def _t2s(text: str) -> str:
 
 
 SHORT_TEXT = 32  # up to this length a set test beats changing_spans' array work (unit names, titles)
-_changing_chars: frozenset[str] | None = None
 
 
 def _unchanging(text: str) -> bool:
     """True when `text` holds none of the characters changing_spans looks for, nor a NUL (which
     changing_spans sends to a whole-text conversion): t2s leaves it as it is. False when the list
     of changing characters does not fit the installed OpenCC (then changing_spans decides)."""
-    global _changing_chars
-    if _changing_chars is None:
-        from xuncha.ingest.simplified import changing_characters
-
-        chars = changing_characters()
-        _changing_chars = frozenset() if chars is None else chars | {"\0"}
-    return bool(_changing_chars) and _changing_chars.isdisjoint(text)
+    chars = changing_characters()
+    return bool(chars) and "\0" not in text and chars.isdisjoint(text)
 
 
 def normal_form(text: str, lead: bool = True) -> str:

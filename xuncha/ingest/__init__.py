@@ -16,7 +16,7 @@ import os
 import stat
 
 from xuncha.document import Document
-from xuncha.errors import IngestError
+from xuncha.errors import IngestError, attempt
 from xuncha.ingest.dedup import near_key
 from xuncha.ingest.page import clean_page, clean_pages
 from xuncha.ingest.readers import RawPage
@@ -33,26 +33,27 @@ def max_bytes() -> int:
 
 
 def _build(raw: RawPage, *, path: str, sha256: str, fmt: str) -> Document:
-    doc = _cleaned(raw, path=path, sha256=sha256, fmt=fmt)
-    doc.near_key = near_key(doc.text)
-    return doc
+    return _keyed(_document(raw, clean_page(raw.text, **_hints(raw)), path=path, sha256=sha256, fmt=fmt))
 
 
 def _hints(raw: RawPage) -> dict:
+    """clean_page's hints from the file's own metadata."""
     return {"title_hint": raw.title_hint, "date_hint": raw.date_hint, "source_hint": raw.source_hint,
             "author_hint": raw.author_hint}
 
 
-def _cleaned(raw: RawPage, *, path: str, sha256: str, fmt: str, page=None) -> Document:
-    """The Document of a raw page (cleaned here unless its `page` is given), without its
-    near-duplicate key yet."""
-    if page is None:
-        page = clean_page(raw.text, **_hints(raw))
+def _document(raw: RawPage, page, *, path: str, sha256: str, fmt: str) -> Document:
+    """The Document of a raw page and its cleaned page, without its near-duplicate key yet."""
     if not page.text or page.text.isspace():  # (blank, without copying the text)
         raise IngestError(path, "no article text found (only page furniture)")
     return Document(path=path, sha256=sha256, format=fmt, title=page.title, date=page.date,
                     source=page.source, author=page.author, region=page.region, credits=page.credits, text=page.text,
                     warnings=raw.warnings + page.warnings)
+
+
+def _keyed(doc: Document) -> Document:
+    doc.near_key = near_key(doc.text)
+    return doc
 
 
 def document_from_text(text: str, path: str = "<text>") -> Document:
@@ -73,33 +74,17 @@ def read_document(path: str | os.PathLike) -> Document:
     return _build(raw, path=name, sha256=sha, fmt=fmt)
 
 
-def read_documents(paths) -> list[Document | BaseException]:
+def read_documents(paths) -> list[Document | Exception]:
     """read_document for several files, one step at a time over all of them (decoding, cleaning:
     page.clean_pages, near-duplicate keys): each step's tables stay warm in the CPU caches. Same
     Documents; a file that fails gives its exception (IngestError, or a reader's bug) in its place."""
-    out: list = []
-    for path in paths:
-        try:
-            out.append(_raw_page(path))
-        except Exception as err:
-            out.append(err)
-    todo = [i for i, item in enumerate(out) if isinstance(item, tuple)]
+    out = [attempt(_raw_page, path) for path in paths]
+    todo = [i for i, item in enumerate(out) if not isinstance(item, Exception)]
     pages = clean_pages([(out[i][0].text, _hints(out[i][0])) for i in todo])
     for i, page in zip(todo, pages):
         raw, name, sha, fmt = out[i]
-        try:
-            if isinstance(page, Exception):
-                raise page
-            out[i] = _cleaned(raw, path=name, sha256=sha, fmt=fmt, page=page)
-        except Exception as err:
-            out[i] = err
-    for i, doc in enumerate(out):
-        if isinstance(doc, Document):
-            try:
-                doc.near_key = near_key(doc.text)
-            except Exception as err:  # (never seen: the key is numpy work over the text)
-                out[i] = err
-    return out
+        out[i] = page if isinstance(page, Exception) else attempt(_document, raw, page, path=name, sha256=sha, fmt=fmt)
+    return [doc if isinstance(doc, Exception) else attempt(_keyed, doc) for doc in out]
 
 
 def _raw_page(path: str | os.PathLike) -> tuple[RawPage, str, str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from xuncha.errors import attempt
 from xuncha.ingest import furniture, metadata
 from xuncha.ingest.normalize import normalize_text
 from xuncha.ingest.regions import find_region
@@ -87,37 +88,22 @@ def clean_page(raw: str, *, title_hint: str | None = None, date_hint: str | None
                source_hint: str | None = None, author_hint: str | None = None) -> Page:
     """Clean a whole page given as text. Hints come from the file's own metadata (HTML/PDF/DOCX);
     a title hint is trusted only when the page shows it (DOCX/PDF properties are often stale)."""
-    page = Page()
-    text = normalize_text(raw, page.warnings)
-    return _with_region(*_parsed(page, text, title_hint, date_hint, source_hint, author_hint))
+    page = clean_pages([(raw, {"title_hint": title_hint, "date_hint": date_hint, "source_hint": source_hint,
+                                "author_hint": author_hint})])[0]
+    if isinstance(page, Exception):
+        raise page
+    return page
 
 
 def clean_pages(raws: list[tuple[str, dict]]) -> list[Page | Exception]:
-    """clean_page for several pages given as (raw text, hints), one step at a time over all of
-    them (normalising, parsing, finding the region): each step's tables stay warm in the CPU
-    caches while it runs. Same Pages; a page whose cleaning raised gives the exception instead."""
-    out: list = []
-    for raw, hints in raws:
-        page = Page()
-        try:
-            out.append((page, normalize_text(raw, page.warnings), hints))
-        except Exception as err:
-            out.append(err)
-    for i, item in enumerate(out):
-        if isinstance(item, tuple):
-            page, text, hints = item
-            try:
-                out[i] = _parsed(page, text, hints.get("title_hint"), hints.get("date_hint"),
-                                 hints.get("source_hint"), hints.get("author_hint"))
-            except Exception as err:
-                out[i] = err
-    for i, item in enumerate(out):
-        if isinstance(item, tuple):
-            try:
-                out[i] = _with_region(*item)
-            except Exception as err:
-                out[i] = err
-    return out
+    """clean_page for several pages given as (raw text, clean_page's hints), one step at a time
+    over all of them (normalising, parsing, finding the region): each step's tables stay warm in
+    the CPU caches while it runs. Same Pages; a page whose cleaning raised gives the exception."""
+    pages = [Page() for _ in raws]
+    out = [attempt(normalize_text, raw, page.warnings) for (raw, _), page in zip(raws, pages)]
+    out = [text if isinstance(text, Exception) else attempt(_parsed, page, text, **hints)
+           for text, page, (_, hints) in zip(out, pages, raws)]
+    return [parsed if isinstance(parsed, Exception) else attempt(_with_region, *parsed) for parsed in out]
 
 
 def _with_region(page: Page, dateline_head: str | None, byline: str | None) -> Page:
@@ -125,8 +111,8 @@ def _with_region(page: Page, dateline_head: str | None, byline: str | None) -> P
     return page
 
 
-def _parsed(page: Page, text: str, title_hint: str | None, date_hint: str | None, source_hint: str | None,
-            author_hint: str | None) -> tuple[Page, str | None, str | None]:
+def _parsed(page: Page, text: str, *, title_hint: str | None = None, date_hint: str | None = None,
+            source_hint: str | None = None, author_hint: str | None = None) -> tuple[Page, str | None, str | None]:
     """The page's title, metadata and article text from its normalised text; with the dateline's
     head and the byline, which the region finder reads."""
     if "\t" in text or "  " in text:  # (most pages have no run of blanks to fold)
