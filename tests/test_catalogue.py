@@ -689,3 +689,76 @@ def test_a_document_with_more_findings_than_its_id_range_fails_alone(tmp_path, m
     for kind in ("problems", "counts", "bodies", "measures", "persons"):  # nothing of a refused one is left
         assert conn.execute(f"SELECT count(*) FROM {kind}").fetchone()[0] <= 3 * len(stored), kind
     assert unindexed_documents(conn) == 0
+
+
+GROUP_TEXTS = {
+    "/g/a.txt": "县委第二巡察组进驻县水利局，发现工程款拨付审核不严的问题，已督促整改。",
+    "/g/b.txt": "市纪委监委通报三起违规收送礼品礼金典型案例，要求各级党组织引以为戒。",
+    "/g/bad.txt": "镇党委召开专题会议，查找到村级财务公开不及时、集体资产登记不全的问题。",
+    "/g/c.txt": "区委巡察办组织业务培训，讲解巡察底稿规范，参训干部共计四十二人。",
+}
+
+
+def _group_doc(path: str) -> Document:
+    text = GROUP_TEXTS[path]
+    clauses = [c for c in text.rstrip("。").split("，") if c][:2]
+    return make_doc(path, text, problems=[(c, "party_gov", "B2") for c in clauses])
+
+
+def _stored(db) -> dict[str, int]:
+    """path → its problems, as another connection sees the catalogue."""
+    conn = connect(db, create=False)
+    try:
+        return {p: conn.execute("SELECT count(*) FROM problems WHERE doc_id = ?", (i,)).fetchone()[0]
+                for i, p in conn.execute("SELECT id, path FROM documents")}
+    finally:
+        conn.close()
+
+
+def test_a_group_commits_together_and_a_failing_document_leaves_no_trace(tmp_path, monkeypatch):
+    """The ingest's writer commits documents in groups (each under its own savepoint): other
+    connections see them once committed, and a document refused inside a group is rolled back
+    whole while the group's other documents stay."""
+    import xuncha.catalogue.store as store
+    from xuncha.errors import IngestError
+
+    db = tmp_path / "c.db"
+    with Catalogue(db, group=8) as cat:
+        cat.store(_group_doc("/g/a.txt"), "ha")
+        cat.store(_group_doc("/g/b.txt"), "hb")
+        assert _stored(db) == {}  # not committed yet
+        monkeypatch.setattr(store, "MAX_FINDINGS", 1)  # the next document has two problems: refused
+        with pytest.raises(IngestError):
+            cat.store(_group_doc("/g/bad.txt"), "hbad")
+        monkeypatch.setattr(store, "MAX_FINDINGS", 1 << 20)
+        cat.store(_group_doc("/g/c.txt"), "hc")
+        cat.commit()
+        assert _stored(db) == {"/g/a.txt": 2, "/g/b.txt": 2, "/g/c.txt": 2}
+    conn = connect(db, create=False)
+    assert conn.execute("SELECT count(*) FROM problems").fetchone()[0] == 6  # none of the refused one's
+    assert unindexed_documents(conn) == 0
+    assert [h["path"] for h in search(conn, "四十二人", kind="documents")] == ["/g/c.txt"]
+    assert search(conn, "集体资产", kind="documents") == []
+
+
+def test_a_writer_killed_inside_a_group_leaves_the_committed_documents_whole(tmp_path):
+    """Killed with a group open, the writer leaves what it committed, whole and findable, and
+    nothing of the documents after (no half-written document, no index row without a document)."""
+    db = tmp_path / "c.db"
+    code = ("import os, sys\n"
+            "sys.path.insert(0, %r)\n"
+            "from test_catalogue import _group_doc\n"
+            "from xuncha.catalogue.store import Catalogue\n"
+            "cat = Catalogue(%r, group=8)\n"
+            "cat.store(_group_doc('/g/a.txt'), 'ha')\n"
+            "cat.store(_group_doc('/g/b.txt'), 'hb')\n"
+            "cat.commit()\n"
+            "cat.store(_group_doc('/g/c.txt'), 'hc')\n"
+            "os._exit(0)\n") % (str(os.path.dirname(__file__)), str(db))
+    subprocess.run([sys.executable, "-c", code], check=True)
+    assert _stored(db) == {"/g/a.txt": 2, "/g/b.txt": 2}
+    conn = connect(db, create=False)
+    assert conn.execute("SELECT count(*) FROM problems").fetchone()[0] == 4
+    assert [h["path"] for h in search(conn, "工程款", kind="problems")] == ["/g/a.txt"]
+    assert search(conn, "四十二人", kind="documents") == []
+    assert unindexed_documents(conn) == 0

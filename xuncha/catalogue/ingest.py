@@ -1,10 +1,11 @@
 """Filling the catalogue from folders: many reader processes, one writer.
 
 Worker processes read and analyse files (each loads jieba and the classifier once, when it
-starts) and segment the text for the index; the parent alone writes, one transaction per
-document, in the order the files were listed. That order makes a run deterministic: after a
-crash, running again gives the same catalogue as a run that was never interrupted. A lock file
-beside the catalogue keeps a second ingest waiting until the first is done.
+starts) and segment the text for the index; the parent alone writes, in the order the files were
+listed, each document atomically: a savepoint of its own, committed with the documents stored
+since the writer last waited for results (at most store.GROUP_DOCS). That order makes a run
+deterministic: after a crash, running again gives the same catalogue as a run that was never
+interrupted. A lock file beside the catalogue keeps a second ingest waiting until the first is done.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xuncha.catalogue.schema import CatalogueError
-from xuncha.catalogue.store import Catalogue, file_sha256, file_stat, unindexed_documents
+from xuncha.catalogue.store import GROUP_DOCS, Catalogue, file_sha256, file_stat, unindexed_documents
 from xuncha.errors import IngestError
 from xuncha.pipeline import file_batches
 
@@ -232,10 +233,12 @@ def stored_name(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | None = None):
-    """Yield process_files results in the order of `paths`, a bounded window ahead. Once every
-    task is handed out, `idle` is called whenever the next result is not ready yet: the writer
-    indexes what it holds while the workers finish, instead of after them, alone.
+def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | None = None,
+                     wait: Callable[[], None] | None = None):
+    """Yield process_files results in the order of `paths`, a bounded window ahead. `wait` is
+    called before the writer waits for results (the catalogue commits what it has stored). Once
+    every task is handed out, `idle` is called whenever the next result is not ready yet: the
+    writer indexes what it holds while the workers finish, instead of after them, alone.
 
     A worker that dies (a crash inside a native library) breaks the whole pool, and every task
     in flight fails with it, so no task can be blamed from that alone: those files are read
@@ -244,6 +247,8 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
     """
     if workers <= 1:
         for chunk in file_batches(paths):
+            if wait is not None:
+                wait()
             yield from process_files(chunk)
         return
     # worker tasks are the batches of one process: 2 workers on 20 MB took 15.0–16.6 s with
@@ -269,14 +274,17 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
                 chunk, fut, size = window.popleft()
                 files -= len(chunk)
                 ahead -= size
-                if idle is not None and not todo and not fut.done():
-                    idle()
+                if not fut.done():
+                    if wait is not None:
+                        wait()
+                    if idle is not None and not todo:
+                        idle()
                 try:
                     yield from fut.result()
                 except BrokenProcessPool:
                     suspects = chunk + [p for c, *_ in window for p in c]
                     break
-        yield from _one_at_a_time(suspects)
+        yield from _one_at_a_time(suspects, wait)
 
 
 def _size(paths: list[str]) -> int:
@@ -290,13 +298,15 @@ def _size(paths: list[str]) -> int:
     return total
 
 
-def _one_at_a_time(paths: list[str]):
+def _one_at_a_time(paths: list[str], wait: Callable[[], None] | None = None):
     """process_files for each file alone in a one-worker pool, so that a crash is that file's."""
     queue = deque(paths)
     while queue:
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker) as pool:
             while queue:
                 p = queue.popleft()
+                if wait is not None:
+                    wait()
                 try:
                     yield from pool.submit(process_files_in_worker, [p]).result()
                 except BrokenProcessPool:
@@ -337,7 +347,7 @@ def ingest(
         if on_error:
             on_error(err)
 
-    with CatalogueLock(db, wait, on_wait), Catalogue(db) as cat, _fewer_collections():
+    with CatalogueLock(db, wait, on_wait), Catalogue(db, group=GROUP_DOCS) as cat, _fewer_collections():
         if cat.reindexing:  # indexed by another segmentation (see store.check_index_form)
             with _progress(progress, unindexed_documents(cat.conn), "index again") as advance:
                 cat.flush_index(advance)
@@ -383,7 +393,7 @@ def ingest(
         with _progress(progress, len(jobs)) as advance:
             while jobs:
                 orphans: list[str] = []
-                results = _ordered_results(jobs, min(workers, len(jobs)), idle=cat.flush_index)
+                results = _ordered_results(jobs, min(workers, len(jobs)), idle=cat.flush_index, wait=cat.commit)
                 for path, record, reason, sha in results:
                     sha = shas.get(path) or sha
                     if record is None:
