@@ -109,6 +109,48 @@ def test_batches_keep_the_order_and_stop_at_their_file_count_or_bytes(tmp_path, 
                      ["f6.txt", "f7.txt", "f8.txt"]]
 
 
+def test_each_batch_is_handed_out_after_the_next_one_is_read_ahead(tmp_path, monkeypatch):
+    """batches_read_ahead gives file_batches' batches, and before handing out a batch it asks for
+    the next batch's files to be read ahead (the disk works while the batch is analysed)."""
+    import xuncha.pipeline as pipeline
+
+    paths = []
+    for i in range(7):
+        path = tmp_path / f"f{i}.txt"
+        path.write_text("巡察" * (i + 1), encoding="utf-8")
+        paths.append(path)
+    monkeypatch.setattr(pipeline, "BATCH", 3)
+    events = []
+    monkeypatch.setattr(pipeline, "read_ahead", lambda batch: events.append(("ahead", [p.name for p in batch])))
+    for batch in pipeline.batches_read_ahead(paths):
+        events.append(("batch", [p.name for p in batch]))
+    assert [names for kind, names in events if kind == "batch"] == [
+        [p.name for p in b] for b in pipeline.file_batches(paths)]
+    assert events == [("ahead", ["f3.txt", "f4.txt", "f5.txt"]), ("batch", ["f0.txt", "f1.txt", "f2.txt"]),
+                      ("ahead", ["f6.txt"]), ("batch", ["f3.txt", "f4.txt", "f5.txt"]),
+                      ("batch", ["f6.txt"])]
+
+
+def test_reading_ahead_leaves_bad_paths_to_their_readers(tmp_path):
+    """A vanished file, a folder or an unreadable file among those read ahead raises nothing there:
+    each is reported by its reader, with its reason, and the others are read."""
+    from xuncha.pipeline import read_ahead
+
+    good = tmp_path / "good.txt"
+    good.write_text("县委巡察组进驻县林业局开展常规巡察。", encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("巡察", encoding="utf-8")
+    locked.chmod(0)
+    paths = [tmp_path / "gone.txt", tmp_path, locked, good]
+    try:
+        read_ahead(paths)
+        results = list(extract_paths([tmp_path / "gone.txt", good]))
+    finally:
+        locked.chmod(0o644)
+    assert isinstance(results[0], IngestError) and "gone.txt" in str(results[0])
+    assert not isinstance(results[1], IngestError) and "林业局" in results[1].text
+
+
 def test_reading_a_batch_step_by_step_gives_each_file_as_read_alone(tmp_path):
     """read_documents (decode all, clean all, key all) gives what read_document gives per file, and
     a bad file's error in its place: the samples in every format, an empty file and a vanished one."""

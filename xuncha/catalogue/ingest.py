@@ -26,7 +26,7 @@ from pathlib import Path
 from xuncha.catalogue.schema import CatalogueError
 from xuncha.catalogue.store import GROUP_DOCS, Catalogue, file_sha256, file_stat, unindexed_documents
 from xuncha.errors import IngestError
-from xuncha.pipeline import file_batches
+from xuncha.pipeline import batches_read_ahead, file_batches, read_ahead
 
 
 FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
@@ -248,7 +248,7 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
     reported as failed; the pool then starts again for the rest.
     """
     if workers <= 1:
-        for chunk in file_batches(paths):
+        for chunk in batches_read_ahead(paths):
             if wait is not None:
                 wait()
             yield from process_files(chunk)
@@ -269,6 +269,7 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
                 while todo and (len(window) < workers or (
                         files < workers * AHEAD_PER_WORKER and ahead < workers * AHEAD_BYTES_PER_WORKER)):
                     chunk = todo.popleft()
+                    read_ahead(chunk)  # (the worker finds the bytes in memory)
                     size = _size(chunk)
                     files += len(chunk)
                     ahead += size
