@@ -762,3 +762,28 @@ def test_a_writer_killed_inside_a_group_leaves_the_committed_documents_whole(tmp
     assert [h["path"] for h in search(conn, "工程款", kind="problems")] == ["/g/a.txt"]
     assert search(conn, "四十二人", kind="documents") == []
     assert unindexed_documents(conn) == 0
+
+
+def test_a_group_whose_commit_fails_is_reported_not_lost_silently(tmp_path):
+    """If the last commit fails (a full disk), closing the writer raises: the documents stored
+    in that group are not in the catalogue, and the caller must hear of it."""
+    db = tmp_path / "c.db"
+    cat = Catalogue(db, group=8)
+    cat.store(_group_doc("/g/a.txt"), "ha")
+    cat.commit()
+    cat.store(_group_doc("/g/b.txt"), "hb")
+    real = cat.conn
+
+    class FullDisk:
+        def execute(self, sql, *args):
+            if sql == "COMMIT":
+                raise sqlite3.OperationalError("database or disk is full")
+            return real.execute(sql, *args)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    cat.conn = FullDisk()
+    with pytest.raises(CatalogueError, match=r"cannot commit the last 1 document\(s\) stored \(database or disk is full\)"):
+        cat.close()
+    assert _stored(db) == {"/g/a.txt": 2}

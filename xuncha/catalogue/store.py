@@ -282,13 +282,16 @@ class Catalogue:
         self._group_since = 0.0
 
     def close(self) -> None:
-        """Index what is still waiting, then close (if that fails, the next search or ingest does it)."""
+        """Commit the documents stored, index what is still waiting, then close. A failed commit
+        raises (those documents are not in the catalogue); a failed indexing does not (the next
+        search or ingest does it)."""
         try:
             self.commit()
-            if self._held or unindexed_documents(self.conn):
-                self.flush_index()
-        except sqlite3.Error:
-            pass
+            try:
+                if self._held or unindexed_documents(self.conn):
+                    self.flush_index()
+            except sqlite3.Error:
+                pass
         finally:
             self.conn.close()
 
@@ -443,10 +446,14 @@ class Catalogue:
             return
         try:
             c.execute("COMMIT")
-        except BaseException:
+        except BaseException as err:
+            stored = sum(doc_id is not None for doc_id in self._group)
             if c.in_transaction:
                 c.execute("ROLLBACK")
             self._lose_group()
+            if isinstance(err, sqlite3.Error):
+                raise CatalogueError(f"{self.path}: cannot commit the last {stored} document(s) stored ({err}); "
+                                     "they are not in the catalogue: run the ingest again") from None
             raise
         self._group = []
 
