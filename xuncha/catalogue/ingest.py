@@ -187,7 +187,8 @@ def process_files(paths: list[str]) -> list[tuple]:
     Records, not Documents, travel back: plain tuples unpickle in the writer five times faster
     (see xuncha/catalogue/record.py). A failure travels as a plain reason string: exceptions
     with extra constructor arguments (IngestError) do not survive pickling between processes.
-    The file's sha256 is taken here, in parallel, for files the parent had no need to hash.
+    The file's sha256 comes from here, in parallel, for files the parent had no need to hash: the
+    reader's hash of the bytes it read (a file that failed is hashed again for its error record).
     """
     from xuncha.catalogue.record import to_record
     from xuncha.catalogue.store import _is_simhash, effective_near_key
@@ -197,10 +198,13 @@ def process_files(paths: list[str]) -> list[tuple]:
 
     out = []
     for path, (doc, index) in zip(paths, extract_batch(paths, then=index_text)):
-        try:
-            sha = file_sha256(path)
-        except OSError as err:
-            sha, doc, index = None, None, IngestError(path, f"cannot read: {err.strerror or err}")
+        if doc is not None and doc.sha256:
+            sha = doc.sha256  # (the reader hashed the file's bytes as it read them)
+        else:
+            try:
+                sha = file_sha256(path)
+            except OSError as err:
+                sha, doc, index = None, None, IngestError(path, f"cannot read: {err.strerror or err}")
         if doc is None:
             err = as_ingest_error(path, index)
             out.append((path, None, " ".join(str(err.reason).split()), sha))
