@@ -73,19 +73,24 @@ def test_index_rows_wait_and_move_in_batches(tmp_path, monkeypatch):
             assert fts == [r[0] for r in cat.conn.execute(f"SELECT id FROM {kind} ORDER BY id")], kind
 
 
+def _writer_killed_after(db, opening: str, *statements: str) -> None:
+    """Run `cat = <opening % db>` and the statements in a fresh process that then dies at once
+    (os._exit: no close, no commit, no flush), with this module's helpers at hand."""
+    code = "\n".join(["import os, sys",
+                      f"sys.path.insert(0, {os.path.dirname(__file__)!r})",
+                      "from test_catalogue import _group_doc, make_doc",
+                      "from xuncha.catalogue.store import Catalogue",
+                      "cat = " + opening % str(db), *statements, "os._exit(0)"])
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_an_interrupted_ingest_leaves_documents_findable(tmp_path):
     """A document stored by a writer that dies before indexing it stays listed as unindexed; the
     next search makes its index rows again from the stored text and findings, the same rows the
     writer would have put in."""
     db = tmp_path / "c.db"
-    code = ("import os, sys\n"
-            "sys.path.insert(0, %r)\n"
-            "from test_catalogue import make_doc\n"
-            "from xuncha.catalogue.store import Catalogue\n"
-            "cat = Catalogue(%r)\n"
-            "cat.store(make_doc('/x/a.txt', problems=[('存在违规发放津补贴问题', 'party_gov', 'B2')]), 'h1')\n"
-            "os._exit(0)\n") % (str(os.path.dirname(__file__)), str(db))
-    subprocess.run([sys.executable, "-c", code], check=True)
+    _writer_killed_after(db, "Catalogue(%r)",
+                         "cat.store(make_doc('/x/a.txt', problems=[('存在违规发放津补贴问题', 'party_gov', 'B2')]), 'h1')")
     conn = connect(db, create=False)
     assert unindexed_documents(conn) == 1 and conn.execute("SELECT count(*) FROM fts_documents").fetchone()[0] == 0
     assert [h["path"] for h in search(conn, "津补贴", kind="problems")] == ["/x/a.txt"]
@@ -745,17 +750,11 @@ def test_a_writer_killed_inside_a_group_leaves_the_committed_documents_whole(tmp
     """Killed with a group open, the writer leaves what it committed, whole and findable, and
     nothing of the documents after (no half-written document, no index row without a document)."""
     db = tmp_path / "c.db"
-    code = ("import os, sys\n"
-            "sys.path.insert(0, %r)\n"
-            "from test_catalogue import _group_doc\n"
-            "from xuncha.catalogue.store import Catalogue\n"
-            "cat = Catalogue(%r, group=8)\n"
-            "cat.store(_group_doc('/g/a.txt'), 'ha')\n"
-            "cat.store(_group_doc('/g/b.txt'), 'hb')\n"
-            "cat.commit()\n"
-            "cat.store(_group_doc('/g/c.txt'), 'hc')\n"
-            "os._exit(0)\n") % (str(os.path.dirname(__file__)), str(db))
-    subprocess.run([sys.executable, "-c", code], check=True)
+    _writer_killed_after(db, "Catalogue(%r, group=8)",
+                         "cat.store(_group_doc('/g/a.txt'), 'ha')",
+                         "cat.store(_group_doc('/g/b.txt'), 'hb')",
+                         "cat.commit()",
+                         "cat.store(_group_doc('/g/c.txt'), 'hc')")
     assert _stored(db) == {"/g/a.txt": 2, "/g/b.txt": 2}
     conn = connect(db, create=False)
     assert conn.execute("SELECT count(*) FROM problems").fetchone()[0] == 4

@@ -93,7 +93,7 @@ WAL_PAGES = 10_000
 # documents or characters of index text have gathered (and when the catalogue is closed). FTS5
 # writes a segment at every commit and keeps merging them: indexing each document in its own commit
 # cost 4.9 s of CPU on 20 MB of news, batches of 256 documents 2.7 s. The documents themselves are
-# stored at once, each in its own transaction, and listed in fts_unindexed until their rows are in.
+# stored at once (see GROUP_DOCS) and listed in fts_unindexed until their rows are in.
 FLUSH_DOCS = 256
 FLUSH_CHARS = 8_000_000
 # Each document is stored under a savepoint of its own (a failure rolls back that document alone,
@@ -428,9 +428,7 @@ class Catalogue:
         finally:
             if not c.in_transaction:  # SQLite gave the whole transaction up (disk full, I/O error)
                 self._lose_group()
-            self._simhashes = None  # it may hold changes that were rolled back: reload when next needed
-            self._shingles.clear()  # ids of rolled-back rows will be given again
-            self._pairs.clear()
+            self._forget_stored()
             self._new_rows, self._dropped = None, []
 
     def _commit_if_due(self) -> None:
@@ -464,6 +462,11 @@ class Catalogue:
         for doc_id in self._group:
             self._held_chars -= sum(len(body) for _, _, body in self._held.pop(doc_id, ()))
         self._group = []
+        self._forget_stored()
+
+    def _forget_stored(self) -> None:
+        """Drop what the writer remembers of stored documents after a rollback: the SimHash index
+        may hold rolled-back rows (reloaded when next needed), and their ids will be given again."""
         self._simhashes = None
         self._shingles.clear()
         self._pairs.clear()
@@ -667,7 +670,7 @@ class Catalogue:
 
 def _check_size(path: str, kind: str, values: list) -> None:
     """A document with more findings of a kind than its id range holds is refused as bad input
-    (its transaction rolled back), so an ingest reports that file and goes on."""
+    (rolled back to its savepoint), so an ingest reports that file and goes on."""
     if len(values) > MAX_FINDINGS:
         raise IngestError(path, f"{len(values)} {kind} in one document: more than the catalogue keeps ({MAX_FINDINGS})")
 
