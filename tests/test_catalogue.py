@@ -509,11 +509,12 @@ def test_unchanged_files_skipped_by_size_and_time_without_reading(tmp_path, monk
 
 
 def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
-    """Ingest workers send Records (plain rows, the index text and the shingles they made), not
-    Documents: storing either must give the same catalogue, reposts included."""
+    """Ingest workers store Records (plain rows, the index text and the shingles they made), not
+    Documents: storing either must give the same catalogue, reposts included, also a Record
+    without its shingles (the writer makes them again when needed)."""
     from pathlib import Path
 
-    from xuncha.catalogue.ingest import process_files, process_files_in_worker
+    from xuncha.catalogue.ingest import process_files
     from xuncha.pipeline import extract_file, iter_files
 
     root = Path(__file__).resolve().parents[1] / "samples" / "documents"
@@ -528,11 +529,9 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
         cat.flush_index()
         snaps.append(snapshot(cat.conn))
     assert any(o.demoted or o.status == "duplicate" for o in outcomes)  # the samples hold a repost
-    # as workers send them: without the shingle hashes, which the writer makes again when needed
-    with Catalogue(tmp_path / "lean.db") as cat:
-        lean = process_files_in_worker(paths)
-        assert all(record.shingles is None for _, record, *_ in lean)
-        assert [cat.store(record, "sha-" + path) for path, record, *_ in lean] == outcomes
+    with Catalogue(tmp_path / "lean.db") as cat:  # without the shingle hashes
+        lean = [record._replace(shingles=None) for _, record, *_ in results]
+        assert [cat.store(record, "sha-" + record.path) for record in lean] == outcomes
         cat.flush_index()
         snaps.append(snapshot(cat.conn))
     with Catalogue(tmp_path / "documents.db") as cat:
@@ -543,6 +542,54 @@ def test_a_record_from_a_worker_stores_what_its_document_stores(tmp_path):
         cat.flush_index()
         snaps.append(snapshot(cat.conn))
     assert snaps[0] == snaps[1] == snaps[2]
+
+
+def test_shared_writers_find_each_others_originals_and_flush_only_their_own_rows(tmp_path):
+    """Two writers taking turns on one catalogue (the ingest's workers): an original one of them
+    stored after the other loaded its SimHash index is still found by the other (catch_up), and
+    each flush indexes only the flushing writer's documents. Together they make the catalogue one
+    writer makes from the same files in the same order."""
+    from pathlib import Path
+
+    from xuncha.catalogue.ingest import process_files
+    from xuncha.catalogue.store import GROUP_DOCS
+
+    web = sorted((Path(__file__).resolve().parents[1] / "samples" / "documents" / "web").glob("*.txt"))
+    text = web[0].read_text(encoding="utf-8")
+    files = {"other.txt": web[1].read_text(encoding="utf-8"), "original.txt": text,
+             "copy.txt": text.replace("。", "（转载）。", 1) + "\n编辑：本站\n"}
+    for name, body in files.items():
+        (tmp_path / name).write_text(body, encoding="utf-8")
+    other, original, copy = [record for _, record, *_ in process_files([str(tmp_path / n) for n in files])]
+    assert original.near_key != copy.near_key  # found as a near-duplicate, not by an equal key
+    db = tmp_path / "shared.db"
+    one, two = Catalogue(db, group=GROUP_DOCS, shared=True), Catalogue(db, group=GROUP_DOCS, shared=True)
+    try:
+        assert two.store(other).status == "new"  # (loads two's SimHash index)
+        two.commit()
+        one.catch_up()
+        assert one.store(original).status == "new"
+        one.commit()
+        two.catch_up()
+        outcome = two.store(copy)
+        two.commit()
+        assert (outcome.status, outcome.duplicate_of) == ("duplicate", original.path)
+        unindexed = lambda: [r[0] for r in one.conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]  # noqa: E731
+        both = unindexed()
+        assert len(both) == 2
+        one.flush_index()
+        assert unindexed() == [both[0]]  # two's document waits for two's rows
+        two.flush_index()
+        assert unindexed() == []
+        shared = snapshot(one.conn)
+    finally:
+        one.close()
+        two.close()
+    with Catalogue(tmp_path / "single.db") as cat:
+        for record in (other, original, copy):
+            cat.store(record)
+        cat.flush_index()
+        assert snapshot(cat.conn) == shared
 
 
 def _sample_records():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xuncha.catalogue.ingest as ingest_module
 import xuncha.pipeline as pipeline
-from xuncha.catalogue.store import connect
+from xuncha.catalogue.store import GROUP_DOCS, Catalogue, connect, snapshot
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "documents" / "web"
 _real_process_files = ingest_module.process_files
@@ -81,8 +81,63 @@ def test_files_handed_out_ahead_are_bounded_by_their_bytes(tmp_path, monkeypatch
         submitted.clear()
         ahead = []
         got = []
-        for path, record, reason, sha in ingest_module._ordered_results(paths, 2):
-            got.append(path)
-            ahead.append(len(submitted) - len(got) + 1)  # tasks out when this result was taken
+        with Catalogue(tmp_path / f"c{limit}.db", group=GROUP_DOCS) as cat:
+            for path, status, *_ in ingest_module._stored_batches(paths, 2, cat):
+                assert status in ("new", "duplicate")
+                got.append(path)
+                ahead.append(len(submitted) - len(got) + 1)  # tasks out when this result was taken
         assert got == paths
         assert max(ahead) == most
+
+
+def _variants(docs: Path, n: int) -> list[str]:
+    """n files made from the sample pages, each source's later files near copies of its first."""
+    docs.mkdir()
+    sources = sorted(SAMPLES.glob("*.txt"))
+    for i in range(n):
+        text = sources[i % len(sources)].read_text(encoding="utf-8") + f"\n第{i}份材料的补充说明。\n"
+        (docs / f"f{i:02d}.txt").write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
+    return sorted(str(p) for p in docs.iterdir())
+
+
+def test_workers_storing_in_turns_make_the_catalogue_one_process_makes(tmp_path, monkeypatch):
+    """Each worker stores its own batches, in the files' order: the same documents under the same
+    ids, the same reposts linked (originals and copies stored by different workers), and every
+    document indexed once the ingest is done (each worker flushed the rows it held)."""
+    _variants(tmp_path / "docs", 14)
+    monkeypatch.setattr(pipeline, "BATCH", 2)  # many turns, originals and their copies far apart
+    seen = []
+    for workers in (1, 2):
+        db = tmp_path / f"w{workers}.db"
+        summary = ingest_module.ingest([tmp_path / "docs"], db, workers=workers, progress=False)
+        assert summary.failed == 0 and summary.duplicates >= 5, summary.line()
+        conn = connect(db, create=False)
+        assert conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0] == 0
+        ids = conn.execute("SELECT id, path, duplicate_of FROM documents ORDER BY id").fetchall()
+        seen.append((summary.line(), [tuple(r) for r in ids], snapshot(conn)))
+        conn.close()
+    assert seen[0] == seen[1]
+
+
+def test_a_caller_that_stops_reading_leaves_no_worker_waiting_for_its_turn(tmp_path, monkeypatch):
+    """Stopping early (an error, ^C, a consumer that breaks off) while workers wait for their turn
+    to store: the pool shuts down, what was stored is a prefix of the files, whole, and the next
+    ingest completes it."""
+    import threading
+
+    paths = _variants(tmp_path / "docs", 12)
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+    db = tmp_path / "c.db"
+    with Catalogue(db, group=GROUP_DOCS) as cat:
+        results = ingest_module._stored_batches(paths, 2, cat)
+        assert next(results)[0] == paths[0]
+        closer = threading.Thread(target=results.close)
+        closer.start()
+        closer.join(60)
+        assert not closer.is_alive(), "the pool did not shut down"
+    conn = connect(db, create=False)
+    stored = [p for (p,) in conn.execute("SELECT path FROM documents ORDER BY id")]
+    assert stored == paths[:len(stored)] and len(stored) < len(paths)
+    summary = ingest_module.ingest([tmp_path / "docs"], db, workers=2, progress=False)
+    assert summary.unchanged == len(stored) and summary.failed == 0
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == len(paths)

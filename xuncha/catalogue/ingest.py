@@ -1,11 +1,14 @@
-"""Filling the catalogue from folders: many reader processes, one writer.
+"""Filling the catalogue from folders: worker processes that read, analyse and store, in turns.
 
-Worker processes read and analyse files (each loads jieba and the classifier once, when it
-starts) and segment the text for the index; the parent alone writes, in the order the files were
-listed, each document atomically: a savepoint of its own, committed with the documents stored
-since the writer last waited for results (at most store.GROUP_DOCS). That order makes a run
-deterministic: after a crash, running again gives the same catalogue as a run that was never
-interrupted. A lock file beside the catalogue keeps a second ingest waiting until the first is done.
+Files are cut into batches (pipeline.file_batches). With one worker, this process reads, analyses
+and stores each batch. With several, each worker process (which loads jieba and the classifier
+once, when it starts) analyses the batches it is handed alongside the others, then stores each in
+its own connection to the catalogue once the batch before it is committed: the catalogue is
+written in the order the files were listed, each document atomically (a savepoint of its own,
+committed with its batch, at most store.GROUP_DOCS at a time). That order makes a run
+deterministic: one worker or several, and after a crash, running again gives the same catalogue
+as a run that was never interrupted. A lock file beside the catalogue keeps a second ingest
+waiting until the first is done.
 """
 
 from __future__ import annotations
@@ -30,12 +33,10 @@ from xuncha.pipeline import batches_read_ahead, file_batches, read_ahead
 
 
 FILES_PER_WORKER = 150  # default pool size: one worker per this many files to read, up to the CPU count
-# Files handed out ahead of the one being stored, per worker: enough that workers keep going while
-# the writer meets a slow commit or indexes its batch (2 workers, 20 MB: x3 left them idle ~20% of
-# the run; x8 took 16.8–19.1 s, x32 14.8–16.5 s; since the writer holds 256 documents' index rows,
-# x96 took 9.6–10.1 s against x32's 10.2–11.8 s on reports, 7.6–7.7 s against 8.3–8.4 s on news,
-# and x64 or x192 no less), few enough that waiting results stay small: also at most
-# AHEAD_BYTES_PER_WORKER of files (their results take a few times that), so big files wait less.
+# Files handed out ahead of the batch being stored, per worker: enough that a worker always finds
+# its next batch waiting (when the parent stored, 2 workers on 20 MB: x3 left them idle ~20% of the
+# run, x96 was fastest), few enough that a stop cancels most of them: also at most
+# AHEAD_BYTES_PER_WORKER of files, so big files wait less.
 AHEAD_PER_WORKER = 96
 AHEAD_BYTES_PER_WORKER = 16 << 20
 
@@ -156,20 +157,6 @@ def _fewer_collections():
         gc.set_threshold(*saved)
 
 
-def _init_worker() -> None:
-    """Tie the worker's life to the parent's, load the segmenter and models once, and collect
-    garbage less often (see GC_YOUNG_THRESHOLD)."""
-    _collect_less_often()  # for the worker's whole life
-    try:  # Linux: die with the parent, so a killed ingest leaves no orphans behind
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
-        pass
-    _warm_up()
-
-
 def _warm_up() -> None:
     """Load the segmenter, dictionaries and models by analysing one sentence."""
     try:
@@ -218,13 +205,100 @@ def process_files(paths: list[str]) -> list[tuple]:
     return out
 
 
-def process_files_in_worker(paths: list[str]) -> list[tuple]:
-    """process_files for a worker process: the Records travel without their shingle hashes (8
-    bytes per character, 44% of a pickled result), which the writer needs only to confirm a
-    near-duplicate candidate (9% of the documents of 20 MB of news, 27% of reports) and then makes
-    again from the text (0.14 ms). In one process they are at hand and are kept."""
-    return [(path, record._replace(shingles=None) if record is not None else None, reason, sha)
-            for path, record, reason, sha in process_files(paths)]
+# ---- storing, in turns ----------------------------------------------------------------------
+
+# What storing a file did, as it travels back to the parent: (path, status, demoted, orphans, reason).
+# status is a StoreOutcome's, or "failed" (reason says why; the writer recorded it in `errors`), or
+# "crashed" (its reader process died: the parent records it).
+Stored = tuple
+
+# A file as it is handed out: (path, its sha256 if the parent already hashed it, its file_stat).
+Task = tuple
+
+
+def store_results(cat: Catalogue, tasks: list[Task], results: list[tuple]) -> list[Stored]:
+    """Store process_files results in order, recording each failure in the catalogue's errors."""
+    out = []
+    for (path, known_sha, stat), (_, record, reason, sha) in zip(tasks, results):
+        sha = known_sha or sha
+        if record is not None:
+            try:
+                outcome = cat.store(record._replace(path=stored_name(path)), sha, None, stat)
+            except IngestError as err:  # refused by the catalogue (rolled back)
+                reason = err.reason
+            else:
+                out.append((path, outcome.status, outcome.demoted, outcome.orphans, None))
+                continue
+        reason = stored_name(reason)
+        cat.record_error(stored_name(path), reason, sha)
+        out.append((path, "failed", None, [], reason))
+    return out
+
+
+# A worker's share of the pool's turns (set by _init_worker): the catalogue, a condition and the
+# number of the next batch to store, and a barrier that hands each worker exactly one of the
+# final flushes.
+_SHARED: tuple | None = None
+_WRITER: Catalogue | None = None  # this worker's connection to the catalogue, opened on its first turn
+FLUSH_BARRIER_SECONDS = 60.0
+
+
+def _init_worker(db: str | None = None, cond=None, turn=None, barrier=None) -> None:
+    """Tie the worker's life to the parent's, load the segmenter and models once, collect garbage
+    less often (see GC_YOUNG_THRESHOLD), and keep the pool's turn-taking objects."""
+    global _SHARED, _WRITER
+    _SHARED, _WRITER = (db, cond, turn, barrier), None
+    _collect_less_often()  # for the worker's whole life
+    try:  # Linux: die with the parent, so a killed ingest leaves no orphans behind
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+    _warm_up()
+
+
+def analyse_and_store(seq: int, tasks: list[Task]) -> list[Stored]:
+    """A worker's task: analyse a batch of files alongside the other workers, then, once batch
+    seq-1 is committed, store it in this worker's own connection, commit, and pass the turn on.
+
+    Storing in turns keeps the files' order (a run stays deterministic, see the module docstring),
+    and nothing but these small outcomes travels between processes: a writer in the parent took
+    the analysed documents as pickles, and unpickling them and storing them on a third process
+    cost two workers 15-20% more CPU than one process (see the README's Performance section)."""
+    global _WRITER
+    results = process_files([task[0] for task in tasks])
+    db, cond, turn, _ = _SHARED
+    with cond:
+        cond.wait_for(lambda: turn.value == seq)
+    try:
+        if _WRITER is None:
+            _WRITER = Catalogue(db, group=GROUP_DOCS, shared=True)
+        _WRITER.catch_up()
+        try:
+            return store_results(_WRITER, tasks, results)
+        finally:
+            _WRITER.commit()
+    finally:
+        with cond:
+            turn.value = seq + 1
+            cond.notify_all()
+
+
+def flush_worker() -> None:
+    """A worker's last task: put the index rows it holds into the FTS5 tables, then wait until
+    every worker has taken one of these tasks (so that none takes two)."""
+    import threading
+
+    _, cond, _, barrier = _SHARED
+    if _WRITER is not None:
+        with cond:  # one flush at a time (SQLite would make the other wait anyway)
+            _WRITER.flush_index()
+    try:
+        barrier.wait(FLUSH_BARRIER_SECONDS)
+    except threading.BrokenBarrierError:
+        pass  # a worker missing: the parent indexes what it left when it closes the catalogue
 
 
 # ---- parent side ---------------------------------------------------------------------------
@@ -239,24 +313,28 @@ def stored_name(path: str) -> str:
         return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | None = None,
-                     wait: Callable[[], None] | None = None):
-    """Yield process_files results in the order of `paths`, a bounded window ahead. `wait` is
-    called before the writer waits for results (the catalogue commits what it has stored). Once
-    every task is handed out, `idle` is called whenever the next result is not ready yet: the
-    writer indexes what it holds while the workers finish, instead of after them, alone.
+def _stored_batches(paths: list[str], workers: int, cat: Catalogue, info: dict[str, tuple] | None = None):
+    """Analyse and store `paths`, yielding a Stored per file in their order. `info` gives a path's
+    (sha256 the parent made, file_stat).
+
+    One worker: this process reads a batch and stores it with `cat` (committing before it reads
+    the next). Several: a pool of processes that each analyse batches and store them in turns
+    (analyse_and_store), then flush their index rows (flush_worker); `cat` is left untouched.
 
     A worker that dies (a crash inside a native library) breaks the whole pool, and every task
     in flight fails with it, so no task can be blamed from that alone: those files are read
     again one at a time by a single worker, where a crash names its file. Only that file is
-    reported as failed; the pool then starts again for the rest.
+    reported as failed ("crashed"); the pool then starts again for the rest. (Batches stored
+    after the crash's are stored again: unchanged.)
     """
+    info = info or {}
+    tasks = lambda chunk: [(path, *info.get(path, (None, None))) for path in chunk]  # noqa: E731
     if workers <= 1:
         for chunk in batches_read_ahead(paths):
-            if wait is not None:
-                wait()
-            yield from process_files(chunk)
+            cat.commit()
+            yield from store_results(cat, tasks(chunk), process_files(chunk))
         return
+    cat.commit()  # (the workers write now)
     # worker tasks are the batches of one process: 2 workers on 20 MB took 15.0–16.6 s with
     # tasks of 4 files, 13.0–14.4 s with 16 (less pickling and hand-out, warmer caches per stage)
     todo = deque(file_batches(paths))
@@ -266,9 +344,9 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
         _warm_up()
     while todo:
         suspects: list[str] = []
-        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        with _turn_pool(workers, cat.path) as pool:
             window: deque = deque()
-            files = ahead = 0  # files and bytes in the window
+            files = ahead = seq = 0  # files and bytes in the window, batches handed out
             while todo or window:
                 while todo and (len(window) < workers or (
                         files < workers * AHEAD_PER_WORKER and ahead < workers * AHEAD_BYTES_PER_WORKER)):
@@ -277,21 +355,19 @@ def _ordered_results(paths: list[str], workers: int, idle: Callable[[], None] | 
                     size = _size(chunk)
                     files += len(chunk)
                     ahead += size
-                    window.append((chunk, pool.submit(process_files_in_worker, chunk), size))
+                    window.append((chunk, pool.submit(analyse_and_store, seq, tasks(chunk)), size))
+                    seq += 1
                 chunk, fut, size = window.popleft()
                 files -= len(chunk)
                 ahead -= size
-                if not fut.done():
-                    if wait is not None:
-                        wait()
-                    if idle is not None and not todo:
-                        idle()
                 try:
                     yield from fut.result()
                 except BrokenProcessPool:
                     suspects = chunk + [p for c, *_ in window for p in c]
                     break
-        yield from _one_at_a_time(suspects, wait)
+            else:
+                _flush_workers(pool, workers)
+        yield from _one_at_a_time(suspects, cat.path, tasks)
 
 
 def _size(paths: list[str]) -> int:
@@ -305,20 +381,48 @@ def _size(paths: list[str]) -> int:
     return total
 
 
-def _one_at_a_time(paths: list[str], wait: Callable[[], None] | None = None):
-    """process_files for each file alone in a one-worker pool, so that a crash is that file's."""
+def _one_at_a_time(paths: list[str], db: Path, tasks: Callable[[list[str]], list[Task]]):
+    """analyse_and_store for each file alone in a one-worker pool, so that a crash is that file's."""
     queue = deque(paths)
     while queue:
-        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker) as pool:
+        with _turn_pool(1, db) as pool:
+            seq = 0
             while queue:
                 p = queue.popleft()
-                if wait is not None:
-                    wait()
                 try:
-                    yield from pool.submit(process_files_in_worker, [p]).result()
+                    yield from pool.submit(analyse_and_store, seq, tasks([p])).result()
                 except BrokenProcessPool:
-                    yield p, None, "the reader process crashed on this file", None
+                    yield p, "crashed", None, [], "the reader process crashed on this file"
                     break  # a fresh pool for the rest
+                seq += 1
+            else:
+                _flush_workers(pool, 1)
+
+
+@contextmanager
+def _turn_pool(workers: int, db: Path):
+    """A ProcessPoolExecutor whose workers store in turns (analyse_and_store), with the counter of
+    turns they share. Left early (an error, ^C, a caller that stopped reading), the tasks not yet
+    handed to a worker are cancelled: those handed out are consecutive batches, so their turns
+    still come and nothing waits forever."""
+    ctx = multiprocessing.get_context()
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(str(db), ctx.Condition(), ctx.Value("q", 0, lock=False),
+                                         ctx.Barrier(workers)))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _flush_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Every worker flushes the index rows it holds (a worker that died left them to the parent,
+    which indexes them again from the catalogue when it closes it)."""
+    try:
+        for fut in [pool.submit(flush_worker) for _ in range(workers)]:
+            fut.result()
+    except BrokenProcessPool:
+        pass
 
 
 def ingest(
@@ -346,11 +450,13 @@ def ingest(
     summary.seen = len(files)
     real = {stored_name(p): p for p in files}  # catalogue name → path on disk
 
-    def failed(err: IngestError, cat: Catalogue, sha: str | None) -> None:
+    def failed(err: IngestError, cat: Catalogue | None, sha: str | None = None) -> None:
+        """Count and report a failed file; record it in `errors` unless its writer did (cat None)."""
         err = IngestError(stored_name(err.path), stored_name(err.reason))
         summary.failed += 1
         summary.errors.append(err)
-        cat.record_error(err.path, err.reason, sha)
+        if cat is not None:
+            cat.record_error(err.path, err.reason, sha)
         if on_error:
             on_error(err)
 
@@ -400,32 +506,27 @@ def ingest(
         with _progress(progress, len(jobs)) as advance:
             while jobs:
                 orphans: list[str] = []
-                results = _ordered_results(jobs, min(workers, len(jobs)), idle=cat.flush_index, wait=cat.commit)
-                for path, record, reason, sha in results:
-                    sha = shas.get(path) or sha
-                    if record is None:
-                        failed(IngestError(stored_name(path), reason), cat, sha)
+                info = {path: (shas.get(path), stats.get(path)) for path in jobs}
+                for path, status, demoted, orphaned, reason in _stored_batches(
+                        jobs, min(workers, len(jobs)), cat, info):
+                    if status == "failed":  # (its writer recorded it)
+                        failed(IngestError(path, reason), None)
+                    elif status == "crashed":
+                        failed(IngestError(path, reason), cat, shas.get(path))
+                    elif status == "unchanged":
+                        summary.unchanged += 1
+                    elif status == "duplicate":
+                        summary.duplicates += 1
                     else:
-                        try:
-                            outcome = cat.store(record._replace(path=stored_name(path)), sha, None, stats.get(path))
-                        except IngestError as err:  # refused by the catalogue (rolled back)
-                            failed(err, cat, sha)
-                            advance()
-                            continue
-                        if outcome.status == "unchanged":
-                            summary.unchanged += 1
-                        elif outcome.status == "duplicate":
-                            summary.duplicates += 1
-                        else:
-                            setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
-                            if outcome.status == "new":
-                                stored_new.add(stored_name(path))
-                        if outcome.demoted:  # an original stored earlier is now counted as a repost
-                            summary.duplicates += 1
-                            if outcome.demoted in stored_new:
-                                stored_new.discard(outcome.demoted)
-                                summary.new -= 1
-                        orphans.extend(outcome.orphans)
+                        setattr(summary, status, getattr(summary, status) + 1)
+                        if status == "new":
+                            stored_new.add(stored_name(path))
+                    if demoted:  # an original stored earlier is now counted as a repost
+                        summary.duplicates += 1
+                        if demoted in stored_new:
+                            stored_new.discard(demoted)
+                            summary.new -= 1
+                    orphans.extend(orphaned)
                     advance()
                 # Reposts whose original changed are read again, as documents in their own right,
                 # also when they lie outside this run's folders (else they would silently vanish).

@@ -1,12 +1,11 @@
 """An analysed document in the form the catalogue stores it: plain tuples, ready in the worker.
 
-Ingest workers hand their results to the one writer process through pickles. A `Document` with its
-findings pickles as thousands of dataclass instances, and unpickling them (a dict and a `__setstate__`
-per finding) took the writer 1.4 s per 20 MB of reports — in the process every other process waits
-for. The same content as rows of plain values unpickles in 0.3 s, and the writer then inserts
-them as they are. In one process a Record also carries the text's shingle hashes, made for the
-near-duplicate key, which the writer needs again to confirm a near-duplicate candidate; a worker
-leaves them out (ingest.process_files_in_worker): they would double the pickle.
+A `Document` holds its findings as thousands of dataclass instances; the catalogue inserts rows of
+plain values, made here once, in the process that analysed the document (ingest.process_files),
+and inserted as they are. (When a single writer took workers' results through pickles, Records
+also unpickled five times faster than Documents: 0.3 s against 1.4 s per 20 MB of reports.) A
+Record also carries the text's shingle hashes, made for the near-duplicate key, which the writer
+needs again to confirm a near-duplicate candidate; without them (None) it makes them again.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ def unindexed_documents(conn: sqlite3.Connection) -> int:
 
 
 def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: int = FLUSH_DOCS,
-                    advance: Callable[[int], None] | None = None) -> int:
+                    advance: Callable[[int], None] | None = None, *, only_held: bool = False) -> int:
     """Put every stored document that is not in the FTS5 tables yet into them, `batch` documents
     per transaction; returns how many. Their rows come from `held` (doc id → (kind's place in
     FTS_KINDS, row id, body) rows a writer kept in memory) or, for a document whose writer stopped
@@ -121,8 +121,12 @@ def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: i
     from its stored text and findings, by the same `tokens.index_text` the ingest uses.
 
     A search calls this when no ingest is running, so an interrupted ingest leaves documents that
-    are stored and findable, never half-indexed ones. `advance(n)` is told of each batch done."""
+    are stored and findable, never half-indexed ones. `advance(n)` is told of each batch done.
+    With `only_held`, only the documents in `held` are indexed: the others belong to another
+    writer, which holds their rows (see Catalogue's `shared`)."""
     ids = [r[0] for r in conn.execute("SELECT doc_id FROM fts_unindexed ORDER BY doc_id")]
+    if only_held:
+        ids = [doc_id for doc_id in ids if held and doc_id in held]
     for begin in range(0, len(ids), batch):
         chunk = ids[begin:begin + batch]
         conn.execute("BEGIN IMMEDIATE")
@@ -134,7 +138,10 @@ def index_unindexed(conn: sqlite3.Connection, held: dict | None = None, batch: i
                     rows[code].append((row_id, body))
             for code, kind in enumerate(FTS_KINDS):
                 conn.executemany(f"INSERT INTO fts_{kind}(rowid, body) VALUES (?, ?)", rows[code])
-            conn.execute("DELETE FROM fts_unindexed WHERE doc_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
+            if only_held:  # (another writer's documents may lie between them)
+                conn.executemany("DELETE FROM fts_unindexed WHERE doc_id = ?", ((doc_id,) for doc_id in chunk))
+            else:
+                conn.execute("DELETE FROM fts_unindexed WHERE doc_id BETWEEN ? AND ?", (chunk[0], chunk[-1]))
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
@@ -259,15 +266,21 @@ class StoreOutcome:
 class Catalogue:
     """A catalogue database opened for reading and writing by one process."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, group: int = 1):
+    def __init__(self, path: str | Path, *, create: bool = True, group: int = 1, shared: bool = False):
         """`group`: documents committed together (see GROUP_DOCS); with 1, `store` commits before
-        it returns. A larger group is committed by `commit`, `flush_index` and `close` too."""
+        it returns. A larger group is committed by `commit`, `flush_index` and `close` too.
+
+        `shared`: other writers store into this catalogue too, taking turns (the ingest's workers):
+        each flushes only the index rows it holds, and `catch_up` at the start of a turn takes in
+        the originals the others stored meanwhile."""
         self.path = Path(path)
         self.group = max(1, group)
+        self.shared = shared
         self.conn = connect(self.path, create=create)
         # (a new catalogue records the form; one indexed by another segmentation is indexed again)
         self.reindexing = check_index_form(self.conn) and unindexed_documents(self.conn) > 0
         self._simhashes: SimhashIndex | None = None  # originals' SimHash keys, loaded on first need
+        self._seen = 0  # the last document id the SimHash index has taken in (see catch_up)
         # (id, file_sha256) of an original → its shingles: confirming a near-duplicate candidate
         # then needs neither its text from the database nor shingling it again
         self._shingles: OrderedDict[tuple[int, str], object] = OrderedDict()
@@ -303,7 +316,7 @@ class Catalogue:
     def flush_index(self, advance: Callable[[int], None] | None = None) -> None:
         """Put the held rows, and any a stopped writer left behind, into the FTS5 tables."""
         self.commit()
-        index_unindexed(self.conn, self._held, advance=advance)
+        index_unindexed(self.conn, self._held, advance=advance, only_held=self.shared)
         self._held = {}
         self._held_chars = 0
 
@@ -474,11 +487,27 @@ class Catalogue:
     def _simhash_index(self) -> SimhashIndex:
         if self._simhashes is None:
             self._simhashes = SimhashIndex()
+            self._seen = self.conn.execute("SELECT coalesce(max(id), 0) FROM documents").fetchone()[0]
             for doc_id, near in self.conn.execute(
-                    "SELECT id, near_key FROM documents WHERE duplicate_of IS NULL AND length(near_key) = 16"):
+                    "SELECT id, near_key FROM documents WHERE duplicate_of IS NULL AND length(near_key) = 16 "
+                    "AND id <= ? ORDER BY id", (self._seen,)):
                 if _is_simhash(near):
                     self._simhashes.add(doc_id, near)
         return self._simhashes
+
+    def catch_up(self) -> None:
+        """Take into the SimHash index the originals other writers stored since this one last
+        stored or looked (a shared catalogue's writer calls it at the start of its turn), in id
+        order, so that near-duplicates are matched as by a single writer. (An id freed by a
+        deleted repost and given again is not seen here: that original misses near-duplicate
+        matching by SimHash until the index is next loaded whole; equal keys still match.)"""
+        if self._simhashes is None:
+            return  # loaded whole when first needed
+        for doc_id, near, dup in self.conn.execute(
+                "SELECT id, near_key, duplicate_of FROM documents WHERE id > ? ORDER BY id", (self._seen,)):
+            if dup is None and _is_simhash(near):
+                self._simhashes.add(doc_id, near)
+            self._seen = doc_id
 
     def _find_original(self, doc: Record, key: str) -> sqlite3.Row | None:
         """The stored original this document repeats, if any.
@@ -640,6 +669,7 @@ class Catalogue:
              region, text, warnings, key, original, now(), size, mtime),
         )
         doc_id = cur.lastrowid
+        self._seen = max(self._seen, doc_id)
         if original:
             return doc_id  # a repost: its content lives with the original
         if self._simhashes is not None and _is_simhash(key):
