@@ -7,7 +7,7 @@ from pathlib import Path
 
 import xuncha.catalogue.ingest as ingest_module
 import xuncha.pipeline as pipeline
-from xuncha.catalogue.store import GROUP_DOCS, Catalogue, connect, snapshot
+from xuncha.catalogue.store import GROUP_DOCS, Catalogue, connect, indexed_words, snapshot
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "documents" / "web"
 _real_process_files = ingest_module.process_files
@@ -141,3 +141,37 @@ def test_a_caller_that_stops_reading_leaves_no_worker_waiting_for_its_turn(tmp_p
     summary = ingest_module.ingest([tmp_path / "docs"], db, workers=2, progress=False)
     assert summary.unchanged == len(stored) and summary.failed == 0
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == len(paths)
+
+
+_real_store_results = ingest_module.store_results
+
+
+def crashing_store_results(cat, tasks, results):
+    """store_results, except that a batch holding a file named *storecrash* kills its process
+    halfway through storing, as a crash in a native library would."""
+    if any("storecrash" in Path(path).name for path, *_ in tasks):
+        _real_store_results(cat, tasks[:1], results[:1])  # (uncommitted: lost with the process)
+        os._exit(139)
+    return _real_store_results(cat, tasks, results)
+
+
+def test_a_worker_that_dies_while_storing_loses_only_its_uncommitted_batch(tmp_path, monkeypatch):
+    """A worker killed in its turn, halfway through a batch, takes that batch's uncommitted
+    documents and the index rows it held with it: the file that kills it is reported alone, every
+    other file is stored and findable, and the documents whose index rows died with the worker
+    are indexed again from the catalogue when the ingest closes it."""
+    paths = _variants(tmp_path / "docs", 12)
+    os.rename(paths[7], paths[7].replace("f07", "f07_storecrash"))
+    monkeypatch.setattr(pipeline, "BATCH", 2)
+    monkeypatch.setattr(ingest_module, "store_results", crashing_store_results)  # forked workers inherit it
+    db = tmp_path / "c.db"
+    summary = ingest_module.ingest([tmp_path / "docs"], db, workers=2, progress=False)
+    assert [Path(e.path).name for e in summary.errors] == ["f07_storecrash.txt"]
+    assert "crashed" in summary.errors[0].reason
+    conn = connect(db, create=False)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    stored = sorted(Path(p).name for (p,) in conn.execute("SELECT path FROM documents"))
+    assert stored == sorted(Path(p).name for p in paths if "f07" not in p)
+    assert conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0] == 0
+    originals = conn.execute("SELECT count(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
+    assert len(indexed_words(conn, "documents")) == originals
