@@ -171,11 +171,10 @@ def process_files(paths: list[str]) -> list[tuple]:
     """Read, analyse and segment files for the index (pipeline.extract_batch, stage by stage):
     per file (path, record.Record, None, sha256 of its bytes) or (path, None, reason, sha256 or None).
 
-    Records, not Documents, travel back: plain tuples unpickle in the writer five times faster
-    (see xuncha/catalogue/record.py). A failure travels as a plain reason string: exceptions
-    with extra constructor arguments (IngestError) do not survive pickling between processes.
-    The file's sha256 comes from here, in parallel, for files the parent had no need to hash: the
-    reader's hash of the bytes it read (a file that failed is hashed again for its error record).
+    Records, not Documents: rows of plain values, as the catalogue inserts them (see
+    xuncha/catalogue/record.py). A failure is a one-line reason. The file's sha256 comes from
+    here, in the worker, for files the parent had no need to hash: the reader's hash of the bytes
+    it read (a file that failed is hashed again for its error record).
     """
     from xuncha.catalogue.record import to_record
     from xuncha.catalogue.store import _is_simhash, effective_near_key
@@ -324,8 +323,9 @@ def _stored_batches(paths: list[str], workers: int, cat: Catalogue, info: dict[s
     A worker that dies (a crash inside a native library) breaks the whole pool, and every task
     in flight fails with it, so no task can be blamed from that alone: those files are read
     again one at a time by a single worker, where a crash names its file. Only that file is
-    reported as failed ("crashed"); the pool then starts again for the rest. (Batches stored
-    after the crash's are stored again: unchanged.)
+    reported as failed ("crashed"); the pool then starts again for the rest. (A batch committed
+    just before the pool broke, whose outcome was lost with it, is found unchanged when read
+    again, and counted so.)
     """
     info = info or {}
     tasks = lambda chunk: [(path, *info.get(path, (None, None))) for path in chunk]  # noqa: E731
@@ -336,7 +336,7 @@ def _stored_batches(paths: list[str], workers: int, cat: Catalogue, info: dict[s
         return
     cat.commit()  # (the workers write now)
     # worker tasks are the batches of one process: 2 workers on 20 MB took 15.0–16.6 s with
-    # tasks of 4 files, 13.0–14.4 s with 16 (less pickling and hand-out, warmer caches per stage)
+    # tasks of 4 files, 13.0–14.4 s with 16 (less hand-out, warmer caches per stage)
     todo = deque(file_batches(paths))
     if todo and multiprocessing.get_start_method() == "fork":
         # forked workers inherit what the parent loaded instead of each loading it again: on 20 MB
