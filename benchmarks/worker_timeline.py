@@ -1,12 +1,13 @@
 """Where the ingest's workers spend their time: analysing, waiting for their turn to store, storing.
 
 Workers analyse batches side by side and store them in turns (catalogue.ingest.analyse_and_store),
-so a worker whose batch is ready while another stores waits. This script runs one ingest in this
-process (forked workers inherit its timers), logs when each batch's analysis ends and its storing
-starts and ends, and prints per worker: analysis, waiting for the turn, storing and, within
-storing, FTS5 flushes and commits; then the moment the first batch started, the last store ended
-and the ingest returned, and how many cores were kept busy. It prints which turns the waiting
-followed: a turn that flushed index rows holds SQLite's one write lock longest.
+so a worker whose batch is ready while another stores goes on to its next batch, and waits only
+when it holds more than MAX_PENDING. This script runs one ingest in this process (forked workers
+inherit its timers), logs when each worker analyses, stores and flushes, and prints per worker:
+analysis, idle time (waiting for a turn or a task), storing and, within storing or at the end,
+FTS5 flushes and commits; how much of the idle time passed while another worker flushed (a flush
+holds SQLite's one write lock longest); then the moment the first batch started, the last store
+ended and the ingest returned, and how many cores were kept busy.
 
 Run: python benchmarks/worker_timeline.py [--mb 20] [--style reports|news] [--corpus DIR] [--workers 2]
 """
@@ -54,6 +55,16 @@ def instrument() -> None:
     Catalogue.flush_index = _timed("flush", Catalogue.flush_index)
 
 
+def _gaps(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches between the first start and the last end that no interval covers."""
+    gaps, reach = [], None
+    for t0, t1 in sorted(intervals):
+        if reach is not None and t0 > reach:
+            gaps.append((reach, t0))
+        reach = t1 if reach is None else max(reach, t1)
+    return gaps
+
+
 def summarise(start: float, end: float, cpu: float) -> None:
     events: dict[str, list] = defaultdict(list)
     for line in LOG.read_text(encoding="utf-8").splitlines():
@@ -61,37 +72,29 @@ def summarise(start: float, end: float, cpu: float) -> None:
         events[pid].append((float(t0), float(t1), kind))
     first = min(t0 for evs in events.values() for t0, _, kind in evs if kind == "analyse")
     last_store = max(t1 for evs in events.values() for _, t1, kind in evs if kind == "store")
+    flushes = {pid: [(t0, t1) for t0, t1, kind in evs if kind == "flush"] for pid, evs in events.items()}
     totals = defaultdict(float)
-    after_flush = other = 0.0
+    behind_flush = 0.0
     for pid, evs in sorted(events.items()):
-        evs.sort()
         sums = defaultdict(float)
         for t0, t1, kind in evs:
             sums[kind] += t1 - t0
-        # the wait of a batch: from the end of its analysis to the start of its storing
-        waits = []
-        for i, (t0, t1, kind) in enumerate(evs):
-            if kind == "analyse":
-                nxt = next((e for e in evs[i + 1:] if e[2] == "store"), None)
-                if nxt is not None:
-                    waits.append((t1, nxt[0] - t1))
-        sums["wait"] = sum(w for _, w in waits)
+        if not sums["analyse"]:
+            continue  # the parent: lists files, hands out batches, counts outcomes
+        # idle: between its first analysis and its last work, neither analysing, storing nor
+        # flushing (waiting for its turn, or for a task)
+        gaps = _gaps([(t0, t1) for t0, t1, kind in evs if kind in ("analyse", "store", "flush")])
+        sums["idle"] = sum(t1 - t0 for t0, t1 in gaps)
+        others = [f for other, fl in flushes.items() if other != pid for f in fl]
+        behind_flush += sum(min(g1, f1) - max(g0, f0) for g0, g1 in gaps for f0, f1 in others
+                            if f0 < g1 and f1 > g0)
         for kind, value in sums.items():
             totals[kind] += value
-        name = f"process {pid}" if sums["analyse"] else f"process {pid} (hands out batches)"
-        print(f"  {name}: analyse {sums['analyse']:.2f} s · wait for turn {sums['wait']:.2f} s · "
+        print(f"  worker {pid}: analyse {sums['analyse']:.2f} s · idle {sums['idle']:.2f} s · "
               f"store {sums['store']:.2f} s · flushes {sums['flush']:.2f} s (while storing and at the end) · "
               f"commits {sums['commit']:.2f} s")
-        # was the wait spent behind a flush (of any process) that ended after the batch was ready?
-        flushes = [(t0, t1) for evs2 in events.values() for t0, t1, kind in evs2 if kind == "flush"]
-        for ready, wait in waits:
-            if any(t0 < ready + wait and t1 > ready for t0, t1 in flushes):
-                after_flush += wait
-            else:
-                other += wait
-    print(f"  all: analyse {totals['analyse']:.2f} s · wait {totals['wait']:.2f} s "
-          f"({after_flush:.2f} s of it while a flush ran) · store {totals['store']:.2f} s · "
-          f"flushes {totals['flush']:.2f} s")
+    print(f"  all workers: analyse {totals['analyse']:.2f} s · idle {totals['idle']:.2f} s ({behind_flush:.2f} s of it "
+          f"while another worker flushed) · store {totals['store']:.2f} s · flushes {totals['flush']:.2f} s")
     print(f"  first batch started {first - start:.2f} s in · last batch stored at {last_store - start:.2f} s · "
           f"ingest returned at {end - start:.2f} s")
     print(f"  CPU of all processes {cpu:.2f} s: {cpu / (end - start):.2f} cores busy on average")

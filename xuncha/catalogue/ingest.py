@@ -20,7 +20,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -235,10 +235,13 @@ def store_results(cat: Catalogue, tasks: list[Task], results: list[tuple]) -> li
 
 
 # A worker's share of the pool's turns (set by _init_worker): the catalogue, a condition and the
-# number of the next batch to store, and a barrier that hands each worker exactly one of the
-# final flushes.
+# number of the next batch to store (TURN_ABANDONED: the parent stopped, store nothing more), and
+# a barrier that hands each worker exactly one of the final drains.
 _SHARED: tuple | None = None
 _WRITER: Catalogue | None = None  # this worker's connection to the catalogue, opened on its first turn
+_PENDING: deque = deque()  # (seq, tasks, results) analysed here whose turn had not come
+MAX_PENDING = 1  # batches a worker keeps analysed ahead of its turn; with one more it waits
+TURN_ABANDONED = -1
 FLUSH_BARRIER_SECONDS = 60.0
 
 
@@ -247,6 +250,7 @@ def _init_worker(db: str | None = None, cond=None, turn=None, barrier=None) -> N
     less often (see GC_YOUNG_THRESHOLD), and keep the pool's turn-taking objects."""
     global _SHARED, _WRITER
     _SHARED, _WRITER = (db, cond, turn, barrier), None
+    _PENDING.clear()
     _collect_less_often()  # for the worker's whole life
     try:  # Linux: die with the parent, so a killed ingest leaves no orphans behind
         import ctypes
@@ -258,38 +262,63 @@ def _init_worker(db: str | None = None, cond=None, turn=None, barrier=None) -> N
     _warm_up()
 
 
-def analyse_and_store(seq: int, tasks: list[Task]) -> list[Stored]:
-    """A worker's task: analyse a batch of files alongside the other workers, then, once batch
-    seq-1 is committed, store it in this worker's own connection, commit, and pass the turn on.
+def analyse_and_store(seq: int, tasks: list[Task]) -> list[tuple[int, list[Stored]]]:
+    """A worker's task: analyse batch `seq` alongside the other workers, and store it in this
+    worker's own connection once batch seq-1 is committed; returns (seq, outcomes) of the batches
+    it stored, this one or earlier ones.
 
     Storing in turns keeps the files' order (a run stays deterministic, see the module docstring),
     and nothing but these small outcomes travels between processes: a writer in the parent took
     the analysed documents as pickles, and unpickling them and storing them on a third process
-    cost two workers 15-20% more CPU than one process (see the README's Performance section)."""
+    cost two workers 15-20% more CPU than one process (see the README's Performance section).
+    A batch whose turn has not come when it is analysed is kept (up to MAX_PENDING of them) and
+    stored when the worker next looks, before or after its next analysis: the worker goes on
+    working instead of waiting while another stores and flushes index rows."""
+    out = _store_ready()
+    _PENDING.append((seq, tasks, process_files([task[0] for task in tasks])))
+    return out + _store_ready(wait_for_first=len(_PENDING) > MAX_PENDING)
+
+
+def _store_ready(wait_for_first: bool = False, wait_for_all: bool = False) -> list[tuple[int, list[Stored]]]:
+    """Store the pending batches whose turn has come, in order; waiting for the first one's turn
+    or for every one's, if asked."""
     global _WRITER
-    results = process_files([task[0] for task in tasks])
     db, cond, turn, _ = _SHARED
-    with cond:
-        cond.wait_for(lambda: turn.value == seq)
-    try:
-        if _WRITER is None:
-            _WRITER = Catalogue(db, group=GROUP_DOCS, shared=True)
-        _WRITER.catch_up()
-        try:
-            return store_results(_WRITER, tasks, results)
-        finally:
-            _WRITER.commit()
-    finally:
+    out = []
+    while _PENDING:
+        seq = _PENDING[0][0]
         with cond:
-            turn.value = seq + 1
-            cond.notify_all()
+            if turn.value != seq and not (wait_for_first or wait_for_all):
+                break
+            cond.wait_for(lambda: turn.value in (seq, TURN_ABANDONED))
+            if turn.value == TURN_ABANDONED:
+                _PENDING.clear()
+                break
+        seq, tasks, results = _PENDING.popleft()
+        wait_for_first = False
+        try:
+            if _WRITER is None:
+                _WRITER = Catalogue(db, group=GROUP_DOCS, shared=True)
+            _WRITER.catch_up()
+            try:
+                out.append((seq, store_results(_WRITER, tasks, results)))
+            finally:
+                _WRITER.commit()
+        finally:
+            with cond:
+                if turn.value == seq:
+                    turn.value = seq + 1
+                cond.notify_all()
+    return out
 
 
-def flush_worker() -> None:
-    """A worker's last task: put the index rows it holds into the FTS5 tables, then wait until
-    every worker has taken one of these tasks (so that none takes two)."""
+def drain_worker() -> list[tuple[int, list[Stored]]]:
+    """A worker's last task: store the batches it still holds (waiting for their turns), put the
+    index rows it holds into the FTS5 tables, then wait until every worker has taken one of these
+    tasks (so that none takes two)."""
     import threading
 
+    out = _store_ready(wait_for_all=True)
     _, cond, _, barrier = _SHARED
     if _WRITER is not None:
         with cond:  # one flush at a time (SQLite would make the other wait anyway)
@@ -298,6 +327,7 @@ def flush_worker() -> None:
         barrier.wait(FLUSH_BARRIER_SECONDS)
     except threading.BrokenBarrierError:
         pass  # a worker missing: the parent indexes what it left when it closes the catalogue
+    return out
 
 
 # ---- parent side ---------------------------------------------------------------------------
@@ -318,7 +348,9 @@ def _stored_batches(paths: list[str], workers: int, cat: Catalogue, info: dict[s
 
     One worker: this process reads a batch and stores it with `cat` (committing before it reads
     the next). Several: a pool of processes that each analyse batches and store them in turns
-    (analyse_and_store), then flush their index rows (flush_worker); `cat` is left untouched.
+    (analyse_and_store), then store what they still hold and flush their index rows
+    (drain_worker); `cat` is left untouched. Outcomes come back with whichever task stored their
+    batch and are yielded in the files' order.
 
     A worker that dies (a crash inside a native library) breaks the whole pool, and every task
     in flight fails with it, so no task can be blamed from that alone: those files are read
@@ -345,28 +377,49 @@ def _stored_batches(paths: list[str], workers: int, cat: Catalogue, info: dict[s
     while todo:
         suspects: list[str] = []
         with _turn_pool(workers, cat.path) as pool:
-            window: deque = deque()
-            files = ahead = seq = 0  # files and bytes in the window, batches handed out
-            while todo or window:
-                while todo and (len(window) < workers or (
+            batches: list[list[str]] = []  # this pool's batches, by number
+            running: dict = {}  # future → (files, bytes) of a task not returned yet
+            got: dict[int, list[Stored]] = {}  # outcomes of stored batches, until their order comes
+            files = ahead = done = 0  # files and bytes in workers' hands, batches yielded
+            draining = broken = False
+            while done < len(batches) or todo:
+                while todo and (len(running) < workers or (
                         files < workers * AHEAD_PER_WORKER and ahead < workers * AHEAD_BYTES_PER_WORKER)):
                     chunk = todo.popleft()
                     read_ahead(chunk)  # (the worker finds the bytes in memory)
                     size = _size(chunk)
                     files += len(chunk)
                     ahead += size
-                    window.append((chunk, pool.submit(analyse_and_store, seq, tasks(chunk)), size))
-                    seq += 1
-                chunk, fut, size = window.popleft()
-                files -= len(chunk)
-                ahead -= size
-                try:
-                    yield from fut.result()
-                except BrokenProcessPool:
-                    suspects = chunk + [p for c, *_ in window for p in c]
+                    running[pool.submit(analyse_and_store, len(batches), tasks(chunk))] = (len(chunk), size)
+                    batches.append(chunk)
+                if not todo and not draining:  # each worker stores what it still holds, and flushes
+                    running.update((pool.submit(drain_worker), (0, 0)) for _ in range(workers))
+                    draining = True
+                if not running:  # (cannot happen: every batch is stored by its task or its worker's drain)
+                    raise RuntimeError(f"ingest workers lost batch {done} of {len(batches)}")
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for fut in finished:
+                    n, size = running.pop(fut)
+                    files -= n
+                    ahead -= size
+                    try:
+                        got.update(fut.result())
+                    except BrokenProcessPool:
+                        broken = True
+                while done in got:
+                    yield from got.pop(done)
+                    done += 1
+                if broken:
+                    for seq in sorted(got):  # stored, though an earlier batch was lost
+                        yield from got[seq]
+                    suspects = [p for seq in range(done, len(batches)) if seq not in got for p in batches[seq]]
                     break
             else:
-                _flush_workers(pool, workers)
+                for fut in running:  # the drains still flushing or waiting for each other
+                    try:
+                        fut.result()
+                    except BrokenProcessPool:
+                        pass  # (what a dead worker held is indexed when the parent closes the catalogue)
         yield from _one_at_a_time(suspects, cat.path, tasks)
 
 
@@ -389,40 +442,42 @@ def _one_at_a_time(paths: list[str], db: Path, tasks: Callable[[list[str]], list
             seq = 0
             while queue:
                 p = queue.popleft()
-                try:
-                    yield from pool.submit(analyse_and_store, seq, tasks([p])).result()
+                try:  # (alone, a worker's batch always has its turn: it is stored at once)
+                    for _, outcomes in pool.submit(analyse_and_store, seq, tasks([p])).result():
+                        yield from outcomes
                 except BrokenProcessPool:
                     yield p, "crashed", None, [], "the reader process crashed on this file"
                     break  # a fresh pool for the rest
                 seq += 1
             else:
-                _flush_workers(pool, 1)
+                try:
+                    pool.submit(drain_worker).result()
+                except BrokenProcessPool:
+                    pass
 
 
 @contextmanager
 def _turn_pool(workers: int, db: Path):
     """A ProcessPoolExecutor whose workers store in turns (analyse_and_store), with the counter of
-    turns they share. Left early (an error, ^C, a caller that stopped reading), the tasks not yet
-    handed to a worker are cancelled: those handed out are consecutive batches, so their turns
-    still come and nothing waits forever."""
+    turns they share. Left early (an error, ^C, a crash, a caller that stopped reading), it tells
+    the workers to store nothing more (a worker waiting for a turn that will not come gives up)
+    and cancels the tasks not yet handed out."""
     ctx = multiprocessing.get_context()
+    cond, turn = ctx.Condition(), ctx.Value("q", 0, lock=False)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(str(db), ctx.Condition(), ctx.Value("q", 0, lock=False),
-                                         ctx.Barrier(workers)))
+                               initargs=(str(db), cond, turn, ctx.Barrier(workers)))
     try:
         yield pool
+    except BaseException:
+        if cond.acquire(timeout=5):  # (a worker killed while holding it never lets go)
+            turn.value = TURN_ABANDONED
+            cond.notify_all()
+            cond.release()
+        else:
+            turn.value = TURN_ABANDONED
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _flush_workers(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Every worker flushes the index rows it holds (a worker that died left them to the parent,
-    which indexes them again from the catalogue when it closes it)."""
-    try:
-        for fut in [pool.submit(flush_worker) for _ in range(workers)]:
-            fut.result()
-    except BrokenProcessPool:
-        pass
 
 
 def ingest(
