@@ -3,7 +3,8 @@
 Files are cut into batches (pipeline.file_batches). With one worker, this process reads, analyses
 and stores each batch. With several, each worker process (which loads jieba and the classifier
 once, when it starts) analyses the batches it is handed alongside the others, then stores each in
-its own connection to the catalogue once the batch before it is committed: the catalogue is
+its own connection to the catalogue once the batch before it is committed (until then it goes on
+to its next batch, see analyse_and_store): the catalogue is
 written in the order the files were listed, each document atomically (a savepoint of its own,
 committed with its batch, at most store.GROUP_DOCS at a time). That order makes a run
 deterministic: one worker or several, and after a crash, running again gives the same catalogue
