@@ -159,6 +159,21 @@ def build(out: Path, megabytes: float, seed: int = 7, doc_chars: int = 2500, sty
     return paths
 
 
+def add_corpus_options(ap: argparse.ArgumentParser) -> None:
+    """--mb, --style and --corpus, for a benchmark that runs on a corpus built here or on a folder."""
+    ap.add_argument("--mb", type=float, default=20.0)
+    ap.add_argument("--style", choices=sorted(STYLES), default="reports")
+    ap.add_argument("--corpus", type=Path, help="use this folder instead of building one")
+
+
+def corpus_from(args: argparse.Namespace, tmp: Path) -> Path:
+    """The --corpus folder, or a corpus of --mb MB in --style built under `tmp`."""
+    if args.corpus is not None:
+        return args.corpus
+    build(tmp / "corpus", args.mb, style=args.style)
+    return tmp / "corpus"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("out", type=Path)

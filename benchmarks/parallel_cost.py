@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import build  # noqa: E402
+from corpus import add_corpus_options, corpus_from  # noqa: E402
 
 HALF = """
 import sys, time
@@ -61,15 +61,10 @@ def cpu_of(script: str, *args: str, together: bool) -> list[float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=float, default=20.0)
-    ap.add_argument("--style", choices=["reports", "news"], default="reports")
-    ap.add_argument("--corpus", type=Path, help="use this folder instead of building one")
+    add_corpus_options(ap)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="xuncha-parallel-") as tmp:
-        corpus = args.corpus
-        if corpus is None:
-            corpus = Path(tmp) / "corpus"
-            build(corpus, args.mb, style=args.style)
+        corpus = corpus_from(args, Path(tmp))
         print(f"corpus {corpus}")
         for name, script, extra in (("pure-Python loop (control)", LOOP, []),
                                     ("analysis (process_files)", HALF, [str(corpus)])):

@@ -23,7 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import build  # noqa: E402
+from corpus import add_corpus_options, corpus_from  # noqa: E402
 
 import xuncha.catalogue.ingest as G  # noqa: E402
 from xuncha.catalogue.store import Catalogue  # noqa: E402
@@ -103,16 +103,11 @@ def summarise(start: float, end: float, cpu: float) -> None:
 def main() -> None:
     global LOG
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=float, default=20.0)
-    ap.add_argument("--style", choices=["reports", "news"], default="reports")
-    ap.add_argument("--corpus", type=Path, help="use this folder instead of building one")
+    add_corpus_options(ap)
     ap.add_argument("--workers", type=int, default=2)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="xuncha-timeline-") as tmp:
-        corpus = args.corpus
-        if corpus is None:
-            corpus = Path(tmp) / "corpus"
-            build(corpus, args.mb, style=args.style)
+        corpus = corpus_from(args, Path(tmp))
         LOG = Path(tmp) / "events.log"
         instrument()
         cpu0 = os.times()

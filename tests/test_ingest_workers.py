@@ -13,6 +13,16 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "documents" / "we
 _real_process_files = ingest_module.process_files
 
 
+def _variants(docs: Path, n: int) -> list[str]:
+    """n files made from the sample pages, each source's later files near copies of its first."""
+    docs.mkdir()
+    sources = sorted(SAMPLES.glob("*.txt"))
+    for i in range(n):
+        text = sources[i % len(sources)].read_text(encoding="utf-8") + f"\n第{i}份材料的补充说明。\n"
+        (docs / f"f{i:02d}.txt").write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
+    return sorted(str(p) for p in docs.iterdir())
+
+
 def crashing_process_files(paths):
     """process_files, except that a file named *crash* kills its process as a native crash would."""
     if any("crash" in Path(p).name for p in paths):
@@ -22,15 +32,9 @@ def crashing_process_files(paths):
 
 def test_a_crashing_file_fails_alone_and_the_rest_is_stored(tmp_path, monkeypatch):
     docs = tmp_path / "docs"
-    docs.mkdir()
-    sources = sorted(SAMPLES.glob("*.txt"))
-    names = []
-    for i in range(13):  # several worker tasks, the crash in the middle of one
-        src = sources[i % len(sources)]
-        name = "f%02d_crash.txt" % i if i == 6 else "f%02d.txt" % i
-        text = src.read_text(encoding="utf-8") + f"\n第{i}份材料的补充说明。\n"
-        (docs / name).write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
-        names.append(name)
+    paths = _variants(docs, 13)  # several worker tasks, the crash in the middle of one
+    os.rename(paths[6], paths[6].replace("f06", "f06_crash"))
+    names = sorted(p.name for p in docs.iterdir())
     monkeypatch.setattr(ingest_module, "process_files", crashing_process_files)  # forked workers inherit it
     summary = ingest_module.ingest([docs], tmp_path / "c.db", workers=2, progress=False)
     assert [Path(e.path).name for e in summary.errors] == ["f06_crash.txt"]
@@ -66,13 +70,7 @@ def test_files_handed_out_ahead_are_bounded_by_their_bytes(tmp_path, monkeypatch
     """Workers get files ahead of the batch being stored, but no more than AHEAD_BYTES_PER_WORKER
     of them each in their hands (big files' results are big), and always at least a task each, so
     that nothing stalls; besides those, each may hold MAX_PENDING analysed batches not stored yet."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    sources = sorted(SAMPLES.glob("*.txt"))
-    for i in range(9):
-        text = sources[i % len(sources)].read_text(encoding="utf-8")
-        (docs / f"f{i}.txt").write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
-    paths = sorted(str(p) for p in docs.iterdir())
+    paths = _variants(tmp_path / "docs", 9)
     submitted = []
     real_size = ingest_module._size
     monkeypatch.setattr(ingest_module, "_size", lambda chunk: submitted.append(chunk) or real_size(chunk))
@@ -90,16 +88,6 @@ def test_files_handed_out_ahead_are_bounded_by_their_bytes(tmp_path, monkeypatch
                 ahead.append(len(submitted) - len(got) + 1)  # tasks out when this result was taken
         assert got == paths
         assert most <= max(ahead) <= min(most + held, len(paths))
-
-
-def _variants(docs: Path, n: int) -> list[str]:
-    """n files made from the sample pages, each source's later files near copies of its first."""
-    docs.mkdir()
-    sources = sorted(SAMPLES.glob("*.txt"))
-    for i in range(n):
-        text = sources[i % len(sources)].read_text(encoding="utf-8") + f"\n第{i}份材料的补充说明。\n"
-        (docs / f"f{i:02d}.txt").write_text(text.replace("。", f"（{i}）。", 1), encoding="utf-8")
-    return sorted(str(p) for p in docs.iterdir())
 
 
 def test_workers_storing_in_turns_make_the_catalogue_one_process_makes(tmp_path, monkeypatch):

@@ -99,9 +99,9 @@ FLUSH_CHARS = 8_000_000
 # Each document is stored under a savepoint of its own (a failure rolls back that document alone,
 # never half of it). The ingest's writers (Catalogue(group=GROUP_DOCS)) commit them in groups: at
 # GROUP_DOCS documents, after GROUP_SECONDS, at the end of each batch (Catalogue.commit: before
-# reading the next, or passing the turn to another worker), and on close. A commit per document cost 0.5 s of CPU per 20 MB of reports
-# (2,542 commits, each writing its pages to the log again), 3% of an ingest; groups of 16 or 128
-# gave the same as 32.
+# reading the next, or passing the turn to another worker), and on close. A commit per document
+# cost 0.5 s of CPU per 20 MB of reports (2,542 commits, each writing its pages to the log again),
+# 3% of an ingest; groups of 16 or 128 gave the same as 32.
 GROUP_DOCS = 32
 GROUP_SECONDS = 0.5
 INDEX_FORM_KEY = "index_form"  # catalogue_meta: tokens.index_form() of the words in the FTS5 tables
@@ -352,7 +352,7 @@ class Catalogue:
         """Store one analysed document, atomically (see module docstring for the rules): under a
         savepoint of its own, committed with its group (GROUP_DOCS, `commit`).
 
-        `doc` is a Document or its `record.Record` (as ingest workers send it). `sha` is the sha256
+        `doc` is a Document or its `record.Record` (as the ingest makes it). `sha` is the sha256
         of the file's bytes (the text's when not given); `index` is a Document's `IndexText` (made
         here when not given); `stat` is the file's `file_stat`, kept so that the next ingest can
         skip it unread.
@@ -449,9 +449,8 @@ class Catalogue:
             self.commit()
 
     def commit(self) -> None:
-        """Commit the documents stored since the last commit. The ingest calls it whenever it is
-        about to wait for the next result, so finished documents are not left uncommitted while
-        files are being read."""
+        """Commit the documents stored since the last commit. The ingest calls it at the end of
+        each batch, so stored documents are not left uncommitted while files are being read."""
         c = self.conn
         if not c.in_transaction:
             return
