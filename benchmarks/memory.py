@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from child import same_xuncha  # noqa: E402
 from corpus import build  # noqa: E402
 
 
 def peak_rss_mb(cmd: list[str]) -> tuple[float, float, int]:
     """(peak RSS in MB, wall seconds, exit code) of a command run as a child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **same_xuncha())
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     return usage.ru_maxrss / 1024, time.perf_counter() - start, proc.returncode
@@ -40,8 +41,8 @@ def main() -> None:
         for factor in (1, 4, 16):
             corpus = tmp / f"x{factor}"
             paths = build(corpus, args.mb * factor, seed=factor)
-            rss, secs, code = peak_rss_mb([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus),
-                                           "--db", str(tmp / f"x{factor}.db"), "--workers", "1"])
+            rss, secs, code = peak_rss_mb([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus.resolve()),
+                                           "--db", str((tmp / f"x{factor}.db").resolve()), "--workers", "1"])
             if code != 0:
                 raise SystemExit(f"ingest exited {code} on the {factor}× corpus")
             print(f"{args.mb * factor:>6.0f}MB {len(paths):>6} {rss:>7.0f}MB {secs:>6.1f}s", flush=True)

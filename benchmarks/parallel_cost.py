@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from child import same_xuncha  # noqa: E402
 from corpus import add_corpus_options, corpus_from  # noqa: E402
 
 HALF = """
@@ -51,7 +52,8 @@ print(time.process_time() - start)
 def cpu_of(script: str, *args: str, together: bool) -> list[float]:
     """CPU seconds of the two halves (args + "0" and args + "1"), run in turn or side by side."""
     def start(half: str):
-        return subprocess.Popen([sys.executable, "-c", script, *args, half], stdout=subprocess.PIPE, text=True)
+        return subprocess.Popen([sys.executable, "-c", script, *args, half], stdout=subprocess.PIPE, text=True,
+                                **same_xuncha())
 
     if together:
         procs = [start("0"), start("1")]
@@ -67,7 +69,7 @@ def main() -> None:
         corpus = corpus_from(args, Path(tmp))
         print(f"corpus {corpus}")
         for name, script, extra in (("pure-Python loop (control)", LOOP, []),
-                                    ("analysis (process_files)", HALF, [str(corpus)])):
+                                    ("analysis (process_files)", HALF, [str(corpus.resolve())])):
             wall = time.perf_counter()
             alone = cpu_of(script, *extra, together=False)
             wall_alone = time.perf_counter() - wall

@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from child import same_xuncha  # noqa: E402
 from corpus import build, repetition  # noqa: E402
 
 
@@ -48,8 +49,9 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> float:
     os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus), "--db", str(db),
-                           "--workers", str(workers)], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus.resolve()), "--db",
+                           str(db.resolve()), "--workers", str(workers)], capture_output=True, text=True,
+                          **same_xuncha())
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:

@@ -165,3 +165,37 @@ def test_a_worker_that_dies_while_storing_loses_only_its_uncommitted_batch(tmp_p
     assert conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0] == 0
     originals = conn.execute("SELECT count(*) FROM documents WHERE duplicate_of IS NULL").fetchone()[0]
     assert len(indexed_words(conn, "documents")) == originals
+
+
+def test_once_every_batch_is_handed_out_a_worker_flushes_at_its_next_turn(tmp_path, monkeypatch):
+    """Once the parent has handed out the last batch, a worker puts the index rows it holds into
+    the FTS5 tables at its next turn (while the others still analyse), once: the final drain then
+    flushes only what was stored after that, instead of up to FLUSH_DOCS documents per worker,
+    one worker after the other with nothing to run beside them."""
+    import multiprocessing
+
+    files = sorted(str(p) for p in SAMPLES.iterdir())[:4]  # four distinct pages: two batches of two
+    db = tmp_path / "c.db"
+    ctx = multiprocessing.get_context()
+    cond, turn, ending = ctx.Condition(), ctx.Value("q", 0, lock=False), ctx.Value("b", 0, lock=False)
+    monkeypatch.setattr(ingest_module, "_SHARED", (str(db), cond, turn, ctx.Barrier(1), ending))
+    monkeypatch.setattr(ingest_module, "_WRITER", None)
+    monkeypatch.setattr(ingest_module, "_FLUSHED_FOR_END", False)
+    monkeypatch.setattr(ingest_module, "_PENDING", ingest_module.deque())
+
+    def store(seq: int, paths: list[str]) -> None:
+        ingest_module._PENDING.append((seq, [(p, None, None) for p in paths], ingest_module.process_files(paths)))
+        [(done, outcomes)] = ingest_module._store_ready()
+        assert done == seq and [o[1] for o in outcomes] == ["new"] * len(paths)
+
+    def unindexed() -> int:
+        return ingest_module._WRITER.conn.execute("SELECT count(*) FROM fts_unindexed").fetchone()[0]
+
+    store(0, files[:1])
+    assert unindexed() == 1  # held for a later flush
+    ending.value = 1  # the parent handed out the last batch
+    store(1, files[1:2])
+    assert unindexed() == 0 and not ingest_module._WRITER._held  # both flushed at this turn
+    store(2, files[2:])
+    assert unindexed() == 2  # once only: what comes after waits for the drain
+    ingest_module._WRITER.close()
