@@ -32,6 +32,21 @@ def test_bad_file_reported_and_batch_goes_on(tmp_path):
         assert key in lines[0]
 
 
+def test_ingest_into_a_pipe_writes_error_lines_and_the_summary_only(tmp_path):
+    """Without a terminal (a log file, a pipe, cron) no progress bar is drawn, so stderr holds the
+    one-line errors and the summary and nothing else, not even the blank line a bar leaves."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a_empty.txt").write_bytes(b"")
+    (docs / "b_good.txt").write_text("县纪委监委开展谈心谈话15人次，发现问题落实不到位。\n", encoding="utf-8")
+    r = run("ingest", str(docs), "--db", str(tmp_path / "c.db"), "--workers", "1")
+    assert r.returncode == 1
+    lines = r.stderr.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("error: ") and "a_empty.txt" in lines[0] and "empty file" in lines[0]
+    assert lines[1].startswith("seen 2") and "failed 1" in lines[1]
+
+
 def test_help_documents_exit_codes():
     r = run("--help")
     assert r.returncode == 0

@@ -625,7 +625,9 @@ def ingest(
 
 
 class _progress:
-    """A rich progress bar on stderr (a no-op when disabled or when there is nothing to do).
+    """A rich progress bar on stderr (a no-op when disabled, when there is nothing to do, or when
+    stderr is not a terminal: a log file or a pipe gets the error lines and the summary only, not
+    the blank line a finished bar leaves behind).
 
     It is redrawn from this thread, at most REDRAWS_PER_SECOND times, as documents are stored:
     rich's own refresh thread made every ingest about 25% slower (20 MB, one worker: 44 s
@@ -645,8 +647,12 @@ class _progress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+        console = Console(stderr=True)
+        if not console.is_terminal:
+            self.enabled = False
+            return lambda steps=1: None
         self.bar = Progress(TextColumn(self.label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True, auto_refresh=False)
+                            console=console, transient=True, auto_refresh=False)
         self.bar.start()
         task = self.bar.add_task("ingest", total=self.total)
         gap = 1.0 / self.REDRAWS_PER_SECOND
