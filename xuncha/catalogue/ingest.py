@@ -516,14 +516,13 @@ def ingest(
 
     `workers=None` sizes the pool to the work (in-process for small batches, up to the CPU count).
     """
-    from xuncha.pipeline import iter_files
+    from xuncha.pipeline import resolved_files
 
     db = Path(db)
     auto_workers = workers is None
     workers = max(1, workers if workers is not None else (os.cpu_count() or 1))
     summary = IngestSummary()
-    files = [str(Path(p).resolve()) for p in iter_files(inputs)]
-    files = list(dict.fromkeys(files))  # the same file named twice is one file
+    files = list(dict.fromkeys(resolved_files(inputs)))  # the same file named twice is one file
     summary.seen = len(files)
     real = {stored_name(p): p for p in files}  # catalogue name → path on disk
 
