@@ -4,10 +4,14 @@ Builds a corpus of N MB of distinct documents (benchmarks/corpus.py), then measu
   (a) plain `jieba.lcut` over every document's text,
   (b) `xuncha ingest --workers 1` end to end (a fresh process: start-up, reading, analysis, SQLite),
   (c) each stage alone, in this process: read, normalise, segment, extract, classify, index,
-  (d) `xuncha ingest --workers 2` on the same corpus (scaling).
+  (d) `xuncha ingest --workers 2` on the same corpus (scaling),
+  (e) two `xuncha ingest --workers 1` at once, each on half of the corpus into a catalogue of its
+      own: what two processes get from this machine when they share nothing, the bound that (d)
+      is read against (on a 2-core virtual machine, shared cache, memory bandwidth and the host's
+      scheduling keep it well below 2×).
 Prints MB/s for each and the ratios b/a (target ≤ 1.0) and w2/w1 speed-up (target ≥ 1.8).
 
-Run: python benchmarks/throughput.py [--mb 20] [--style reports|news] [--rounds N] [--keep DIR]
+Run: python benchmarks/throughput.py [--mb 20] [--style reports|news] [--rounds N] [--keep DIR] [--no-bound]
 """
 
 from __future__ import annotations
@@ -59,6 +63,47 @@ def run_ingest(corpus: Path, db: Path, workers: int) -> float:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     print(f"    {proc.stderr.strip().splitlines()[-1]}")
     print(f"    CPU time (all processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
+    return elapsed
+
+
+def split_in_halves(paths: list[Path], root: Path) -> list[Path]:
+    """Two folders under `root` holding every other file of `paths` (hard links where the file
+    system allows, else copies), so that both halves have the same mix of documents."""
+    halves = [root / "half1", root / "half2"]
+    for half in halves:
+        half.mkdir(parents=True)
+    for i, path in enumerate(sorted(paths)):
+        target = halves[i % 2] / path.name
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)
+    return halves
+
+
+def run_halves_at_once(halves: list[Path], tmp: Path) -> float:
+    """Wall time of two one-worker ingests started together, one per half, each into its own
+    catalogue: until the later one has finished."""
+    import resource
+
+    dbs = [tmp / f"half{i}.db" for i in (1, 2)]
+    for db in dbs:
+        for stale in db.parent.glob(db.name + "*"):
+            stale.unlink()
+    os.sync()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "xuncha.cli", "ingest", str(half.resolve()), "--db",
+                               str(db.resolve()), "--workers", "1"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, **same_xuncha()) for half, db in zip(halves, dbs)]
+    errors = [proc.communicate()[1] for proc in procs]
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    for proc, err in zip(procs, errors):
+        if proc.returncode != 0:
+            raise SystemExit(f"ingest of a half failed ({proc.returncode}): {err[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"    CPU time (both processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
     return elapsed
 
 
@@ -145,7 +190,8 @@ def main() -> None:
                          "news: commission news prose, few findings (see corpus.py)")
     ap.add_argument("--no-stages", action="store_true", help="skip the per-stage timing")
     ap.add_argument("--rounds", type=int, default=1,
-                    help="time (a), (b) and (d) this many times in turn and report the median round")
+                    help="time (a), (b), (d) and (e) this many times in turn and report the median round")
+    ap.add_argument("--no-bound", action="store_true", help="skip (e), the two halves ingested at once")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="xuncha-bench-"))
@@ -167,7 +213,8 @@ def main() -> None:
 
         jieba.setLogLevel(logging.WARNING)
         jieba.initialize()
-        ratios, speedups = [], []
+        halves = None if args.no_bound else split_in_halves(paths, tmp / "halves")
+        ratios, speedups, bounds = [], [], []
         for round_ in range(1, args.rounds + 1):
             if args.rounds > 1:
                 print(f" round {round_} of {args.rounds}")
@@ -186,11 +233,20 @@ def main() -> None:
             print(f"  {'(d) xuncha ingest --workers 2':<34} {w2:7.2f} s  {mb / w2:6.2f} MB/s")
             ratios.append(b / a)
             speedups.append(b / w2)
-        # each round times (a), (b) and (d) back to back, so that a drift in the machine's speed
-        # (it is shared) falls on all three; the median round is reported
+            if halves:
+                both = run_halves_at_once(halves, tmp)
+                print(f"  {'(e) two halves at once, 1 worker':<34} {both:7.2f} s  {mb / both:6.2f} MB/s")
+                bounds.append(b / both)
+        # each round times (a), (b), (d) and (e) back to back, so that a drift in the machine's speed
+        # (it is shared) falls on all of them; the median round is reported
         each = lambda xs: "" if len(xs) == 1 else f"  (rounds: {', '.join(f'{x:.2f}' for x in xs)})"  # noqa: E731
         print(f"ratio b/a = {statistics.median(ratios):.2f}  (target ≤ 1.0){each(ratios)}")
         print(f"speed-up 2 workers / 1 worker = {statistics.median(speedups):.2f}×  (target ≥ 1.8){each(speedups)}")
+        if bounds:
+            print(f"speed-up of two halves at once / 1 worker = {statistics.median(bounds):.2f}×  (this "
+                  f"machine's bound for two processes){each(bounds)}")
+            shares = [s / b for s, b in zip(speedups, bounds)]
+            print(f"2 workers reach {statistics.median(shares):.0%} of that bound{each(shares)}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
