@@ -277,7 +277,7 @@ def analyse_and_store(seq: int, tasks: list[Task]) -> list[tuple[int, list[Store
     Storing in turns keeps the files' order (a run stays deterministic, see the module docstring),
     and nothing but these small outcomes travels between processes: a writer in the parent took
     the analysed documents as pickles, and unpickling them and storing them on a third process
-    cost two workers 15-20% more CPU than one process (see the README's Performance section).
+    cost two workers 15-20% more CPU than one process (see benchmarks/HISTORY.md, the eighth round).
     A batch whose turn has not come when it is analysed is kept (up to MAX_PENDING of them) and
     stored when the worker next looks, before or after its next analysis: the worker goes on
     working instead of waiting while another stores and flushes index rows."""
