@@ -245,7 +245,7 @@ def main() -> None:
         if bounds:
             print(f"speed-up of two halves at once / 1 worker = {statistics.median(bounds):.2f}×  (this "
                   f"machine's bound for two processes){each(bounds)}")
-            shares = [s / b for s, b in zip(speedups, bounds)]
+            shares = [speedup / bound for speedup, bound in zip(speedups, bounds)]
             print(f"2 workers reach {statistics.median(shares):.0%} of that bound{each(shares)}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
