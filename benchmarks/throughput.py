@@ -41,27 +41,32 @@ def timed(label: str, mb: float, func) -> float:
     return elapsed
 
 
-def run_ingest(corpus: Path, db: Path, workers: int) -> float:
-    """Wall time of `xuncha ingest` in a fresh process (what a user waits for); also prints the CPU
-    time of that process and its workers, which tells waiting (I/O, a starved writer) from work."""
+def run_ingests(jobs: list[tuple[Path, Path]], workers: int) -> float:
+    """Wall time of `xuncha ingest` in fresh processes (what a user waits for), one per (corpus,
+    catalogue) in `jobs`, started together, until the last has finished; also prints the CPU time
+    of those processes and their workers, which tells waiting (I/O, a starved writer) from work."""
     import resource
 
-    for stale in db.parent.glob(db.name + "*"):
-        stale.unlink()
+    for _, db in jobs:
+        for stale in db.parent.glob(db.name + "*"):
+            stale.unlink()
     # the deletion above (and the corpus just written) reach the disk now, not inside the timed run:
     # the file system discards freed blocks, and the ingest's own syncs would wait for that
     os.sync()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus.resolve()), "--db",
-                           str(db.resolve()), "--workers", str(workers)], capture_output=True, text=True,
-                          **same_xuncha())
+    procs = [subprocess.Popen([sys.executable, "-m", "xuncha.cli", "ingest", str(corpus.resolve()), "--db",
+                               str(db.resolve()), "--workers", str(workers)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, **same_xuncha()) for corpus, db in jobs]
+    errors = [proc.communicate()[1] for proc in procs]
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"ingest failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    for proc, err in zip(procs, errors):
+        if proc.returncode != 0:
+            raise SystemExit(f"ingest failed ({proc.returncode}): {err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"    {proc.stderr.strip().splitlines()[-1]}")
+    for err in errors:
+        print(f"    {err.strip().splitlines()[-1]}")
     print(f"    CPU time (all processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
     return elapsed
 
@@ -79,32 +84,6 @@ def split_in_halves(paths: list[Path], root: Path) -> list[Path]:
         except OSError:
             shutil.copyfile(path, target)
     return halves
-
-
-def run_halves_at_once(halves: list[Path], tmp: Path) -> float:
-    """Wall time of two one-worker ingests started together, one per half, each into its own
-    catalogue: until the later one has finished."""
-    import resource
-
-    dbs = [tmp / f"half{i}.db" for i in (1, 2)]
-    for db in dbs:
-        for stale in db.parent.glob(db.name + "*"):
-            stale.unlink()
-    os.sync()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-m", "xuncha.cli", "ingest", str(half.resolve()), "--db",
-                               str(db.resolve()), "--workers", "1"], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True, **same_xuncha()) for half, db in zip(halves, dbs)]
-    errors = [proc.communicate()[1] for proc in procs]
-    elapsed = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    for proc, err in zip(procs, errors):
-        if proc.returncode != 0:
-            raise SystemExit(f"ingest of a half failed ({proc.returncode}): {err[-2000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"    CPU time (both processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
-    return elapsed
 
 
 def density(db: Path) -> str:
@@ -222,19 +201,19 @@ def main() -> None:
             os.sync()
             a = timed("(a) plain jieba.lcut", mb, lambda: [jieba.lcut(t) for t in texts])
             texts.clear()  # free the copy before ingest runs
-            b = run_ingest(corpus, tmp / "w1.db", 1)
+            b = run_ingests([(corpus, tmp / "w1.db")], 1)
             print(f"  {'(b) xuncha ingest --workers 1':<34} {b:7.2f} s  {mb / b:6.2f} MB/s")
             if round_ == 1:
                 print(f"    {density(tmp / 'w1.db')}")
                 if not args.no_stages:
                     print("  (c) stages alone:")
                     stages(paths, mb, tmp / "stages.db")
-            w2 = run_ingest(corpus, tmp / "w2.db", 2)
+            w2 = run_ingests([(corpus, tmp / "w2.db")], 2)
             print(f"  {'(d) xuncha ingest --workers 2':<34} {w2:7.2f} s  {mb / w2:6.2f} MB/s")
             ratios.append(b / a)
             speedups.append(b / w2)
             if halves:
-                both = run_halves_at_once(halves, tmp)
+                both = run_ingests([(half, tmp / f"{half.name}.db") for half in halves], 1)
                 print(f"  {'(e) two halves at once, 1 worker':<34} {both:7.2f} s  {mb / both:6.2f} MB/s")
                 bounds.append(b / both)
         # each round times (a), (b), (d) and (e) back to back, so that a drift in the machine's speed
