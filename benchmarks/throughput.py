@@ -41,10 +41,11 @@ def timed(label: str, mb: float, func) -> float:
     return elapsed
 
 
-def run_ingests(jobs: list[tuple[Path, Path]], workers: int) -> float:
+def run_ingests(label: str, mb: float, jobs: list[tuple[Path, Path]], workers: int) -> float:
     """Wall time of `xuncha ingest` in fresh processes (what a user waits for), one per (corpus,
-    catalogue) in `jobs`, started together, until the last has finished; also prints the CPU time
-    of those processes and their workers, which tells waiting (I/O, a starved writer) from work."""
+    catalogue) in `jobs`, started together, until the last has finished. Prints it under `label`,
+    then each ingest's summary and the CPU time of those processes and their workers, which tells
+    waiting (I/O, a starved writer) from work."""
     import resource
 
     for _, db in jobs:
@@ -65,6 +66,7 @@ def run_ingests(jobs: list[tuple[Path, Path]], workers: int) -> float:
         if proc.returncode != 0:
             raise SystemExit(f"ingest failed ({proc.returncode}): {err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"  {label:<34} {elapsed:7.2f} s  {mb / elapsed:6.2f} MB/s")
     for err in errors:
         print(f"    {err.strip().splitlines()[-1]}")
     print(f"    CPU time (all processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
@@ -201,20 +203,18 @@ def main() -> None:
             os.sync()
             a = timed("(a) plain jieba.lcut", mb, lambda: [jieba.lcut(t) for t in texts])
             texts.clear()  # free the copy before ingest runs
-            b = run_ingests([(corpus, tmp / "w1.db")], 1)
-            print(f"  {'(b) xuncha ingest --workers 1':<34} {b:7.2f} s  {mb / b:6.2f} MB/s")
+            b = run_ingests("(b) xuncha ingest --workers 1", mb, [(corpus, tmp / "w1.db")], 1)
             if round_ == 1:
                 print(f"    {density(tmp / 'w1.db')}")
                 if not args.no_stages:
                     print("  (c) stages alone:")
                     stages(paths, mb, tmp / "stages.db")
-            w2 = run_ingests([(corpus, tmp / "w2.db")], 2)
-            print(f"  {'(d) xuncha ingest --workers 2':<34} {w2:7.2f} s  {mb / w2:6.2f} MB/s")
+            w2 = run_ingests("(d) xuncha ingest --workers 2", mb, [(corpus, tmp / "w2.db")], 2)
             ratios.append(b / a)
             speedups.append(b / w2)
             if halves:
-                both = run_ingests([(half, tmp / f"{half.name}.db") for half in halves], 1)
-                print(f"  {'(e) two halves at once, 1 worker':<34} {both:7.2f} s  {mb / both:6.2f} MB/s")
+                both = run_ingests("(e) two halves at once, 1 worker", mb,
+                                   [(half, tmp / f"{half.name}.db") for half in halves], 1)
                 bounds.append(b / both)
         # each round times (a), (b), (d) and (e) back to back, so that a drift in the machine's speed
         # (it is shared) falls on all of them; the median round is reported
