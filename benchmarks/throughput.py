@@ -33,11 +33,16 @@ from child import same_xuncha  # noqa: E402
 from corpus import build, repetition  # noqa: E402
 
 
+def print_time(label: str, mb: float, elapsed: float) -> None:
+    """One measure's line: its seconds and MB/s, in the columns every measure shares."""
+    print(f"  {label:<34} {elapsed:7.2f} s  {mb / elapsed:6.2f} MB/s", flush=True)
+
+
 def timed(label: str, mb: float, func) -> float:
     start = time.perf_counter()
     func()
     elapsed = time.perf_counter() - start
-    print(f"  {label:<34} {elapsed:7.2f} s  {mb / elapsed:6.2f} MB/s", flush=True)
+    print_time(label, mb, elapsed)
     return elapsed
 
 
@@ -66,7 +71,7 @@ def run_ingests(label: str, mb: float, jobs: list[tuple[Path, Path]], workers: i
         if proc.returncode != 0:
             raise SystemExit(f"ingest failed ({proc.returncode}): {err[-2000:]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"  {label:<34} {elapsed:7.2f} s  {mb / elapsed:6.2f} MB/s")
+    print_time(label, mb, elapsed)
     for err in errors:
         print(f"    {err.strip().splitlines()[-1]}")
     print(f"    CPU time (all processes) {cpu:.2f} s, {cpu / elapsed:.2f} cores busy on average")
@@ -159,7 +164,7 @@ def stages(paths: list[Path], mb: float, db: Path) -> None:
                             ("segment", segment), ("extract", extract), ("classify", classify),
                             ("index (FTS + SQLite)", index)):
             total += timed(label, mb, func)
-    print(f"  {'sum of stages':<34} {total:7.2f} s  {mb / total:6.2f} MB/s")
+    print_time("sum of stages", mb, total)
 
 
 def main() -> None:
